@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite: the README's test command, and exactly what .ci/run runs.
+# Installs what it needs first (idempotent), then checks the architecture rules and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+# The scanner core stays free of I/O and runtime crates (style.md §1).
+if grep -rnE '^\s*use (tokio|rdkafka|prometheus|tracing)|std::(fs|net|io)::|println!|eprintln!' src/scanner/; then
+  echo "test.sh: src/scanner/ must not do I/O or use tokio, rdkafka, prometheus or tracing" >&2
+  exit 1
+fi
+
+cargo test --release --locked --lib --bins --test integration -- --show-output
+cargo test --release --locked --doc
+# Benchmarks in test mode: one iteration each, so their finding-count checks run.
+cargo test --release --locked --bench scanner

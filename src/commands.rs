@@ -1,0 +1,319 @@
+//! Commands: what piiguard tells a downstream applier to redact or delete.
+//!
+//! # Wire format
+//!
+//! One JSON object per event that needs action (JSON Lines on files and stdout, one Kafka record per
+//! command on a topic), documented by `schemas/command.v1.schema.json`. Fields:
+//!
+//! - `version`: `1`. Later versions only add fields.
+//! - `command_id`: 32 hex digits, SHA-256 of the command's *location* (source coordinates, event
+//!   pointer, reason, finding kinds, paths and spans). The same input always yields the same id, so an
+//!   applier drops duplicates after a restart or a replay. It hashes no value.
+//! - `action`: `redact` or `delete`. `reason`: `prohibited_combination` or `identifier`.
+//! - `mode`: `scan` (files, stdin), `live` (`piiguard run`), `replay`.
+//! - `source`: `{"file": NAME, "line": N}` or `{"topic", "partition", "offset", "key"?, "timestamp"?}`.
+//! - `event_pointer`: the event inside the record (`""`, or `"/0"` for the first of an array).
+//! - `event_id`, `event_type`: the CloudEvents `id` and `type` when present.
+//! - `parse_status`: `parsed`, or `unparsed` when the record was not JSON and was scanned as raw
+//!   text (then `parse_error` names why: `invalid_utf8`, `parse_error`, `too_deep`, `empty`).
+//! - `resource`: the Twilio resource to act on: `type` (`task`, `message`, `conversation_message`,
+//!   `conversation`, `transcript`, `call`, `unknown`), `sid`, `account_sid`, `parents` (e.g. the
+//!   workspace of a task) and `sids` (every SID in the event, for escalation to Twilio).
+//! - `findings`: `kind`, `detector`, `path` (RFC 6901 pointer; a segment `#N` stands for the N-th key
+//!   of its object when the key itself is sensitive), `inner_path` (pointers inside JSON embedded in
+//!   that string), `in_key`, `occurrence` (duplicate keys), `start`/`end` (characters), `byte_start`/
+//!   `byte_end`, `confidence`, `parts` (security code, expiry, PIN), `fingerprint` (HMAC-SHA256 under
+//!   key `kid`) and, only when asked for, `preview` (at most the last 4 characters).
+//!
+//! No field ever holds a sensitive value.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::fingerprint::Fingerprinter;
+use crate::policy::{Action, Reason};
+use crate::rule::Decision;
+use crate::scanner::json::{EventScan, FoundPart, RecordError};
+use crate::scanner::{Detector, Kind};
+
+/// Schema version of the commands this build writes.
+pub const VERSION: u32 = 1;
+
+/// Where a record came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Source {
+    /// A line of a file or of stdin (`"-"`).
+    File {
+        /// The file name as given.
+        file: String,
+        /// 1-based line number.
+        line: u64,
+    },
+    /// A Kafka record.
+    Kafka {
+        /// Topic.
+        topic: String,
+        /// Partition.
+        partition: i32,
+        /// Offset.
+        offset: i64,
+        /// The record key as hex (keys may be SIDs or ids; never scanned text), if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key: Option<String>,
+        /// Record timestamp, milliseconds since the epoch, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        timestamp: Option<i64>,
+    },
+}
+
+impl Source {
+    fn id_material(&self) -> String {
+        match self {
+            Source::File { file, line } => format!("file\u{0}{file}\u{0}{line}"),
+            Source::Kafka { topic, partition, offset, .. } => format!("kafka\u{0}{topic}\u{0}{partition}\u{0}{offset}"),
+        }
+    }
+}
+
+/// How the command was produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// `piiguard scan`.
+    Scan,
+    /// `piiguard run`.
+    Live,
+    /// `piiguard replay`.
+    Replay,
+}
+
+/// The resource a command acts on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Resource {
+    /// `task`, `message`, `conversation_message`, `conversation`, `transcript`, `call` or `unknown`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The resource's SID, when one was found.
+    pub sid: Option<String>,
+    /// The account SID, when one was found.
+    pub account_sid: Option<String>,
+    /// Parent resources needed to address it (`workspace_sid`, `conversation_sid`, `service_sid`).
+    pub parents: BTreeMap<&'static str, String>,
+    /// Every SID in the event, sorted.
+    pub sids: Vec<String>,
+}
+
+/// A part of a finding on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WirePart {
+    /// `security_code`, `expiry` or `pin`.
+    pub kind: crate::scanner::PartKind,
+    /// Start, in characters.
+    pub start: usize,
+    /// End, in characters (exclusive).
+    pub end: usize,
+}
+
+impl From<&FoundPart> for WirePart {
+    fn from(p: &FoundPart) -> Self {
+        WirePart { kind: p.kind, start: p.start, end: p.end }
+    }
+}
+
+/// A finding on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WireFinding {
+    /// What was found.
+    pub kind: Kind,
+    /// Which rule found it.
+    pub detector: Detector,
+    /// RFC 6901 pointer to the string.
+    pub path: String,
+    /// Pointers inside JSON embedded in that string, outermost first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inner_path: Vec<String>,
+    /// In an object key.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_key: bool,
+    /// Which of several equal keys.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub occurrence: u32,
+    /// Start, in characters.
+    pub start: usize,
+    /// End, in characters (exclusive).
+    pub end: usize,
+    /// Start, in UTF-8 bytes.
+    pub byte_start: usize,
+    /// End, in UTF-8 bytes (exclusive).
+    pub byte_end: usize,
+    /// 0-1.
+    pub confidence: f32,
+    /// Security code, expiry, PIN.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<WirePart>,
+    /// HMAC-SHA256 (128 bits, hex) of the normalised value.
+    pub fingerprint: String,
+    /// Masked preview, only when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// One command.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Command {
+    /// Schema version.
+    pub version: u32,
+    /// Deterministic id (see the module docs).
+    pub command_id: String,
+    /// Redact or delete.
+    pub action: Action,
+    /// Why.
+    pub reason: Reason,
+    /// Scan, live or replay.
+    pub mode: Mode,
+    /// Where the record came from.
+    pub source: Source,
+    /// The event inside the record.
+    pub event_pointer: String,
+    /// CloudEvents id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// CloudEvents type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `parsed` or `unparsed`.
+    pub parse_status: &'static str,
+    /// Why the record was scanned as raw text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parse_error: Option<RecordError>,
+    /// The resource to act on.
+    pub resource: Resource,
+    /// The spans to remove.
+    pub findings: Vec<WireFinding>,
+    /// More findings than the per-event limit: the applier should treat the whole event as affected.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    /// The fingerprint key id.
+    pub kid: String,
+}
+
+/// Picks the resource to act on from the event's SIDs and type (`twilio-domain.md` §3).
+pub fn resource(ev: &EventScan) -> Resource {
+    let first = |p: &str| ev.sids.iter().find(|s| s.starts_with(p)).cloned();
+    let ty = ev.event_type.as_deref().unwrap_or("");
+    let mut parents = BTreeMap::new();
+    let (kind, sid) = if ty.contains("taskrouter") || first("WT").is_some() && !ty.contains("conversations") {
+        if let Some(ws) = first("WS") {
+            parents.insert("workspace_sid", ws);
+        }
+        ("task", first("WT"))
+    } else if let Some(im) = first("IM") {
+        if let Some(ch) = first("CH") {
+            parents.insert("conversation_sid", ch);
+        }
+        if let Some(is) = first("IS") {
+            parents.insert("service_sid", is);
+        }
+        ("conversation_message", Some(im))
+    } else if let Some(sm) = first("SM").or_else(|| first("MM")) {
+        ("message", Some(sm))
+    } else if let Some(gt) = first("GT") {
+        if let Some(ga) = first("GA") {
+            parents.insert("service_sid", ga);
+        }
+        ("transcript", Some(gt))
+    } else if let Some(ch) = first("CH") {
+        ("conversation", Some(ch))
+    } else if let Some(ca) = first("CA") {
+        ("call", Some(ca))
+    } else {
+        ("unknown", None)
+    };
+    let kind = if sid.is_none() { "unknown" } else { kind };
+    Resource { kind, sid, account_sid: first("AC"), parents, sids: ev.sids.iter().cloned().collect() }
+}
+
+/// Everything a command needs besides the event.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Scan, live or replay.
+    pub mode: Mode,
+    /// Where the record came from.
+    pub source: &'a Source,
+    /// Set when the record was scanned as raw text.
+    pub parse_error: Option<RecordError>,
+    /// Key used for fingerprints.
+    pub fingerprinter: &'a Fingerprinter,
+}
+
+/// Builds the command for one event.
+pub fn build(ctx: Context<'_>, ev: &EventScan, decision: &Decision) -> Command {
+    let findings: Vec<WireFinding> = decision
+        .findings
+        .iter()
+        .map(|&i| {
+            let f = &ev.findings[i];
+            WireFinding {
+                kind: f.kind,
+                detector: f.detector,
+                path: f.path.clone(),
+                inner_path: f.inner_path.clone(),
+                in_key: f.in_key,
+                occurrence: f.occurrence,
+                start: f.start,
+                end: f.end,
+                byte_start: f.byte_start,
+                byte_end: f.byte_end,
+                confidence: (f.confidence * 100.0).round() / 100.0,
+                parts: f.parts.iter().map(WirePart::from).collect(),
+                fingerprint: f.fingerprint.clone(),
+                preview: f.preview.clone(),
+            }
+        })
+        .collect();
+    let mut h = Sha256::new();
+    h.update(b"piiguard command v1\0");
+    h.update(ctx.source.id_material().as_bytes());
+    h.update([0]);
+    h.update(ev.pointer.as_bytes());
+    h.update([0]);
+    h.update(decision.reason.as_str().as_bytes());
+    for f in &findings {
+        let loc = format!(
+            "\0{}\0{}\0{}\0{}\0{}\0{}\0{}",
+            f.kind.as_str(),
+            f.path,
+            f.inner_path.join("\u{1}"),
+            f.in_key,
+            f.occurrence,
+            f.byte_start,
+            f.byte_end
+        );
+        h.update(loc.as_bytes());
+    }
+    let command_id = hex::encode(&h.finalize()[..16]);
+    Command {
+        version: VERSION,
+        command_id,
+        action: decision.action,
+        reason: decision.reason,
+        mode: ctx.mode,
+        source: ctx.source.clone(),
+        event_pointer: ev.pointer.clone(),
+        event_id: ev.event_id.clone(),
+        event_type: ev.event_type.clone(),
+        parse_status: if ctx.parse_error.is_some() { "unparsed" } else { "parsed" },
+        parse_error: ctx.parse_error,
+        resource: resource(ev),
+        findings,
+        truncated: ev.truncated,
+        kid: ctx.fingerprinter.kid().to_owned(),
+    }
+}

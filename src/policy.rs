@@ -1,0 +1,191 @@
+//! The policy: which findings make a prohibited combination, and which action each reason leads to.
+//!
+//! Loaded from a TOML file (`policy.example.toml` documents every key); unknown keys are rejected so a
+//! typo cannot silently fall back to a default. Every field has a safe default, so no file is needed.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scanner::Kind;
+
+/// Where a name and an identifier must both stand to be a prohibited combination.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Anywhere in the same event (default): the contract counts `customers.name` in one field and an
+    /// SSN in `conversation_attribute_2`.
+    #[default]
+    Event,
+    /// In the same string.
+    Field,
+    /// In the same string, at most `window_chars` apart.
+    Window,
+}
+
+/// What a downstream applier should do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Remove the spans named in the command from the resource.
+    Redact,
+    /// Delete the resource.
+    Delete,
+}
+
+impl Action {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Redact => "redact",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// Why a command was emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// A person's name with an SSN, licence, account or card number in the same event.
+    ProhibitedCombination,
+    /// An identifier with no name near it.
+    Identifier,
+}
+
+impl Reason {
+    /// Both reasons, in report order.
+    pub const ALL: [Reason; 2] = [Reason::ProhibitedCombination, Reason::Identifier];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::ProhibitedCombination => "prohibited_combination",
+            Reason::Identifier => "identifier",
+        }
+    }
+}
+
+/// The `[combination]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Combination {
+    /// `event` (default), `field` or `window`.
+    pub scope: Scope,
+    /// For `scope = "window"`: the largest distance in characters between name and identifier.
+    pub window_chars: usize,
+    /// Identifier kinds that combine with a name. Default: ssn, card, account, dl (the contract's
+    /// list). A routing number alone identifies a bank, not a person.
+    pub identifiers: Vec<Kind>,
+}
+
+impl Default for Combination {
+    fn default() -> Self {
+        Combination {
+            scope: Scope::Event,
+            window_chars: 300,
+            identifiers: vec![Kind::Ssn, Kind::Card, Kind::Account, Kind::Dl],
+        }
+    }
+}
+
+/// The `[actions]` table: the action for each reason.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Actions {
+    /// Default `redact`.
+    pub prohibited_combination: Action,
+    /// Default `redact`.
+    pub identifier: Action,
+}
+
+impl Default for Actions {
+    fn default() -> Self {
+        Actions { prohibited_combination: Action::Redact, identifier: Action::Redact }
+    }
+}
+
+/// The `[report]` table.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Report {
+    /// Emit commands for identifiers that have no name with them (reason `identifier`). Default true.
+    pub identifiers_without_name: bool,
+    /// Ignore findings below this confidence (0-1). Default 0.
+    pub min_confidence: f32,
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report { identifiers_without_name: true, min_confidence: 0.0 }
+    }
+}
+
+/// The whole policy file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// Name + identifier rule.
+    pub combination: Combination,
+    /// Actions per reason.
+    pub actions: Actions,
+    /// What to report.
+    pub report: Report,
+}
+
+/// A policy file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    /// Not valid TOML or not the expected shape (the message names the key, not a value).
+    #[error("invalid policy: {0}")]
+    Invalid(String),
+}
+
+impl Policy {
+    /// Parses and validates a policy file's text.
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let p: Policy = toml::from_str(text).map_err(|e| PolicyError::Invalid(e.message().to_owned()))?;
+        if p.combination.identifiers.is_empty() || p.combination.identifiers.contains(&Kind::Name) {
+            return Err(PolicyError::Invalid("combination.identifiers must list identifier kinds, not name".into()));
+        }
+        if !(0.0..=1.0).contains(&p.report.min_confidence) {
+            return Err(PolicyError::Invalid("report.min_confidence must be between 0 and 1".into()));
+        }
+        if p.combination.window_chars == 0 {
+            return Err(PolicyError::Invalid("combination.window_chars must be positive".into()));
+        }
+        Ok(p)
+    }
+
+    /// The action for a reason.
+    pub fn action(&self, reason: Reason) -> Action {
+        match reason {
+            Reason::ProhibitedCombination => self.actions.prohibited_combination,
+            Reason::Identifier => self.actions.identifier,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Kind, D::Error> {
+        let s = String::deserialize(d)?;
+        Kind::parse(&s).ok_or_else(|| serde::de::Error::custom("unknown finding kind (expected ssn, card, account, routing, dl)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_file_is_the_default() {
+        let p = Policy::from_toml(include_str!("../policy.example.toml")).unwrap();
+        assert_eq!(p, Policy::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let e = Policy::from_toml("[combination]\nscop = \"event\"\n").unwrap_err();
+        assert!(e.to_string().contains("scop"), "{e}");
+        assert!(Policy::from_toml("[combination]\nidentifiers = [\"name\"]\n").is_err());
+        assert!(Policy::from_toml("[report]\nmin_confidence = 2.0\n").is_err());
+    }
+}

@@ -1,0 +1,133 @@
+//! The rule: a person's name together with an identifier is a prohibited combination; an identifier
+//! alone is reported as an identifier. Pure function of the scan result and the policy.
+
+use crate::policy::{Action, Policy, Reason, Scope};
+use crate::scanner::json::{EventScan, Finding};
+use crate::scanner::Kind;
+
+/// What to do about one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// Why.
+    pub reason: Reason,
+    /// What the applier should do.
+    pub action: Action,
+    /// Indices into the event's findings that the command names: every identifier, the names that
+    /// pair with one, and other findings (routing numbers) that ride along.
+    pub findings: Vec<usize>,
+}
+
+fn same_field(a: &Finding, b: &Finding) -> bool {
+    a.path == b.path && a.inner_path == b.inner_path && a.in_key == b.in_key && a.occurrence == b.occurrence
+}
+
+/// Decides whether an event needs a command.
+pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
+    let usable = |f: &Finding| f.confidence >= policy.report.min_confidence;
+    let is_ident = |f: &Finding| usable(f) && policy.combination.identifiers.contains(&f.kind);
+    let is_name = |f: &Finding| usable(f) && f.kind == Kind::Name;
+    let is_extra = |f: &Finding| usable(f) && f.kind != Kind::Name && !is_ident(f);
+    let idents: Vec<usize> = (0..ev.findings.len()).filter(|&i| is_ident(&ev.findings[i])).collect();
+    if idents.is_empty() {
+        return None;
+    }
+    let near = |n: &Finding, id: &Finding| match policy.combination.scope {
+        Scope::Event => true,
+        Scope::Field => same_field(n, id),
+        Scope::Window => {
+            same_field(n, id) && {
+                let gap = if n.end <= id.start { id.start - n.end } else { n.start.saturating_sub(id.end) };
+                gap <= policy.combination.window_chars
+            }
+        }
+    };
+    let mut combo: Vec<usize> = Vec::new();
+    for (i, f) in ev.findings.iter().enumerate() {
+        let paired = if is_name(f) {
+            idents.iter().any(|&j| near(f, &ev.findings[j]))
+        } else if is_ident(f) {
+            ev.findings.iter().any(|n| is_name(n) && near(n, f))
+        } else {
+            false
+        };
+        if paired {
+            combo.push(i);
+        }
+    }
+    // Every identifier is named, paired or not: the command removes all of them.
+    let (reason, mut chosen) = if !combo.is_empty() {
+        combo.extend(&idents);
+        (Reason::ProhibitedCombination, combo)
+    } else if policy.report.identifiers_without_name {
+        (Reason::Identifier, idents)
+    } else {
+        return None;
+    };
+    chosen.extend((0..ev.findings.len()).filter(|&i| is_extra(&ev.findings[i])));
+    chosen.sort_unstable();
+    chosen.dedup();
+    Some(Decision { reason, action: policy.action(reason), findings: chosen })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scanner::Detector;
+
+    fn f(kind: Kind, path: &str, start: usize, end: usize) -> Finding {
+        Finding {
+            kind,
+            detector: Detector::Ssn,
+            path: path.into(),
+            inner_path: vec![],
+            in_key: false,
+            occurrence: 0,
+            start,
+            end,
+            byte_start: start,
+            byte_end: end,
+            confidence: 0.9,
+            parts: vec![],
+            fingerprint: String::new(),
+            preview: None,
+        }
+    }
+
+    fn ev(findings: Vec<Finding>) -> EventScan {
+        EventScan { findings, ..EventScan::default() }
+    }
+
+    #[test]
+    fn name_in_other_field_combines_by_default() {
+        let e = ev(vec![f(Kind::Name, "/customers/name", 0, 8), f(Kind::Ssn, "/body", 4, 15)]);
+        let d = decide(&Policy::default(), &e).unwrap();
+        assert_eq!(d.reason, Reason::ProhibitedCombination);
+        assert_eq!(d.findings, [0, 1]);
+    }
+
+    #[test]
+    fn identifier_alone() {
+        let e = ev(vec![f(Kind::Card, "/body", 0, 19)]);
+        assert_eq!(decide(&Policy::default(), &e).unwrap().reason, Reason::Identifier);
+        let mut p = Policy::default();
+        p.report.identifiers_without_name = false;
+        assert_eq!(decide(&p, &e), None);
+    }
+
+    #[test]
+    fn name_alone_or_routing_alone_is_nothing() {
+        assert_eq!(decide(&Policy::default(), &ev(vec![f(Kind::Name, "/a", 0, 8)])), None);
+        assert_eq!(decide(&Policy::default(), &ev(vec![f(Kind::Name, "/a", 0, 8), f(Kind::Routing, "/a", 10, 19)])), None);
+    }
+
+    #[test]
+    fn scopes() {
+        let e = ev(vec![f(Kind::Name, "/a", 0, 8), f(Kind::Ssn, "/b", 0, 11), f(Kind::Ssn, "/a", 500, 511)]);
+        let mut p = Policy::default();
+        p.combination.scope = Scope::Field;
+        let d = decide(&p, &e).unwrap();
+        assert_eq!((d.reason, d.findings.clone()), (Reason::ProhibitedCombination, vec![0, 1, 2]));
+        p.combination.scope = Scope::Window;
+        assert_eq!(decide(&p, &e).unwrap().reason, Reason::Identifier);
+    }
+}

@@ -1,0 +1,368 @@
+//! Keyword cues ("ssn", "acct", "driver's license", "cvv", "my name is" …) and field-name hints.
+//!
+//! Weak identifiers (bare 9 digits, 8-17 digit accounts, routing numbers, licence shapes) are only
+//! reported when a cue stands near them or the JSON key names them (Macie-style *required* context).
+//! One case-insensitive aho-corasick automaton holds every cue. It runs only over a small window around
+//! a candidate, never over the whole text: a case-insensitive automaton falls to DFA speed
+//! (~0.47 GB/s, `performance.md` §2), which would cap the clean-text scanner.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// What a cue word announces. A bit set, so a window can carry several.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cues(u16);
+
+impl Cues {
+    /// Social security number.
+    pub const SSN: Cues = Cues(1);
+    /// Bank or financial account number.
+    pub const ACCOUNT: Cues = Cues(1 << 1);
+    /// ABA routing number.
+    pub const ROUTING: Cues = Cues(1 << 2);
+    /// Driver's licence or state ID.
+    pub const DL: Cues = Cues(1 << 3);
+    /// Payment card.
+    pub const CARD: Cues = Cues(1 << 4);
+    /// Card security code.
+    pub const CVV: Cues = Cues(1 << 5);
+    /// PIN, passcode or password.
+    pub const PIN: Cues = Cues(1 << 6);
+    /// Card expiry.
+    pub const EXPIRY: Cues = Cues(1 << 7);
+    /// A person's name follows ("my name is", "account holder").
+    pub const NAME: Cues = Cues(1 << 8);
+    /// The number is something else (order, invoice, tracking, phone, zip …): suppresses weak cues.
+    pub const NOT_PII: Cues = Cues(1 << 9);
+    /// A name may follow ("this is", "speaking with"): only names found in the lists are taken.
+    pub const NAME_WEAK: Cues = Cues(1 << 10);
+
+    /// No cue.
+    pub const fn empty() -> Cues {
+        Cues(0)
+    }
+    /// True when every bit of `other` is set.
+    pub const fn contains(self, other: Cues) -> bool {
+        self.0 & other.0 == other.0
+    }
+    /// True when no bit is set.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl std::ops::BitOr for Cues {
+    type Output = Cues;
+    fn bitor(self, rhs: Cues) -> Cues {
+        Cues(self.0 | rhs.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Cues {
+    fn bitor_assign(&mut self, rhs: Cues) {
+        self.0 |= rhs.0;
+    }
+}
+
+/// The cue vocabulary. Matching is whole-word and ASCII case-insensitive: Presidio's substring mode
+/// let "lic" match "public" and "policy" (`detection-rules.md` §4.3).
+const CUE_WORDS: &[(&str, Cues)] = &[
+    ("ssn", Cues::SSN),
+    ("ssn#", Cues::SSN),
+    ("ss#", Cues::SSN),
+    ("ss #", Cues::SSN),
+    ("social", Cues::SSN),
+    ("social security", Cues::SSN),
+    ("soc sec", Cues::SSN),
+    ("itin", Cues::SSN),
+    ("taxpayer id", Cues::SSN),
+    ("account", Cues::ACCOUNT),
+    ("account number", Cues::ACCOUNT),
+    ("account no", Cues::ACCOUNT),
+    ("acct", Cues::ACCOUNT),
+    ("acct#", Cues::ACCOUNT),
+    ("acc", Cues::ACCOUNT),
+    ("a/c", Cues::ACCOUNT),
+    ("checking", Cues::ACCOUNT),
+    ("savings", Cues::ACCOUNT),
+    ("iban", Cues::ACCOUNT),
+    ("bank", Cues::ACCOUNT),
+    ("direct deposit", Cues::ACCOUNT),
+    ("deposit", Cues::ACCOUNT),
+    ("routing", Cues::ROUTING),
+    ("routing number", Cues::ROUTING),
+    ("aba", Cues::ROUTING),
+    ("rtn", Cues::ROUTING),
+    ("transit", Cues::ROUTING),
+    ("license", Cues::DL),
+    ("licence", Cues::DL),
+    ("driver's license", Cues::DL),
+    ("drivers license", Cues::DL),
+    ("driver license", Cues::DL),
+    ("driver's licence", Cues::DL),
+    ("driving licence", Cues::DL),
+    ("dl", Cues::DL),
+    ("dl#", Cues::DL),
+    ("dln", Cues::DL),
+    ("d.l.", Cues::DL),
+    ("state id", Cues::DL),
+    ("id card", Cues::DL),
+    ("identification card", Cues::DL),
+    ("card", Cues::CARD),
+    ("credit", Cues::CARD),
+    ("debit", Cues::CARD),
+    ("visa", Cues::CARD),
+    ("mastercard", Cues::CARD),
+    ("amex", Cues::CARD),
+    ("cc", Cues::CARD),
+    ("pan", Cues::CARD),
+    ("cvv", Cues::CVV),
+    ("cvv2", Cues::CVV),
+    ("cvc", Cues::CVV),
+    ("csc", Cues::CVV),
+    ("security code", Cues::CVV),
+    ("pin", Cues::PIN),
+    ("passcode", Cues::PIN),
+    ("password", Cues::PIN),
+    ("access code", Cues::PIN),
+    ("exp", Cues::EXPIRY),
+    ("expires", Cues::EXPIRY),
+    ("expiry", Cues::EXPIRY),
+    ("expiration", Cues::EXPIRY),
+    ("valid thru", Cues::EXPIRY),
+    ("my name is", Cues::NAME),
+    ("name is", Cues::NAME),
+    ("this is", Cues::NAME_WEAK),
+    ("account holder", Cues::NAME),
+    ("cardholder", Cues::NAME),
+    ("card holder", Cues::NAME),
+    ("name:", Cues::NAME),
+    ("speaking with", Cues::NAME_WEAK),
+    // "My name is" in the generator's and Twilio's common locales (non-ASCII cues match exactly).
+    ("me llamo", Cues::NAME),
+    ("mi nombre es", Cues::NAME),
+    ("je m'appelle", Cues::NAME),
+    ("je m’appelle", Cues::NAME),
+    ("ich heiße", Cues::NAME),
+    ("ich heisse", Cues::NAME),
+    ("mein name ist", Cues::NAME),
+    ("mi chiamo", Cues::NAME),
+    ("meu nome é", Cues::NAME),
+    ("nazywam się", Cues::NAME),
+    ("benim adım", Cues::NAME),
+    ("ονομάζομαι", Cues::NAME),
+    ("Ονομάζομαι", Cues::NAME),
+    ("меня зовут", Cues::NAME),
+    ("Меня зовут", Cues::NAME),
+    ("мене звати", Cues::NAME),
+    ("Мене звати", Cues::NAME),
+    ("order", Cues::NOT_PII),
+    ("invoice", Cues::NOT_PII),
+    ("tracking", Cues::NOT_PII),
+    ("confirmation", Cues::NOT_PII),
+    ("reference", Cues::NOT_PII),
+    ("ref", Cues::NOT_PII),
+    ("ticket", Cues::NOT_PII),
+    ("case", Cues::NOT_PII),
+    ("phone", Cues::NOT_PII),
+    ("call me", Cues::NOT_PII),
+    ("zip", Cues::NOT_PII),
+    ("po", Cues::NOT_PII),
+];
+
+/// A cue found in a window: what it announces and where it is (byte offsets into the haystack).
+#[derive(Debug, Clone, Copy)]
+pub struct CueHit {
+    /// What the cue announces.
+    pub cues: Cues,
+    /// Start of the cue word.
+    pub start: usize,
+    /// End of the cue word.
+    pub end: usize,
+}
+
+/// The compiled cue automaton.
+#[derive(Debug, Clone)]
+pub struct CueMatcher {
+    ac: AhoCorasick,
+    /// Case-sensitive tails of the strong name cues ("me is", "older", "llamo" …), lower and upper
+    /// case: a fast (vectorised) pass that tells whether the slow case-insensitive pass can find a
+    /// name cue at all.
+    name_prefilter: AhoCorasick,
+}
+
+impl CueMatcher {
+    /// Builds the automaton (a DFA: the vocabulary is small, and windows are searched often).
+    pub fn new() -> Result<CueMatcher, aho_corasick::BuildError> {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(CUE_WORDS.iter().map(|(w, _)| w))?;
+        // Strong name cues only: weak ones ("this is") need listed names, which the capitalised-word
+        // pass finds without any cue. Tails of at least 5 characters keep the prefilter selective.
+        let mut tails = Vec::new();
+        for (w, c) in CUE_WORDS {
+            if c.contains(Cues::NAME) {
+                let chars: Vec<char> = w.chars().collect();
+                let tail: String = chars[chars.len().saturating_sub(5)..].iter().collect();
+                for t in [tail.to_lowercase(), tail.to_uppercase()] {
+                    if !tails.contains(&t) {
+                        tails.push(t);
+                    }
+                }
+            }
+        }
+        // Leftmost semantics let the builder use its vectorised (Teddy) searcher; only `is_match` is asked.
+        let name_prefilter = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(tails)?;
+        Ok(CueMatcher { ac, name_prefilter })
+    }
+
+    /// False when `hay` certainly holds no name cue.
+    pub fn may_have_name_cue(&self, hay: &[u8]) -> bool {
+        self.name_prefilter.is_match(hay)
+    }
+
+    /// Calls `f` for every whole-word cue inside `hay[from..to]` (offsets are into `hay`).
+    pub fn for_each(&self, hay: &[u8], from: usize, to: usize, mut f: impl FnMut(CueHit)) {
+        let input = aho_corasick::Input::new(hay).range(from..to);
+        for m in self.ac.find_iter(input) {
+            let (s, e) = (m.start(), m.end());
+            let before_ok = s == 0 || !hay[s - 1].is_ascii_alphanumeric();
+            let last = hay[e - 1];
+            // A cue ending in punctuation ("name:", "ssn#") needs no boundary after it.
+            let after_ok = e == hay.len() || !last.is_ascii_alphanumeric() || !is_word_byte(hay[e]);
+            if before_ok && after_ok {
+                f(CueHit { cues: CUE_WORDS[m.pattern().as_usize()].1, start: s, end: e });
+            }
+        }
+    }
+
+    /// The union of cues in `hay[from..to]`.
+    pub fn cues_in(&self, hay: &[u8], from: usize, to: usize) -> Cues {
+        let mut c = Cues::empty();
+        self.for_each(hay, from, to, |h| c |= h.cues);
+        c
+    }
+
+    /// The cue nearest before `pos` within `hay[from..pos]` (the last one), with its end offset.
+    pub fn last_before(&self, hay: &[u8], from: usize, pos: usize) -> Option<CueHit> {
+        let mut last = None;
+        self.for_each(hay, from, pos, |h| last = Some(h));
+        last
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Hints from the JSON key that holds a string: `ssn`, `acct_number`, `customerName` …
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FieldHint {
+    /// Identifier cues implied by the key.
+    pub cues: Cues,
+    /// The key names a person's name (`customers.name`, `customerName`, `full_name`, `Author` …).
+    pub name_field: bool,
+}
+
+/// Keys whose value is a person's name when it looks like one (`twilio-domain.md` §5).
+const NAME_KEYS: &[&str] = &[
+    "name", "customername", "fullname", "author", "authorfriendlyname", "profilename",
+    "friendlyname", "agentname", "customername", "username", "firstlastname", "contactname",
+    "callername", "accountholder", "accountholdername", "cardholder", "cardholdername",
+    "holdername", "displayname", "identity", "workername", "personname", "patientname",
+];
+
+/// Substrings of normalised keys that carry a cue.
+const KEY_PARTS: &[&str] = &[
+    "ssn", "socialsecurity", "taxid", "account", "accountsid", "accountid", "accountfriendly", "acct", "iban",
+    "bankaccount", "routing", "abanumber", "license", "licence", "dlnumber", "stateid", "cardnumber",
+    "ccnumber", "creditcard", "cvv", "cvc", "securitycode",
+];
+
+fn key_automaton() -> &'static AhoCorasick {
+    static AC: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| AhoCorasick::new(KEY_PARTS).expect("static patterns build"))
+}
+
+/// Classifies a JSON key. Separators and case are ignored: `customer_name`, `customerName` and
+/// `Customer-Name` are the same key.
+pub fn field_hint(key: &str) -> FieldHint {
+    let mut buf = [0u8; 48];
+    let mut n = 0;
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if n == buf.len() {
+                return FieldHint::default();
+            }
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+    }
+    let k = &buf[..n];
+    // One pass of a small automaton over the normalised key (overlapping, so "accountsid" reports
+    // both "account" and "accountsid").
+    let mut hits = 0u32;
+    for m in key_automaton().find_overlapping_iter(k) {
+        hits |= 1 << m.pattern().as_usize();
+    }
+    let has = |s: &str| KEY_PARTS.iter().position(|p| *p == s).is_some_and(|i| hits & (1 << i) != 0);
+    let mut cues = Cues::empty();
+    if has("ssn") || has("socialsecurity") || k == b"social" || has("taxid") {
+        cues |= Cues::SSN;
+    }
+    if has("account") && !has("accountsid") && !has("accountid") && !has("accountfriendly") || has("acct") || has("iban") || has("bankaccount") {
+        cues |= Cues::ACCOUNT;
+    }
+    if has("routing") || k == b"aba" || has("abanumber") {
+        cues |= Cues::ROUTING;
+    }
+    if has("license") || has("licence") || k == b"dl" || has("dlnumber") || has("stateid") {
+        cues |= Cues::DL;
+    }
+    if has("cardnumber") || k == b"pan" || has("ccnumber") || k == b"card" || has("creditcard") {
+        cues |= Cues::CARD;
+    }
+    if has("cvv") || has("cvc") || has("securitycode") {
+        cues |= Cues::CVV;
+    }
+    let name_field = NAME_KEYS.iter().any(|nk| k == nk.as_bytes())
+        || (k.ends_with(b"fullname") || k.ends_with(b"customername") || k.ends_with(b"holdername"));
+    FieldHint { cues, name_field }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cues(s: &str) -> Cues {
+        CueMatcher::new().unwrap().cues_in(s.as_bytes(), 0, s.len())
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(cues("my SSN is").contains(Cues::SSN));
+        assert!(cues("ssn#").contains(Cues::SSN));
+        assert!(cues("Driver's License:").contains(Cues::DL));
+        assert!(!cues("public policy").contains(Cues::DL));
+        assert!(!cues("licensed").contains(Cues::DL));
+        assert!(!cues("accountant").contains(Cues::ACCOUNT));
+        assert!(!cues("cards").contains(Cues::CARD));
+        assert!(cues("acct 123").contains(Cues::ACCOUNT));
+        assert!(cues("Name: Jane").contains(Cues::NAME));
+    }
+
+    #[test]
+    fn field_hints() {
+        assert!(field_hint("customer_name").name_field);
+        assert!(field_hint("customerName").name_field);
+        assert!(field_hint("full_name").name_field);
+        assert!(field_hint("Author").name_field);
+        assert!(!field_hint("worker_sid").name_field);
+        assert!(field_hint("ssn").cues.contains(Cues::SSN));
+        assert!(field_hint("bank_account_number").cues.contains(Cues::ACCOUNT));
+        assert!(!field_hint("account_sid").cues.contains(Cues::ACCOUNT));
+        assert!(!field_hint("AccountSid").cues.contains(Cues::ACCOUNT));
+        assert!(field_hint("drivers_license").cues.contains(Cues::DL));
+    }
+}

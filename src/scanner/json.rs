@@ -1,0 +1,610 @@
+//! Walks a JSON record token by token and scans every string: values, object keys, numbers that could
+//! be identifiers, and JSON embedded in strings (TaskRouter `task_attributes`, webhook `Attributes`).
+//!
+//! It drives `serde_json`'s deserializer with its own visitor instead of building a `Value`: a `Value`
+//! keeps only the last of duplicate keys (PII in an earlier one would be invisible) and costs an
+//! allocation per node, while the visitor sees every key in order, borrows unescaped strings, and still
+//! gets `\u` escapes decoded. Paths are RFC 6901 JSON pointers; spans are character offsets into the
+//! decoded string.
+//!
+//! A record is one event, or, when its top level is an array (webhook sinks POST arrays of
+//! CloudEvents), one event per element.
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHasher;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::cues::{field_hint, FieldHint};
+use super::{Detector, Inner, Kind, Match, PartKind, Scanner};
+
+use crate::fingerprint::Fingerprinter;
+
+/// A part of a finding (character offsets into the same string).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundPart {
+    /// What the part is.
+    pub kind: PartKind,
+    /// Start, in characters.
+    pub start: usize,
+    /// End, in characters (exclusive).
+    pub end: usize,
+}
+
+/// One finding in a record: where it is and a keyed fingerprint of the value, never the value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// What was found.
+    pub kind: Kind,
+    /// The rule that found it.
+    pub detector: Detector,
+    /// RFC 6901 pointer to the string in the record ("" for a record scanned as raw text).
+    pub path: String,
+    /// When the string holds embedded JSON: the pointer inside it, one per level of embedding.
+    pub inner_path: Vec<String>,
+    /// The match is in an object key, not a value.
+    pub in_key: bool,
+    /// When a key on the path occurs more than once in its object: which occurrence (0-based).
+    pub occurrence: u32,
+    /// Start, in characters of the decoded string.
+    pub start: usize,
+    /// End, in characters (exclusive).
+    pub end: usize,
+    /// Start, in bytes of the UTF-8 decoded string.
+    pub byte_start: usize,
+    /// End, in bytes (exclusive).
+    pub byte_end: usize,
+    /// How sure the rule is, 0-1.
+    pub confidence: f32,
+    /// Security code, expiry or PIN written with a card or account number.
+    pub parts: Vec<FoundPart>,
+    /// HMAC-SHA256 of the normalised value (hex, 128 bits).
+    pub fingerprint: String,
+    /// Masked preview (last 4 letters or digits of an identifier), only when the scanner was built
+    /// with [`ScannerBuilder::masked_preview`](super::ScannerBuilder::masked_preview).
+    pub preview: Option<String>,
+}
+
+/// What one event in a record holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventScan {
+    /// Pointer to the event inside the record: "" for a whole-record event, "/3" for an array element.
+    pub pointer: String,
+    /// CloudEvents `id` (or a webhook's `MessageSid`-free equivalent) when present.
+    pub event_id: Option<String>,
+    /// CloudEvents `type` or webhook `EventType` when present.
+    pub event_type: Option<String>,
+    /// Twilio SIDs found anywhere in the event (including embedded JSON), sorted.
+    pub sids: BTreeSet<String>,
+    /// Findings in document order.
+    pub findings: Vec<Finding>,
+    /// More findings than the limit: the rest were dropped.
+    pub truncated: bool,
+}
+
+/// Why a record was not scanned as JSON (it is then scanned as raw text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordError {
+    /// Zero bytes, or only white space.
+    Empty,
+    /// Not valid UTF-8.
+    InvalidUtf8,
+    /// Not valid JSON (syntax, truncated, trailing data, lone surrogate …).
+    ParseError,
+    /// Nested deeper than the limit.
+    TooDeep,
+    /// Larger than the configured maximum record size.
+    Oversize,
+}
+
+impl RecordError {
+    /// The wire name, used in reports, dead-letter records and metric labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordError::Empty => "empty",
+            RecordError::InvalidUtf8 => "invalid_utf8",
+            RecordError::ParseError => "parse_error",
+            RecordError::TooDeep => "too_deep",
+            RecordError::Oversize => "oversize",
+        }
+    }
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The result of scanning one record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordScan {
+    /// The events (one per array element for a top-level array).
+    pub events: Vec<EventScan>,
+    /// Set when the record was not JSON: its findings come from the raw-text fallback.
+    pub error: Option<RecordError>,
+    /// Where a parse error was found (line and column in the record), without any content.
+    pub error_position: Option<(usize, usize)>,
+}
+
+/// SID prefixes from `twilio-domain.md` §4 (two letters + 32 hex digits).
+const SID_PREFIXES: &[&str] = &[
+    "AC", "SM", "MM", "MG", "ME", "CH", "IM", "MB", "IS", "US", "RL", "HX", "WH", "KD", "UO", "UT", "KG",
+    "UX", "HQ", "GO", "DG", "VW", "WS", "WT", "WR", "WK", "WQ", "WW", "TC", "WA", "EV", "CA", "RE", "CF",
+    "GA", "GT", "GX", "LY", "CR", "FM", "KQ", "DF", "FW",
+];
+
+/// True for a Twilio SID (`CH` + 32 hex digits).
+pub fn is_sid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 34
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..].iter().all(u8::is_ascii_hexdigit)
+        && SID_PREFIXES.iter().any(|p| p.as_bytes() == &b[..2])
+}
+
+impl Scanner {
+    /// Scans one record. Invalid JSON is scanned as raw text and reported in [`RecordScan::error`].
+    pub fn scan_record(&self, bytes: &[u8], fp: &Fingerprinter) -> RecordScan {
+        let inner = self.inner();
+        let raw = |error: RecordError, pos: Option<(usize, usize)>| {
+            let mut r = self.scan_record_raw(bytes, fp);
+            r.error = Some(error);
+            r.error_position = pos;
+            r
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return RecordScan { events: vec![EventScan::default()], error: Some(RecordError::Empty), error_position: None };
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return raw(RecordError::InvalidUtf8, None);
+        };
+        let mut w = Walker::new(inner, fp);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let res = Node { w: &mut w, depth: 0 }.deserialize(&mut de).and_then(|()| de.end());
+        match res {
+            Ok(()) => {
+                if w.events.is_empty() {
+                    w.events.push(EventScan::default());
+                }
+                RecordScan { events: w.events, error: None, error_position: None }
+            }
+            Err(_) if w.too_deep => raw(RecordError::TooDeep, None),
+            // Never print a serde_json error: its Display can quote the input.
+            Err(e) => raw(RecordError::ParseError, Some((e.line(), e.column()))),
+        }
+    }
+}
+
+impl Scanner {
+    /// Scans a record as raw text, without parsing it (for records that are not JSON or too large).
+    /// One event; findings have the path `""` and offsets into the record.
+    pub fn scan_record_raw(&self, bytes: &[u8], fp: &Fingerprinter) -> RecordScan {
+        let inner = self.inner();
+        let mut matches = Vec::new();
+        self.scan_bytes(bytes, &mut matches);
+        let mut ev = EventScan::default();
+        ev.truncated = matches.len() > inner.max_findings;
+        let mut cc = CharCounter::new(bytes);
+        for m in matches.into_iter().take(inner.max_findings) {
+            let value = String::from_utf8_lossy(&bytes[m.start..m.end]);
+            ev.findings.push(finding_from(&m, "", &[], false, 0, &value, &mut cc, fp, inner.preview));
+        }
+        RecordScan { events: vec![ev], error: None, error_position: None }
+    }
+}
+
+/// Converts byte offsets to character offsets, walking forward from the last answer (findings come
+/// in order, so a string is walked about once).
+struct CharCounter<'a> {
+    bytes: &'a [u8],
+    ascii: bool,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        CharCounter { bytes, ascii: bytes.is_ascii(), byte: 0, chars: 0 }
+    }
+    fn at(&mut self, b: usize) -> usize {
+        if self.ascii {
+            return b;
+        }
+        if b < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        let b = b.min(self.bytes.len());
+        // Count UTF-8 lead bytes (and invalid bytes, each one replacement character).
+        self.chars += self.bytes[self.byte..b].iter().filter(|&&x| (x & 0xC0) != 0x80).count();
+        self.byte = b;
+        self.chars
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding_from(
+    m: &Match,
+    path: &str,
+    inner_path: &[String],
+    in_key: bool,
+    occurrence: u32,
+    value: &str,
+    cc: &mut CharCounter<'_>,
+    fp: &Fingerprinter,
+    preview: bool,
+) -> Finding {
+    let mut chars = |b: usize| cc.at(b);
+    Finding {
+        kind: m.kind,
+        detector: m.detector,
+        path: path.to_owned(),
+        inner_path: inner_path.to_vec(),
+        in_key,
+        occurrence,
+        start: chars(m.start),
+        end: chars(m.end),
+        byte_start: m.start,
+        byte_end: m.end,
+        confidence: m.confidence,
+        parts: m.parts.iter().map(|p| FoundPart { kind: p.kind, start: chars(p.start), end: chars(p.end) }).collect(),
+        fingerprint: fp.fingerprint(m.kind, value),
+        preview: if preview { masked(m.kind, value) } else { None },
+    }
+}
+
+/// The last 4 letters or digits of an identifier (PCI DSS 3.4.1 allows at most the last four, and
+/// never the first six next to a fingerprint, 3.5.1). Names get none.
+fn masked(kind: Kind, value: &str) -> Option<String> {
+    if kind == Kind::Name {
+        return None;
+    }
+    let tail: Vec<char> = value.chars().filter(char::is_ascii_alphanumeric).collect();
+    let keep = tail.len().saturating_sub(4);
+    Some(format!("***{}", tail[keep..].iter().collect::<String>()))
+}
+
+struct Walker<'s> {
+    sc: &'s Inner,
+    fp: &'s Fingerprinter,
+    path: String,
+    inner: Vec<String>,
+    hint: FieldHint,
+    occurrence: u32,
+    events: Vec<EventScan>,
+    matches: Vec<Match>,
+    too_deep: bool,
+    /// The record's top level is an array: each element is an event.
+    top_is_array: bool,
+    /// The next string value is an event's `id` or `type`.
+    capture: Option<Capture>,
+}
+
+#[derive(Clone, Copy)]
+enum Capture {
+    Id,
+    Type,
+}
+
+impl<'s> Walker<'s> {
+    fn new(sc: &'s Inner, fp: &'s Fingerprinter) -> Walker<'s> {
+        Walker {
+            sc,
+            fp,
+            path: String::with_capacity(128),
+            inner: Vec::new(),
+            hint: FieldHint::default(),
+            occurrence: 0,
+            events: Vec::new(),
+            matches: Vec::new(),
+            too_deep: false,
+            top_is_array: false,
+            capture: None,
+        }
+    }
+
+    fn event(&mut self) -> &mut EventScan {
+        if self.events.is_empty() {
+            self.events.push(EventScan::default());
+        }
+        self.events.last_mut().expect("pushed above")
+    }
+
+    fn push_segment(&mut self, seg: &str) -> usize {
+        let len = self.path.len();
+        self.path.push('/');
+        if seg.bytes().any(|b| b == b'~' || b == b'/') {
+            for c in seg.chars() {
+                match c {
+                    '~' => self.path.push_str("~0"),
+                    '/' => self.path.push_str("~1"),
+                    c => self.path.push(c),
+                }
+            }
+        } else {
+            self.path.push_str(seg);
+        }
+        len
+    }
+
+    /// Scans a key or string value; returns how many findings it added.
+    fn leaf(&mut self, s: &str, in_key: bool) -> usize {
+        if !in_key && is_sid(s) {
+            let sid = s.to_owned();
+            self.event().sids.insert(sid);
+            return 0;
+        }
+        let t = s.trim();
+        let embedded = !in_key
+            && t.len() >= 2
+            && self.inner.len() < self.sc.max_embedded
+            && ((t.starts_with('{') && t.ends_with('}')) || (t.starts_with('[') && t.ends_with(']')));
+        if embedded {
+            let before = self.event().findings.len();
+            if self.embedded(s) {
+                return self.event().findings.len() - before;
+            }
+        }
+        self.scan_string(s, in_key)
+    }
+
+    /// Scans JSON held in a string. Returns false (leaving no trace) when it is not JSON after all.
+    fn embedded(&mut self, s: &str) -> bool {
+        let saved_path = std::mem::take(&mut self.path);
+        let saved_hint = std::mem::take(&mut self.hint);
+        let saved_occ = std::mem::replace(&mut self.occurrence, 0);
+        let ev = self.events.len().max(1) - 1;
+        let before = self.events.get(ev).map_or(0, |e| e.findings.len());
+        self.inner.push(saved_path.clone());
+        let mut de = serde_json::Deserializer::from_str(s);
+        let ok = Node { w: self, depth: EVENT_DEPTH_EMBEDDED }.deserialize(&mut de).and_then(|()| de.end()).is_ok();
+        self.inner.pop();
+        if !ok {
+            if let Some(e) = self.events.get_mut(ev) {
+                e.findings.truncate(before);
+            }
+        }
+        self.path = saved_path;
+        self.hint = saved_hint;
+        self.occurrence = saved_occ;
+        // The pointer stack pushes the outer path first; findings store [outer..] in `inner_path`.
+        ok
+    }
+
+    /// Scans one string; returns how many findings it added.
+    fn scan_string(&mut self, s: &str, in_key: bool) -> usize {
+        let hint = if in_key { FieldHint::default() } else { self.hint };
+        let mut matches = std::mem::take(&mut self.matches);
+        matches.clear();
+        super::scan_into(self.sc, s, &hint, &mut matches);
+        if !matches.is_empty() {
+            let (path, inner) = self.location();
+            let max = self.sc.max_findings;
+            let preview = self.sc.preview;
+            let fp = self.fp;
+            let occurrence = self.occurrence;
+            let ev = self.event();
+            let mut cc = CharCounter::new(s.as_bytes());
+            for m in &matches {
+                if ev.findings.len() >= max {
+                    ev.truncated = true;
+                    break;
+                }
+                let f = finding_from(m, &path, &inner, in_key, occurrence, &s[m.start..m.end], &mut cc, fp, preview);
+                ev.findings.push(f);
+            }
+        }
+        let n = matches.len();
+        self.matches = matches;
+        n
+    }
+
+    /// (outer pointer, inner pointers) for the current position.
+    fn location(&self) -> (String, Vec<String>) {
+        match self.inner.split_first() {
+            None => (self.path.clone(), Vec::new()),
+            Some((outer, rest)) => {
+                let mut inner: Vec<String> = rest.to_vec();
+                inner.push(self.path.clone());
+                (outer.clone(), inner)
+            }
+        }
+    }
+
+    fn number(&mut self, digits: &str) {
+        if digits.len() >= 7 {
+            self.scan_string(digits, false);
+        }
+    }
+
+    /// Records an event's `id` or `type`, unless the value itself held a finding.
+    fn capture(&mut self, c: Capture, v: &str) {
+        let ev = self.event();
+        let slot = match c {
+            Capture::Id => &mut ev.event_id,
+            Capture::Type => &mut ev.event_type,
+        };
+        if slot.is_none() {
+            *slot = Some(v.to_owned());
+        }
+    }
+}
+
+/// The visitor for one JSON value at `depth` (relative to the record; embedded JSON starts deep so
+/// it never splits events).
+struct Node<'a, 's> {
+    w: &'a mut Walker<'s>,
+    depth: usize,
+}
+
+const EVENT_DEPTH_EMBEDDED: usize = usize::MAX / 2;
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Node<'_, '_> {
+    fn relative_depth(&self) -> usize {
+        if self.depth >= EVENT_DEPTH_EMBEDDED {
+            self.depth - EVENT_DEPTH_EMBEDDED
+        } else {
+            self.depth
+        }
+    }
+    fn check_depth<E: de::Error>(&mut self) -> Result<(), E> {
+        let total = self.relative_depth() + self.w.inner.len();
+        if total >= self.w.sc.max_depth {
+            self.w.too_deep = true;
+            return Err(E::custom("too deep"));
+        }
+        Ok(())
+    }
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        let capture = self.w.capture.take();
+        if self.w.leaf(v, false) == 0 {
+            if let Some(c) = capture {
+                self.w.capture(c, v);
+            }
+        }
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.w.capture = None;
+        if v >= 1_000_000 {
+            self.w.number(&v.to_string());
+        }
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _v: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _v: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _v: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        self.check_depth()?;
+        self.w.capture = None;
+        let split_events = self.depth == 0;
+        self.w.top_is_array |= split_events;
+        let mut i = 0usize;
+        loop {
+            let mark = self.w.push_segment(itoa(i).as_str());
+            if split_events {
+                let pointer = self.w.path.clone();
+                self.w.events.push(EventScan { pointer, ..EventScan::default() });
+            }
+            let more = seq.next_element_seed(Node { w: self.w, depth: self.depth + 1 })?;
+            self.w.path.truncate(mark);
+            if more.is_none() {
+                if split_events {
+                    self.w.events.pop();
+                }
+                break;
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        self.check_depth()?;
+        self.w.capture = None;
+        // Events start at the record root, or at the elements of a top-level array.
+        let event_root = self.depth == 0 || (self.depth == 1 && self.w.top_is_array);
+        let mut seen: Vec<u64> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let index = seen.len();
+            let mut h = FxHasher::default();
+            key.hash(&mut h);
+            let kh = h.finish();
+            let occ = seen.iter().filter(|&&k| k == kh).count() as u32;
+            seen.push(kh);
+            // A key that holds sensitive data is never written into a path: `#N` names it by position.
+            let key_findings = self.w.leaf(&key, true);
+            let mark = if key_findings > 0 {
+                let mark = self.w.push_segment(&format!("#{index}"));
+                let (path, inner) = self.w.location();
+                let ev = self.w.event();
+                let n = ev.findings.len();
+                for f in &mut ev.findings[n - key_findings..] {
+                    f.path.clone_from(&path);
+                    f.inner_path.clone_from(&inner);
+                }
+                mark
+            } else {
+                self.w.push_segment(&key)
+            };
+            let saved_hint = std::mem::replace(&mut self.w.hint, field_hint(&key));
+            let saved_occ = self.w.occurrence;
+            if occ > 0 {
+                self.w.occurrence = occ;
+            }
+            if event_root {
+                self.w.capture = match key.as_ref() {
+                    "id" => Some(Capture::Id),
+                    "type" | "EventType" => Some(Capture::Type),
+                    _ => None,
+                };
+            }
+            map.next_value_seed(Node { w: self.w, depth: self.depth + 1 })?;
+            self.w.capture = None;
+            self.w.path.truncate(mark);
+            self.w.hint = saved_hint;
+            self.w.occurrence = saved_occ;
+        }
+        Ok(())
+    }
+}
+
+fn itoa(i: usize) -> String {
+    i.to_string()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,96 @@
+use crate::fingerprint::Fingerprinter;
+use crate::scanner::json::{RecordError, RecordScan};
+use crate::scanner::{Kind, ScannerBuilder};
+
+fn scan(json: &str) -> RecordScan {
+    let s = ScannerBuilder::new().build().unwrap();
+    s.scan_record(json.as_bytes(), &Fingerprinter::new(&[1; 32]).unwrap())
+}
+
+fn paths(r: &RecordScan) -> Vec<(Kind, String, Vec<String>, usize, usize)> {
+    r.events.iter().flat_map(|e| &e.findings).map(|f| (f.kind, f.path.clone(), f.inner_path.clone(), f.start, f.end)).collect()
+}
+
+#[test]
+fn pointers_and_spans() {
+    let r = scan(r#"{"data":{"body":"Hi, this is Jane Doe. SSN 123-45-6789","a/b~c":["x","card 4111111111111111"]}}"#);
+    assert_eq!(r.error, None);
+    assert_eq!(
+        paths(&r),
+        [
+            (Kind::Name, "/data/body".into(), vec![], 12, 20),
+            (Kind::Ssn, "/data/body".into(), vec![], 26, 37),
+            (Kind::Card, "/data/a~1b~0c/1".into(), vec![], 5, 21),
+        ]
+    );
+}
+
+#[test]
+fn embedded_json_in_strings() {
+    let inner = r#"{\"customers\":{\"name\":\"Jane Doe\"},\"conversations\":{\"conversation_attribute_2\":\"SSN on file 123-45-6789\"}}"#;
+    let r = scan(&format!(r#"{{"data":{{"payload":{{"task_attributes":"{inner}","task_sid":"WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}}}}}"#));
+    let p = paths(&r);
+    assert_eq!(p[0], (Kind::Name, "/data/payload/task_attributes".into(), vec!["/customers/name".into()], 0, 8));
+    assert_eq!(p[1].1, "/data/payload/task_attributes");
+    assert_eq!(p[1].2, vec!["/conversations/conversation_attribute_2".to_string()]);
+    assert!(r.events[0].sids.contains("WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+}
+
+#[test]
+fn duplicate_keys_escapes_and_keys() {
+    let r = scan(r#"{"note":"SSN 123-45-6789","note":"ok \u0031\u0032\u0033-45-6789","123-45-6789":"x"}"#);
+    let e = &r.events[0];
+    assert_eq!(e.findings.len(), 3);
+    assert_eq!((e.findings[0].occurrence, e.findings[1].occurrence), (0, 1));
+    assert!(e.findings[2].in_key);
+    // A sensitive key is named by position, never written into the path.
+    assert_eq!(e.findings[2].path, "/#2");
+}
+
+#[test]
+fn arrays_of_events() {
+    let r = scan(r#"[{"id":"EZ1","type":"t","data":{"body":"SSN 123-45-6789"}},{"id":"EZ2","data":"{\"b\":\"clean\"}"}]"#);
+    assert_eq!(r.events.len(), 2);
+    assert_eq!(r.events[0].pointer, "/0");
+    assert_eq!(r.events[0].event_id.as_deref(), Some("EZ1"));
+    assert_eq!(r.events[0].event_type.as_deref(), Some("t"));
+    assert_eq!(r.events[0].findings[0].path, "/0/data/body");
+    assert_eq!(r.events[1].findings.len(), 0);
+}
+
+#[test]
+fn numbers_in_identifier_fields() {
+    let r = scan(r#"{"ssn":123456789,"card":4111111111111111,"count":123456789}"#);
+    let k: Vec<Kind> = r.events[0].findings.iter().map(|f| f.kind).collect();
+    assert_eq!(k, [Kind::Ssn, Kind::Card]);
+}
+
+#[test]
+fn bad_input_falls_back_to_raw_text() {
+    let r = scan(r#"{"body":"SSN 123-45-6789" "#);
+    assert_eq!(r.error, Some(RecordError::ParseError));
+    assert_eq!(r.events[0].findings[0].kind, Kind::Ssn);
+    assert_eq!(r.events[0].findings[0].path, "");
+    let mut bytes = br#"{"body":"SSN 123-45-6789 "#.to_vec();
+    bytes.push(0xff);
+    let s = ScannerBuilder::new().build().unwrap();
+    let r = s.scan_record(&bytes, &Fingerprinter::new(&[1; 32]).unwrap());
+    assert_eq!(r.error, Some(RecordError::InvalidUtf8));
+    assert_eq!(r.events[0].findings.len(), 1);
+    let deep = format!("{}\"SSN 123-45-6789\"{}", "[".repeat(100), "]".repeat(100));
+    let r = scan(&deep);
+    assert_eq!(r.error, Some(RecordError::TooDeep));
+    assert_eq!(r.events[0].findings.len(), 1);
+    let very_deep = format!("{}\"SSN 123-45-6789\"{}", "[".repeat(100_000), "]".repeat(100_000));
+    let r = scan(&very_deep);
+    assert!(r.error.is_some());
+    assert_eq!(r.events[0].findings.len(), 1);
+    assert_eq!(scan("  ").error, Some(RecordError::Empty));
+}
+
+#[test]
+fn unicode_spans_are_characters() {
+    let r = scan(r#"{"b":"é ssn 123-45-6789"}"#);
+    let f = &r.events[0].findings[0];
+    assert_eq!((f.start, f.end, f.byte_start, f.byte_end), (6, 17, 7, 18));
+}

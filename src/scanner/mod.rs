@@ -1,0 +1,321 @@
+//! The scanner: finds identifiers (SSN, card, account, routing, licence) and person names in text and
+//! in JSON events. Pure: no I/O, no async, no logging, no metrics; the service and the CLI wrap it.
+//!
+//! Build once, search many times. A [`Scanner`] is cheap to clone (an `Arc` inside) and can be shared
+//! between threads.
+//!
+//! ```
+//! use piiguard::scanner::{Kind, ScannerBuilder};
+//!
+//! let scanner = ScannerBuilder::new().build().unwrap();
+//! let found = scanner.scan_text("Hi, this is Jane Doe, SSN 123-45-6789");
+//! let kinds: Vec<Kind> = found.iter().map(|m| m.kind).collect();
+//! assert_eq!(kinds, [Kind::Name, Kind::Ssn]);
+//! // A match carries where, never what.
+//! assert_eq!((found[1].start, found[1].end), (26, 37));
+//! ```
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub mod cues;
+pub mod dl;
+pub mod json;
+pub mod names;
+mod numbers;
+mod swar;
+pub mod validate;
+
+use cues::{CueMatcher, FieldHint};
+use names::NameLists;
+
+/// What was found. `Name` is the person half of the combination rule; the rest are identifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// US social security number (or ITIN shape).
+    Ssn,
+    /// Payment card number.
+    Card,
+    /// Financial account number (bank account, IBAN).
+    Account,
+    /// ABA routing transit number.
+    Routing,
+    /// Driver's licence or state ID number.
+    Dl,
+    /// A person's full name (or initial and surname).
+    Name,
+}
+
+impl Kind {
+    /// Every kind, in report order.
+    pub const ALL: [Kind; 6] = [Kind::Ssn, Kind::Card, Kind::Account, Kind::Routing, Kind::Dl, Kind::Name];
+
+    /// The wire name (`ssn`, `card` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Ssn => "ssn",
+            Kind::Card => "card",
+            Kind::Account => "account",
+            Kind::Routing => "routing",
+            Kind::Dl => "dl",
+            Kind::Name => "name",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Which rule produced a match (finer than [`Kind`], for debugging rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detector {
+    /// `AAA-GG-SSSS` (or spaces with a cue).
+    Ssn,
+    /// Nine bare digits after an SSN cue or in an SSN field.
+    SsnBare,
+    /// Card number: IIN, length, layout and Luhn.
+    Card,
+    /// 8-17 digits after an account cue or in an account field.
+    Account,
+    /// IBAN with mod-97 check.
+    Iban,
+    /// ABA number after a routing cue.
+    Routing,
+    /// A state licence shape after a licence cue.
+    Dl,
+    /// Listed first name and surname.
+    NamePair,
+    /// Initial and listed surname.
+    NameInitial,
+    /// The value of a name field.
+    NameField,
+    /// Words after "my name is" and similar cues.
+    NameCue,
+}
+
+/// Something written next to a card or account number that belongs to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    /// CVV / CVC / security code.
+    SecurityCode,
+    /// Expiry date.
+    Expiry,
+    /// PIN, passcode or password.
+    Pin,
+}
+
+/// A part of a match (byte offsets into the scanned text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// What the part is.
+    pub kind: PartKind,
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+}
+
+/// A match in one text: where and what kind, never the matched value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// What was found.
+    pub kind: Kind,
+    /// The rule that found it.
+    pub detector: Detector,
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset (exclusive).
+    pub end: usize,
+    /// 0-1: how sure the rule is.
+    pub confidence: f32,
+    /// Security code, expiry or PIN that goes with a card or account.
+    pub parts: Vec<Part>,
+}
+
+impl Match {
+    fn new(kind: Kind, detector: Detector, start: usize, end: usize, confidence: f32) -> Match {
+        Match { kind, detector, start, end, confidence, parts: Vec::new() }
+    }
+}
+
+/// Why the scanner could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The keyword automaton failed to build.
+    #[error("building the keyword automaton failed: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+    /// A limit is out of range.
+    #[error("invalid scanner setting {setting}: {reason}")]
+    Setting {
+        /// Which setting.
+        setting: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// Builds a [`Scanner`].
+#[derive(Debug, Clone)]
+pub struct ScannerBuilder {
+    cue_window: usize,
+    max_depth: usize,
+    max_findings: usize,
+    max_embedded: usize,
+    preview: bool,
+    names: Option<Arc<NameLists>>,
+}
+
+impl Default for ScannerBuilder {
+    fn default() -> Self {
+        ScannerBuilder { cue_window: 48, max_depth: 64, max_findings: 1000, max_embedded: 3, preview: false, names: None }
+    }
+}
+
+impl ScannerBuilder {
+    /// Defaults: cue window 48 bytes, JSON depth 64, 1,000 findings per event, 3 levels of JSON in strings.
+    pub fn new() -> ScannerBuilder {
+        ScannerBuilder::default()
+    }
+    /// How many bytes before a number a keyword cue may stand (half as many after it).
+    pub fn cue_window(mut self, bytes: usize) -> Self {
+        self.cue_window = bytes;
+        self
+    }
+    /// Deepest JSON nesting scanned as JSON; deeper records are scanned as raw text.
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+    /// Findings kept per event; past it the event is marked truncated.
+    pub fn max_findings(mut self, n: usize) -> Self {
+        self.max_findings = n;
+        self
+    }
+    /// Attach a masked preview (the last 4 letters or digits) to identifier findings. Off by default:
+    /// even a partial value is only shown when asked for.
+    pub fn masked_preview(mut self, on: bool) -> Self {
+        self.preview = on;
+        self
+    }
+    /// Use these name lists instead of the bundled ones.
+    pub fn names(mut self, lists: NameLists) -> Self {
+        self.names = Some(Arc::new(lists));
+        self
+    }
+    /// Compiles the scanner.
+    pub fn build(self) -> Result<Scanner, BuildError> {
+        if !(8..=1000).contains(&self.cue_window) {
+            return Err(BuildError::Setting { setting: "cue_window", reason: "must be 8 to 1000 bytes" });
+        }
+        if !(1..=127).contains(&self.max_depth) {
+            return Err(BuildError::Setting { setting: "max_depth", reason: "must be 1 to 127" });
+        }
+        if self.max_findings == 0 {
+            return Err(BuildError::Setting { setting: "max_findings", reason: "must be at least 1" });
+        }
+        let names = self.names.unwrap_or_else(|| Arc::new(NameLists::bundled()));
+        Ok(Scanner(Arc::new(Inner {
+            cues: CueMatcher::new()?,
+            states: dl::StateFinder::new()?,
+            names,
+            cue_window: self.cue_window,
+            max_depth: self.max_depth,
+            max_findings: self.max_findings,
+            max_embedded: self.max_embedded,
+            preview: self.preview,
+        })))
+    }
+}
+
+/// Identifiers, then names, merged into one run ordered by start.
+fn scan_into(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+    let first = out.len();
+    numbers::scan(inner, text.as_bytes(), hint, out);
+    let mid = out.len();
+    names::scan(inner, text, hint, out);
+    if out.len() > mid && mid > first {
+        // Names never overlap identifiers (identifiers hold a digit); merge the two sorted runs.
+        out[first..].sort_by_key(|m| m.start);
+    }
+}
+
+pub(crate) struct Inner {
+    cues: CueMatcher,
+    states: dl::StateFinder,
+    names: Arc<NameLists>,
+    cue_window: usize,
+    max_depth: usize,
+    max_findings: usize,
+    max_embedded: usize,
+    preview: bool,
+}
+
+/// The compiled scanner. Clone it freely: clones share the compiled tables.
+#[derive(Clone)]
+pub struct Scanner(Arc<Inner>);
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner").field("cue_window", &self.0.cue_window).finish_non_exhaustive()
+    }
+}
+
+impl Scanner {
+    /// Scans one text with no field context.
+    pub fn scan_text(&self, text: &str) -> Vec<Match> {
+        let mut out = Vec::new();
+        self.scan_field(text, &FieldHint::default(), &mut out);
+        out
+    }
+
+    /// Scans one text that is the value of a field described by `hint`, appending to `out` in order.
+    pub fn scan_field(&self, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+        scan_into(&self.0, text, hint, out);
+    }
+
+    /// Scans raw bytes that are not valid JSON (or not UTF-8): each valid UTF-8 stretch is scanned as
+    /// text; offsets are into `bytes`.
+    pub fn scan_bytes(&self, bytes: &[u8], out: &mut Vec<Match>) {
+        let mut offset = 0;
+        for chunk in bytes.utf8_chunks() {
+            let first = out.len();
+            self.scan_field(chunk.valid(), &FieldHint::default(), out);
+            for m in &mut out[first..] {
+                m.start += offset;
+                m.end += offset;
+                for p in &mut m.parts {
+                    p.start += offset;
+                    p.end += offset;
+                }
+            }
+            offset += chunk.valid().len() + chunk.invalid().len();
+        }
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scanner_is_send_sync_clone() {
+        fn assert_traits<T: Send + Sync + Clone + 'static>() {}
+        assert_traits::<Scanner>();
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let e = ScannerBuilder::new().cue_window(2).build().unwrap_err();
+        assert!(e.to_string().contains("cue_window"));
+    }
+}

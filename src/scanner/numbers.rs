@@ -1,0 +1,431 @@
+//! Identifier detection: SSN, payment card (+ security code, expiry, PIN), bank account, IBAN, ABA
+//! routing number, driver's licence.
+//!
+//! Design (`performance.md` §2, finding 1): candidates are generated from digits, not from a regex
+//! pass. [`swar::next_digit`] jumps to the next digit; the digits, spaces and dashes around it form a
+//! *token* with its group layout (`4111 1111 1111 1111` is 4-4-4-4 with spaces). The token's
+//! neighbours reject numbers that are part of something else (hex SIDs, UUIDs, decimals, amounts,
+//! dates, times, phone numbers); its layout and the validators decide what it is. Keyword cues are
+//! looked up only for candidates that need one, in a window around them.
+
+use super::cues::{Cues, FieldHint};
+use super::dl;
+use super::swar::next_digit;
+use super::validate;
+use super::{Detector, Inner, Kind, Match, Part, PartKind};
+
+/// At most this many digit groups make one token; longer runs are not identifiers.
+const MAX_GROUPS: usize = 8;
+
+/// A run of digit groups joined by one consistent separator.
+struct Token {
+    start: usize,
+    end: usize,
+    groups: [u8; MAX_GROUPS],
+    ends: [usize; MAX_GROUPS],
+    n: usize,
+    sep: Option<u8>,
+    digits: [u8; 40],
+    len: usize,
+}
+
+impl Token {
+    fn layout(&self) -> &[u8] {
+        &self.groups[..self.n]
+    }
+    fn digits(&self) -> &[u8] {
+        &self.digits[..self.len]
+    }
+}
+
+/// Reads the token that starts at digit `i`. Returns `None` (and the offset to resume at) when the run
+/// is too long to be an identifier.
+fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
+    let mut t = Token {
+        start: i,
+        end: i,
+        groups: [0; MAX_GROUPS],
+        ends: [0; MAX_GROUPS],
+        n: 0,
+        sep: None,
+        digits: [0; 40],
+        len: 0,
+    };
+    let mut p = i;
+    loop {
+        let gs = p;
+        while p < hay.len() && hay[p].is_ascii_digit() {
+            if t.len < t.digits.len() {
+                t.digits[t.len] = hay[p];
+            }
+            t.len += 1;
+            p += 1;
+        }
+        if t.n == MAX_GROUPS || t.len > t.digits.len() {
+            // Skip the rest of this long run of digits and separators.
+            while p < hay.len() && (hay[p].is_ascii_digit() || hay[p] == b' ' || hay[p] == b'-') {
+                p += 1;
+            }
+            return Err(p);
+        }
+        t.groups[t.n] = (p - gs).min(255) as u8;
+        t.ends[t.n] = p;
+        t.n += 1;
+        t.end = p;
+        // Continue over one separator followed by a digit; the separator must stay the same.
+        if p + 1 < hay.len() && (hay[p] == b' ' || hay[p] == b'-') && hay[p + 1].is_ascii_digit() {
+            match t.sep {
+                None => t.sep = Some(hay[p]),
+                Some(s) if s == hay[p] => {}
+                Some(_) => break,
+            }
+            p += 1;
+        } else {
+            break;
+        }
+    }
+    Ok(t)
+}
+
+/// True when the bytes around `hay[start..end]` make the number part of something else.
+fn embedded(hay: &[u8], start: usize, end: usize) -> bool {
+    let before = start.checked_sub(1).map(|i| hay[i]);
+    let before2 = start.checked_sub(2).map(|i| hay[i]);
+    let after = hay.get(end).copied();
+    let after2 = hay.get(end + 1).copied();
+    let digit = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_digit());
+    // Letters or digits glued on: SIDs (CH + 32 hex), UUID groups, codes like "A1B2".
+    if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return true;
+    }
+    // Decimals, thousands, times, dates, fractions, versions: "1.5", "1,234", "12:30", "06/02".
+    if matches!(before, Some(b'.' | b',' | b':' | b'/')) && digit(before2) {
+        return true;
+    }
+    if matches!(after, Some(b'.' | b',' | b':' | b'/')) && digit(after2) {
+        return true;
+    }
+    // Amounts, phone numbers, percentages, UUID-like hex dashes.
+    if matches!(before, Some(b'$' | b'+' | b'\xa3' | b'=')) || after == Some(b'%') {
+        return true;
+    }
+    if before == Some(b'-') && before2.is_some_and(|b| b.is_ascii_hexdigit())
+        || after == Some(b'-') && after2.is_some_and(|b| b.is_ascii_hexdigit())
+    {
+        return true;
+    }
+    // "(555) 867-5310": a parenthesised area code in front.
+    if before == Some(b' ') && before2 == Some(b')') {
+        return true;
+    }
+    false
+}
+
+/// Card layouts with separators: 4-4-4-4, 4-6-5 (Amex), 4-6-4 (Diners), 4-4-4-4-3 (19 digits).
+const CARD_LAYOUTS: &[&[u8]] = &[&[4, 4, 4, 4], &[4, 6, 5], &[4, 6, 4], &[4, 4, 4, 4, 3], &[4, 4, 4, 4, 2]];
+
+/// Phone layouts that are never SSNs or accounts: 3-3-4, 1-3-3-4, 3-4.
+const PHONE_LAYOUTS: &[&[u8]] = &[&[3, 3, 4], &[1, 3, 3, 4], &[3, 4]];
+
+/// The cues that apply to a candidate: the field's, every cue in the window before it and a short
+/// window after it, and the nearest identifier or not-PII cue before it (which decides between
+/// kinds; a field-name hint outranks words in the text).
+struct Context {
+    all: Cues,
+    nearest: Cues,
+}
+
+const IDENT_CUES: [Cues; 5] = [Cues::SSN, Cues::ROUTING, Cues::DL, Cues::ACCOUNT, Cues::CARD];
+
+fn context(sc: &Inner, hay: &[u8], start: usize, end: usize, hint: &FieldHint) -> Context {
+    let from = floor_char(hay, start.saturating_sub(sc.cue_window));
+    let to = ceil_char(hay, (end + sc.cue_window / 2).min(hay.len()));
+    // A cue speaks for its own sentence only ("your account is in good standing. FedEx 3461…").
+    let from = (from..start).rev().find(|&i| sentence_break(hay, i)).map_or(from, |i| i + 1);
+    let to = (end..to).find(|&i| sentence_break(hay, i)).unwrap_or(to);
+    let mut all = hint.cues;
+    let mut nearest = hint.cues;
+    sc.cues.for_each(hay, from, to, |h| {
+        all |= h.cues;
+        let decisive = h.cues.contains(Cues::NOT_PII) || IDENT_CUES.iter().any(|c| h.cues.contains(*c));
+        if h.end <= start && decisive && hint.cues.is_empty() {
+            nearest = h.cues;
+        }
+    });
+    Context { all, nearest }
+}
+
+/// True when `hay[i]` ends a sentence: `.`, `!` or `?` followed by spaces and a letter, or a line
+/// break. ("acct. 1234…" is not a break: a digit follows.)
+fn sentence_break(hay: &[u8], i: usize) -> bool {
+    match hay[i] {
+        b'\n' => true,
+        b'.' | b'!' | b'?' => {
+            let mut j = i + 1;
+            let spaces = j;
+            while j < hay.len() && hay[j] == b' ' {
+                j += 1;
+            }
+            j > spaces && hay.get(j).is_some_and(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+        }
+        _ => false,
+    }
+}
+
+fn floor_char(hay: &[u8], mut i: usize) -> usize {
+    while i > 0 && i < hay.len() && (hay[i] & 0xC0) == 0x80 {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(hay: &[u8], mut i: usize) -> usize {
+    while i < hay.len() && (hay[i] & 0xC0) == 0x80 {
+        i += 1;
+    }
+    i
+}
+
+/// Finds identifiers in `hay`, appending to `out`.
+pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match>) {
+    let mut pos = 0;
+    while let Some(i) = next_digit(hay, pos) {
+        // A letter run glued in front: a licence ("D1234567") or an IBAN ("GB82…").
+        if i > 0 && hay[i - 1].is_ascii_alphabetic() {
+            pos = alnum_token(sc, hay, i, hint, out);
+            continue;
+        }
+        let t = match read_token(hay, i) {
+            Ok(t) => t,
+            Err(resume) => {
+                pos = resume;
+                continue;
+            }
+        };
+        pos = t.end;
+        if t.len < 7 && !(t.len >= 1 && hint.cues.contains(Cues::DL)) {
+            continue;
+        }
+        if let Some(m) = classify(sc, hay, &t, hint) {
+            let m = with_parts(sc, hay, m);
+            pos = pos.max(m.end);
+            out.push(m);
+        }
+    }
+}
+
+fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match> {
+    // Cards first: a grouped card may be followed by more digits (a CVV), so try group prefixes.
+    if t.sep.is_some() {
+        for layout in CARD_LAYOUTS {
+            if t.n >= layout.len() && &t.layout()[..layout.len()] == *layout {
+                let nd: usize = layout.iter().map(|&g| g as usize).sum();
+                let end = t.ends[layout.len() - 1];
+                if !embedded(hay, t.start, end) || t.n > layout.len() {
+                    if let Some(m) = card(sc, hay, &t.digits()[..nd], t.start, end, hint) {
+                        return Some(m);
+                    }
+                }
+            }
+        }
+    }
+    if embedded(hay, t.start, t.end) {
+        return None;
+    }
+    let d = t.digits();
+    let layout = t.layout();
+    if t.sep.is_none() && (12..=19).contains(&d.len()) {
+        if let Some(m) = card(sc, hay, d, t.start, t.end, hint) {
+            return Some(m);
+        }
+    }
+    // SSN 3-2-4 with one separator used in both places.
+    if layout == [3, 2, 4] && validate::is_ssn(d) {
+        let ctx = context(sc, hay, t.start, t.end, hint);
+        if t.sep == Some(b'-') || ctx.all.contains(Cues::SSN) {
+            let conf = if ctx.all.contains(Cues::SSN) { 0.97 } else { 0.9 };
+            return Some(Match::new(Kind::Ssn, Detector::Ssn, t.start, t.end, conf));
+        }
+    }
+    // An SSN layout that failed validation is not re-read as an account number.
+    if layout == [3, 2, 4] {
+        return None;
+    }
+    if PHONE_LAYOUTS.contains(&layout) || matches!(layout, [4, 2, 2] | [2, 2, 4] | [5, 4]) {
+        return None;
+    }
+    // Everything below needs a cue.
+    let ctx = context(sc, hay, t.start, t.end, hint);
+    let want = |c: Cues| ctx.all.contains(c);
+    // No cue, or the nearest cue says the number is an order, ticket, phone … number.
+    if ctx.all.is_empty() || ctx.nearest.contains(Cues::NOT_PII) {
+        return None;
+    }
+    let mut order: [Cues; 4] = [Cues::SSN, Cues::ROUTING, Cues::DL, Cues::ACCOUNT];
+    if let Some(p) = order.iter().position(|c| ctx.nearest.contains(*c)) {
+        order[..=p].rotate_right(1);
+    }
+    for cue in order {
+        if !want(cue) {
+            continue;
+        }
+        let m = if cue == Cues::SSN && t.sep.is_none() && validate::is_ssn(d) {
+            Some((Kind::Ssn, Detector::SsnBare, 0.85))
+        } else if cue == Cues::ROUTING && t.sep.is_none() && validate::is_aba(d) {
+            Some((Kind::Routing, Detector::Routing, 0.9))
+        } else if cue == Cues::DL && t.sep.is_none() && dl::is_dl(d, state_near(sc, hay, t.start, t.end)) {
+            Some((Kind::Dl, Detector::Dl, 0.8))
+        } else if cue == Cues::ACCOUNT && (8..=17).contains(&d.len()) && !validate::all_same(d) {
+            Some((Kind::Account, Detector::Account, 0.8))
+        } else {
+            None
+        };
+        if let Some((kind, det, conf)) = m {
+            return Some(Match::new(kind, det, t.start, t.end, conf));
+        }
+    }
+    None
+}
+
+fn state_near(sc: &Inner, hay: &[u8], start: usize, end: usize) -> Option<dl::StateHint> {
+    let from = floor_char(hay, start.saturating_sub(40));
+    let to = ceil_char(hay, (end + 24).min(hay.len()));
+    sc.states.hint(&hay[from..to])
+}
+
+fn card(sc: &Inner, hay: &[u8], d: &[u8], start: usize, end: usize, hint: &FieldHint) -> Option<Match> {
+    let brand = validate::is_card(d)?;
+    // Unix-millisecond timestamps are 13 digits starting with 1; no accepted brand has 13 digits, but a
+    // Maestro number (12-19 digits, weak IIN) needs a card cue.
+    let cued = || context(sc, hay, start, end, hint).all.contains(Cues::CARD);
+    if brand == validate::CardBrand::Maestro && !cued() {
+        return None;
+    }
+    let conf = if cued() { 0.98 } else { 0.93 };
+    Some(Match::new(Kind::Card, Detector::Card, start, end, conf))
+}
+
+/// A letter run followed by digits: a licence shape after a licence cue, or an IBAN.
+fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec<Match>) -> usize {
+    let mut s = i;
+    while s > 0 && hay[s - 1].is_ascii_alphabetic() {
+        s -= 1;
+    }
+    let mut e = i;
+    while e < hay.len() && hay[e].is_ascii_alphanumeric() {
+        e += 1;
+    }
+    let tok = &hay[s..e];
+    let glued = |b: Option<&u8>| b.is_some_and(|b| *b == b'_' || *b >= 0x80);
+    if glued(s.checked_sub(1).map(|p| &hay[p])) || glued(hay.get(e)) || tok.len() > 34 {
+        return e;
+    }
+    if let Some((end, conf)) = iban(hay, s, e) {
+        out.push(with_parts(sc, hay, Match::new(Kind::Account, Detector::Iban, s, end, conf)));
+        return end;
+    }
+    let letters = i - s;
+    if letters <= 3 && tok.len() >= 4 && tok.len() <= 20 && !(s > 0 && hay[s - 1] == b'-') && hay.get(e) != Some(&b'-') {
+        let ctx = context(sc, hay, s, e, hint);
+        if ctx.all.contains(Cues::DL) {
+            let mut up = [0u8; 20];
+            for (u, b) in up.iter_mut().zip(tok) {
+                *u = b.to_ascii_uppercase();
+            }
+            if tok[0].is_ascii_uppercase() && dl::is_dl(&up[..tok.len()], state_near(sc, hay, s, e)) {
+                out.push(Match::new(Kind::Dl, Detector::Dl, s, e, 0.85));
+            }
+        }
+    }
+    e
+}
+
+/// An IBAN starting at `s`, compact ("GB82WEST12345698765432") or printed in groups of four.
+fn iban(hay: &[u8], s: usize, first_end: usize) -> Option<(usize, f32)> {
+    let tok = &hay[s..first_end];
+    if tok.len() < 4 || !tok[..2].iter().all(u8::is_ascii_uppercase) || !tok[2..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut buf = [0u8; 34];
+    let mut n = 0;
+    let mut end = first_end;
+    let mut push = |bytes: &[u8], n: &mut usize| -> bool {
+        if *n + bytes.len() > buf.len() {
+            return false;
+        }
+        buf[*n..*n + bytes.len()].copy_from_slice(bytes);
+        *n += bytes.len();
+        true
+    };
+    if !push(tok, &mut n) {
+        return None;
+    }
+    if tok.len() == 4 {
+        // Printed form: groups of 4 upper-case alphanumerics separated by single spaces.
+        while end + 1 < hay.len() && hay[end] == b' ' {
+            let gs = end + 1;
+            let mut ge = gs;
+            while ge < hay.len() && (hay[ge].is_ascii_digit() || hay[ge].is_ascii_uppercase()) {
+                ge += 1;
+            }
+            let glen = ge - gs;
+            if glen == 0 || glen > 4 || ge < hay.len() && hay[ge].is_ascii_alphanumeric() {
+                break;
+            }
+            if !push(&hay[gs..ge], &mut n) {
+                break;
+            }
+            end = ge;
+            if glen < 4 {
+                break;
+            }
+        }
+    }
+    validate::is_iban(&buf[..n]).then_some((end, 0.95))
+}
+
+/// Security code, expiry or PIN written just after a card or account number.
+fn with_parts(sc: &Inner, hay: &[u8], mut m: Match) -> Match {
+    if !matches!(m.kind, Kind::Card | Kind::Account) {
+        return m;
+    }
+    let to = ceil_char(hay, (m.end + sc.cue_window).min(hay.len()));
+    let mut parts = Vec::new();
+    sc.cues.for_each(hay, m.end, to, |h| {
+        let kind = if h.cues.contains(Cues::CVV) {
+            PartKind::SecurityCode
+        } else if h.cues.contains(Cues::PIN) {
+            PartKind::Pin
+        } else if h.cues.contains(Cues::EXPIRY) {
+            PartKind::Expiry
+        } else {
+            return;
+        };
+        // Skip a little filler ("CVV: ", "PIN is ") then read the value.
+        let mut p = h.end;
+        let limit = (p + 8).min(hay.len());
+        while p < limit && !hay[p].is_ascii_digit() {
+            p += 1;
+        }
+        let vs = p;
+        while p < hay.len() && (hay[p].is_ascii_digit() || (kind == PartKind::Expiry && hay[p] == b'/')) {
+            p += 1;
+        }
+        let v = &hay[vs..p];
+        let ok = match kind {
+            PartKind::SecurityCode => (3..=4).contains(&v.len()),
+            PartKind::Pin => (4..=8).contains(&v.len()),
+            PartKind::Expiry => v.contains(&b'/') && (4..=7).contains(&v.len()),
+        };
+        if ok && hay.get(p).is_none_or(|b| !b.is_ascii_alphanumeric()) {
+            parts.push(Part { kind, start: vs, end: p });
+        }
+    });
+    m.parts = parts;
+    m
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,72 @@
+use crate::scanner::{Kind, ScannerBuilder};
+
+fn kinds(text: &str) -> Vec<(Kind, &str)> {
+    let s = ScannerBuilder::new().build().unwrap();
+    s.scan_text(text).into_iter().filter(|m| m.kind != Kind::Name).map(|m| (m.kind, &text[m.start..m.end])).collect()
+}
+
+macro_rules! t {
+    ($name:ident, $input:expr, [$(($k:ident, $v:expr)),* $(,)?]) => {
+        #[test]
+        fn $name() {
+            let want: Vec<(Kind, &str)> = vec![$((Kind::$k, $v)),*];
+            assert_eq!(kinds($input), want, "input {:?}", $input);
+        }
+    };
+}
+
+// SSN
+t!(ssn_dashed, "SSN on file 123-45-6789", [(Ssn, "123-45-6789")]);
+t!(ssn_dashed_no_cue, "it is 123-45-6789 ok", [(Ssn, "123-45-6789")]);
+t!(ssn_serial_with_zeros, "ssn 123-45-1023 and 123-45-0101", [(Ssn, "123-45-1023"), (Ssn, "123-45-0101")]);
+t!(ssn_spaces_need_cue, "code 123 45 6789", []);
+t!(ssn_spaces_with_cue, "social security 123 45 6789", [(Ssn, "123 45 6789")]);
+t!(ssn_bare_with_cue, "my ssn is 123456789", [(Ssn, "123456789")]);
+t!(ssn_bare_hash_cue, "SS#123456789", [(Ssn, "123456789")]);
+t!(ssn_bare_without_cue, "ref 123456789", []);
+t!(ssn_mixed_separators, "ssn 123-45 6789", []);
+t!(ssn_invalid_area, "ssn 000-12-3456 666-12-3456 912-12-3456", []);
+t!(ssn_invalid_group_serial, "ssn 123-00-4567 123-45-0000", []);
+t!(ssn_advertising, "ssn 078-05-1120 and 219-09-9999", []);
+t!(ssn_inside_longer_run, "1234-56-78901 and 91234-56-7890", []);
+t!(zip4_not_ssn, "zip 94105-1234", []);
+// Cards
+t!(card_plain, "card 4111111111111111", [(Card, "4111111111111111")]);
+t!(card_spaces, "my card 4111 1111 1111 1111 exp 12/27", [(Card, "4111 1111 1111 1111")]);
+t!(card_dashes, "use 5555-5555-5555-4444 please", [(Card, "5555-5555-5555-4444")]);
+t!(card_amex, "amex 3782 822463 10005", [(Card, "3782 822463 10005")]);
+t!(card_mc_2series, "2223003122003222", [(Card, "2223003122003222")]);
+t!(card_then_cvv_digits, "4111 1111 1111 1111 123", [(Card, "4111 1111 1111 1111")]);
+t!(card_luhn_fail, "card 4111111111111112", []);
+t!(card_all_zero, "0000 0000 0000 0000", []);
+t!(card_bad_layout, "4111 11111111 1111", []);
+t!(card_in_decimal, "3.4111111111111111", []);
+t!(card_timestamp, "at 1717337000123", []);
+t!(card_in_sid, "CH4111111111111111aaaaaaaaaaaaaaaa", []);
+// Accounts and routing
+t!(account_cue, "direct deposit to acct 000123456789", [(Account, "000123456789")]);
+t!(account_no_cue, "number 000123456789", []);
+t!(account_order_cue, "account 12345678, order 55512345", [(Account, "12345678")]);
+t!(routing_and_account, "routing 021000021 and checking account 123456789012", [(Routing, "021000021"), (Account, "123456789012")]);
+t!(routing_bad_checksum, "routing 021000022", []);
+t!(iban_compact, "IBAN GB82WEST12345698765432", [(Account, "GB82WEST12345698765432")]);
+t!(iban_printed, "iban DE89 3704 0044 0532 0130 00 thanks", [(Account, "DE89 3704 0044 0532 0130 00")]);
+t!(iban_bad_check, "GB82WEST12345698765433", []);
+// Licences
+t!(dl_california, "my license is D1234567", [(Dl, "D1234567")]);
+t!(dl_state_hint, "license number 12345678 issued in Texas", [(Dl, "12345678")]);
+t!(dl_no_cue, "D1234567", []);
+t!(dl_public_policy, "public policy D1234567", []);
+t!(dl_wrong_state_shape, "California driver's license 1234567890123", []);
+t!(dl_state_id, "state ID X95101879", [(Dl, "X95101879")]);
+t!(cue_stops_at_sentence, "Your account is in good standing since 2023. FedEx 346183215324.", []);
+// Hard negatives
+t!(phone_numbers, "call +1 555 867 5310 or (555) 867-5310 or 555-867-5310", []);
+t!(dates_times, "on 2025-06-02T14:03:11.512Z and 06/02/2025 12:30:45", []);
+t!(amounts, "total $1,234,567.89 or 1,234,567", []);
+t!(uuid, "segment 02dd8a65-c9e3-550b-9e98-5b11abb9b3a5 and 12345678-1234-1234-1234-123456789012", []);
+t!(tracking, "tracking 1Z999AA10123456784 USPS 9400 1000 0000 0000 0000 00", []);
+t!(long_run, "00000000000000000000000000000000000000000000", []);
+t!(invalid_ssn_not_account, "your account is in good standing. 000-99-7026 is not valid", []);
+t!(cue_after_sentence_lowercase, "FedEx 815045335073. your account is fine", []);
+t!(dl_texas_after_ref, "ref 449434614. license number 82901888 issued in Texas. SEÇIL TEKIN here", [(Dl, "82901888")]);

@@ -1,0 +1,91 @@
+//! The `piiguard` binary, run as a user would: golden output, bad lines, exit codes, `generate`.
+
+use std::process::{Command, Output};
+
+fn piiguard(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_piiguard"))
+        .args(args)
+        .env_remove("PIIGUARD_HMAC_KEY")
+        .env_remove("PIIGUARD_HMAC_KEY_FILE")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("binary runs")
+}
+
+const EXAMPLES: &str = "tests/fixtures/twilio-examples.jsonl";
+const KEY: &str = "tests/fixtures/test.key";
+
+#[test]
+fn scan_matches_golden_commands() {
+    let out = piiguard(&["scan", "--hmac-key-file", KEY, EXAMPLES]);
+    assert_eq!(out.status.code(), Some(1), "commands written means exit 1");
+    let got = String::from_utf8(out.stdout).unwrap();
+    let want = std::fs::read_to_string("tests/fixtures/twilio-examples.commands.jsonl").unwrap();
+    assert_eq!(got, want, "regenerate with: piiguard scan -q --hmac-key-file {KEY} {EXAMPLES}");
+}
+
+#[test]
+fn bad_lines_are_reported_by_number_without_content() {
+    let out = piiguard(&["scan", "--hmac-key-file", KEY, "--exit-zero", EXAMPLES]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("twilio-examples.jsonl:6: parse_error at line 1 column 48"), "{err}");
+    assert!(!err.contains("123-45-6789") && !err.contains("truncated record"), "{err}");
+    assert!(err.contains("scanned 9 records"), "{err}");
+    assert!(err.contains("commands: identifier=1 prohibited_combination=6"), "{err}");
+}
+
+#[test]
+fn commands_are_deterministic_and_fingerprints_keyed() {
+    let a = piiguard(&["scan", "-q", "--hmac-key-file", KEY, EXAMPLES]);
+    let b = piiguard(&["scan", "-q", "--hmac-key-file", KEY, EXAMPLES]);
+    assert_eq!(a.stdout, b.stdout);
+    // Without a key: same command ids, different (random-key) fingerprints, and a warning.
+    let c = piiguard(&["scan", "-q", EXAMPLES]);
+    let ids = |o: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["command_id"].to_string()).collect()
+    };
+    assert_eq!(ids(&a), ids(&c));
+    assert_ne!(a.stdout, c.stdout);
+    assert!(String::from_utf8_lossy(&c.stderr).contains("no HMAC key configured"));
+}
+
+#[test]
+fn errors_exit_2_with_a_clear_message() {
+    let out = piiguard(&["scan", "no-such-file.jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open no-such-file.jsonl"));
+    let out = piiguard(&["scan", "--policy", "Cargo.toml", EXAMPLES]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid policy"));
+    let out = piiguard(&["scan", "--hmac-key-file", "Cargo.lock", "--max-record-bytes", "0", EXAMPLES]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = piiguard(&["scan", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn generate_writes_events_and_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev.jsonl");
+    let out = piiguard(&["generate", "--count", "300", "--seed", "9", "--output", ev.to_str().unwrap()]);
+    assert!(out.status.success());
+    let events = std::fs::read_to_string(&ev).unwrap();
+    let labels = std::fs::read_to_string(dir.path().join("ev.jsonl.labels.jsonl")).unwrap();
+    assert_eq!(events.lines().count(), 300);
+    assert_eq!(labels.lines().count(), 300);
+    let first: serde_json::Value = serde_json::from_str(labels.lines().next().unwrap()).unwrap();
+    assert_eq!(first["line"], 1);
+    // Scanning them finds something and exits 1.
+    let out = piiguard(&["scan", "-q", ev.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn help_explains_exit_codes() {
+    let out = piiguard(&["--help"]);
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("Exit codes") && s.contains("PIIGUARD_HMAC_KEY"));
+    let out = piiguard(&["scan", "--help"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--max-record-bytes"));
+}

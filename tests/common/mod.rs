@@ -1,0 +1,58 @@
+//! Helpers shared by the integration tests.
+
+use piiguard::commands::{Command, Mode, Source};
+use piiguard::fingerprint::Fingerprinter;
+use piiguard::policy::Policy;
+use piiguard::process::Processor;
+use piiguard::scanner::ScannerBuilder;
+use serde_json::Value;
+
+/// A processor with the default policy and a fixed test key.
+pub fn processor() -> Processor {
+    Processor {
+        scanner: ScannerBuilder::new().build().expect("scanner builds"),
+        policy: Policy::default(),
+        fingerprinter: Fingerprinter::new(&[0x5a; 32]).expect("key"),
+        max_record_bytes: 1 << 20,
+    }
+}
+
+/// Commands for one line as a `scan` of file "t" would produce.
+pub fn commands(p: &Processor, line: &str, n: u64) -> Vec<Command> {
+    p.process(line.as_bytes(), &Source::File { file: "t".into(), line: n }, Mode::Scan).commands
+}
+
+fn pointer_mut<'a>(v: &'a mut Value, ptr: &str) -> &'a mut Value {
+    v.pointer_mut(ptr).unwrap_or_else(|| panic!("pointer {ptr} not found"))
+}
+
+/// Replaces each span a command names with `*` characters, following `path` and `inner_path` into
+/// embedded JSON: a reference applier, to prove the spans cover what the scanner finds.
+pub fn apply(event: &str, cmds: &[Command]) -> String {
+    let mut v: Value = serde_json::from_str(event).expect("test events are JSON");
+    for c in cmds {
+        for f in &c.findings {
+            let spans: Vec<(usize, usize)> =
+                std::iter::once((f.start, f.end)).chain(f.parts.iter().map(|p| (p.start, p.end))).collect();
+            redact_at(pointer_mut(&mut v, &f.path), &f.inner_path, &spans);
+        }
+    }
+    v.to_string()
+}
+
+fn redact_at(v: &mut Value, inner: &[String], spans: &[(usize, usize)]) {
+    let Value::String(s) = v else { panic!("findings point at strings") };
+    if let Some((first, rest)) = inner.split_first() {
+        let mut iv: Value = serde_json::from_str(s).expect("embedded JSON");
+        redact_at(pointer_mut(&mut iv, first), rest, spans);
+        *s = iv.to_string();
+        return;
+    }
+    let mut chars: Vec<char> = s.chars().collect();
+    for &(a, b) in spans {
+        for c in &mut chars[a..b] {
+            *c = '*';
+        }
+    }
+    *s = chars.into_iter().collect();
+}

@@ -1,0 +1,55 @@
+//! Real `scan` output validates against `schemas/command.v1.schema.json`.
+
+use piiguard::commands::{Mode, Source};
+use piiguard::generate::Generator;
+use piiguard::process::Processor;
+use piiguard::scanner::ScannerBuilder;
+use serde_json::Value;
+
+use crate::common;
+
+fn validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(include_str!("../schemas/command.v1.schema.json")).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+fn check(v: &jsonschema::Validator, cmd: &Value) {
+    let errors: Vec<String> = v.iter_errors(cmd).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:?}\n{cmd}");
+}
+
+#[test]
+fn generated_commands_are_valid() {
+    let v = validator();
+    let p = common::processor();
+    let preview = Processor { scanner: ScannerBuilder::new().masked_preview(true).build().unwrap(), ..common::processor() };
+    let mut n = 0;
+    for (i, g) in Generator::new(11).take(3000).enumerate() {
+        let proc = if i % 2 == 0 { &p } else { &preview };
+        for c in common::commands(proc, &g.line, i as u64 + 1) {
+            check(&v, &serde_json::to_value(&c).unwrap());
+            n += 1;
+        }
+    }
+    assert!(n > 500, "only {n} commands");
+}
+
+#[test]
+fn kafka_sources_unparsed_records_and_keys_are_valid() {
+    let v = validator();
+    let p = common::processor();
+    let src = Source::Kafka { topic: "events".into(), partition: 3, offset: 42, key: Some("ab01".into()), timestamp: Some(1_700_000_000_000) };
+    let inputs: [&[u8]; 4] = [
+        br#"{"body":"SSN 123-45-6789" "#,
+        b"\xff\xfe Jane Doe SSN 123-45-6789",
+        br#"{"123-45-6789":"Jane Doe","n":"x","n":"card 4111111111111111"}"#,
+        br#"[{"id":"EZ1","type":"t","data":{"body":"Jane Doe, acct 000123456789 PIN 1234"}}]"#,
+    ];
+    for input in inputs {
+        let out = p.process(input, &src, Mode::Live);
+        assert!(!out.commands.is_empty());
+        for c in out.commands {
+            check(&v, &serde_json::to_value(&c).unwrap());
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The integration test binary (one binary: `autotests = false`).
+
+mod accuracy;
+mod cli;
+mod common;
+mod corpus;
+mod leaks;
+mod schema;
