@@ -206,7 +206,9 @@ pub struct Command {
 
 /// Picks the resource to act on from the event's SIDs and type (`twilio-domain.md` §3).
 pub fn resource(ev: &EventScan) -> Resource {
-    let first = |p: &str| ev.sids.iter().find(|s| s.starts_with(p)).cloned();
+    let mut sids: Vec<String> = ev.sids.iter().map(|s| s.as_str().to_owned()).collect();
+    sids.sort_unstable();
+    let first = |p: &str| sids.iter().find(|s| s.starts_with(p)).cloned();
     let ty = ev.event_type.as_deref().unwrap_or("");
     let mut parents = BTreeMap::new();
     let (kind, sid) = if ty.contains("taskrouter") || first("WT").is_some() && !ty.contains("conversations") {
@@ -237,7 +239,8 @@ pub fn resource(ev: &EventScan) -> Resource {
         ("unknown", None)
     };
     let kind = if sid.is_none() { "unknown" } else { kind };
-    Resource { kind, sid, account_sid: first("AC"), parents, sids: ev.sids.iter().cloned().collect() }
+    let account_sid = first("AC");
+    Resource { kind, sid, account_sid, parents, sids }
 }
 
 /// Everything a command needs besides the event.

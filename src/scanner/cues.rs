@@ -286,8 +286,27 @@ fn key_automaton() -> &'static AhoCorasick {
 }
 
 /// Classifies a JSON key. Separators and case are ignored: `customer_name`, `customerName` and
-/// `Customer-Name` are the same key.
+/// `Customer-Name` are the same key. Keys repeat across events, so answers are memoised per thread
+/// (at most 4,096 keys; the memo is cleared when full, so hostile key sets cannot grow it).
 pub fn field_hint(key: &str) -> FieldHint {
+    thread_local! {
+        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, FieldHint>> = Default::default();
+    }
+    MEMO.with(|m| {
+        if let Some(h) = m.borrow().get(key) {
+            return *h;
+        }
+        let h = classify_key(key);
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(key.into(), h);
+        h
+    })
+}
+
+fn classify_key(key: &str) -> FieldHint {
     let mut buf = [0u8; 48];
     let mut n = 0;
     for b in key.bytes() {

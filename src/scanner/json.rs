@@ -11,7 +11,6 @@
 //! CloudEvents), one event per element.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -77,8 +76,9 @@ pub struct EventScan {
     pub event_id: Option<String>,
     /// CloudEvents `type` or webhook `EventType` when present.
     pub event_type: Option<String>,
-    /// Twilio SIDs found anywhere in the event (including embedded JSON), sorted.
-    pub sids: BTreeSet<String>,
+    /// Twilio SIDs found anywhere in the event (including embedded JSON), each once, in order of
+    /// appearance.
+    pub sids: Vec<Sid>,
     /// Findings in document order.
     pub findings: Vec<Finding>,
     /// More findings than the limit: the rest were dropped.
@@ -137,6 +137,28 @@ const SID_PREFIXES: &[&str] = &[
     "UX", "HQ", "GO", "DG", "VW", "WS", "WT", "WR", "WK", "WQ", "WW", "TC", "WA", "EV", "CA", "RE", "CF",
     "GA", "GT", "GX", "LY", "CR", "FM", "KQ", "DF", "FW",
 ];
+
+/// A Twilio SID (two upper-case letters and 32 hex digits), stored inline: events carry a dozen, and
+/// an allocation each would cost more than scanning them.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sid([u8; 34]);
+
+impl Sid {
+    /// Parses a SID.
+    pub fn parse(s: &str) -> Option<Sid> {
+        is_sid(s).then(|| Sid(s.as_bytes().try_into().expect("34 bytes")))
+    }
+    /// The SID as text.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("SIDs are ASCII")
+    }
+}
+
+impl fmt::Debug for Sid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// True for a Twilio SID (`CH` + 32 hex digits).
 pub fn is_sid(s: &str) -> bool {
@@ -283,6 +305,8 @@ struct Walker<'s> {
     top_is_array: bool,
     /// The next string value is an event's `id` or `type`.
     capture: Option<Capture>,
+    /// Key hashes of the open objects (see `visit_map`).
+    key_hashes: Vec<u64>,
 }
 
 #[derive(Clone, Copy)]
@@ -305,6 +329,7 @@ impl<'s> Walker<'s> {
             too_deep: false,
             top_is_array: false,
             capture: None,
+            key_hashes: Vec::new(),
         }
     }
 
@@ -334,10 +359,14 @@ impl<'s> Walker<'s> {
 
     /// Scans a key or string value; returns how many findings it added.
     fn leaf(&mut self, s: &str, in_key: bool) -> usize {
-        if !in_key && is_sid(s) {
-            let sid = s.to_owned();
-            self.event().sids.insert(sid);
-            return 0;
+        if !in_key {
+            if let Some(sid) = Sid::parse(s) {
+                let ev = self.event();
+                if !ev.sids.contains(&sid) {
+                    ev.sids.push(sid);
+                }
+                return 0;
+            }
         }
         let t = s.trim();
         let embedded = !in_key
@@ -557,14 +586,16 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         self.w.capture = None;
         // Events start at the record root, or at the elements of a top-level array.
         let event_root = self.depth == 0 || (self.depth == 1 && self.w.top_is_array);
-        let mut seen: Vec<u64> = Vec::new();
+        // Hashes of this object's keys, on a stack shared by all open objects (no allocation per
+        // object), to number duplicate keys.
+        let base = self.w.key_hashes.len();
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            let index = seen.len();
+            let index = self.w.key_hashes.len() - base;
             let mut h = FxHasher::default();
             key.hash(&mut h);
             let kh = h.finish();
-            let occ = seen.iter().filter(|&&k| k == kh).count() as u32;
-            seen.push(kh);
+            let occ = self.w.key_hashes[base..].iter().filter(|&&k| k == kh).count() as u32;
+            self.w.key_hashes.push(kh);
             // A key that holds sensitive data is never written into a path: `#N` names it by position.
             let key_findings = self.w.leaf(&key, true);
             let mark = if key_findings > 0 {
@@ -598,6 +629,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             self.w.hint = saved_hint;
             self.w.occurrence = saved_occ;
         }
+        self.w.key_hashes.truncate(base);
         Ok(())
     }
 }

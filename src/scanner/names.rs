@@ -169,6 +169,10 @@ pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match
         }
     }
     let hay = text.as_bytes();
+    // A full name is two words: no space, no name (most leaves are ids, times, enums).
+    if hay.len() < 4 || memchr::memchr(b' ', hay).is_none() {
+        return;
+    }
     let mut pos = 0;
     while let Some(i) = next_upper_or_non_ascii(hay, pos) {
         pos = i + 1;

@@ -33,7 +33,7 @@ fn embedded_json_in_strings() {
     assert_eq!(p[0], (Kind::Name, "/data/payload/task_attributes".into(), vec!["/customers/name".into()], 0, 8));
     assert_eq!(p[1].1, "/data/payload/task_attributes");
     assert_eq!(p[1].2, vec!["/conversations/conversation_attribute_2".to_string()]);
-    assert!(r.events[0].sids.contains("WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+    assert_eq!(r.events[0].sids[0].as_str(), "WTaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 }
 
 #[test]
