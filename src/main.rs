@@ -182,6 +182,11 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn main() -> ExitCode {
+    // A panic message could quote data; print only where it happened.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("piiguard: internal error{at} (details withheld: they could hold scanned data); please report it");
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Scan(a) => scan(a),

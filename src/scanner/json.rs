@@ -389,19 +389,24 @@ impl<'s> Walker<'s> {
         let saved_occ = std::mem::replace(&mut self.occurrence, 0);
         let ev = self.events.len().max(1) - 1;
         let before = self.events.get(ev).map_or(0, |e| e.findings.len());
+        let keys = self.key_hashes.len();
+        let too_deep = self.too_deep;
         self.inner.push(saved_path.clone());
         let mut de = serde_json::Deserializer::from_str(s);
         let ok = Node { w: self, depth: EVENT_DEPTH_EMBEDDED }.deserialize(&mut de).and_then(|()| de.end()).is_ok();
         self.inner.pop();
         if !ok {
+            // Not JSON after all: forget what the attempt found; the caller scans it as text.
             if let Some(e) = self.events.get_mut(ev) {
                 e.findings.truncate(before);
             }
+            self.too_deep = too_deep;
         }
+        // An attempt that failed inside an object leaves its key hashes behind.
+        self.key_hashes.truncate(keys);
         self.path = saved_path;
         self.hint = saved_hint;
         self.occurrence = saved_occ;
-        // The pointer stack pushes the outer path first; findings store [outer..] in `inner_path`.
         ok
     }
 

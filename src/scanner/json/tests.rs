@@ -94,3 +94,13 @@ fn unicode_spans_are_characters() {
     let f = &r.events[0].findings[0];
     assert_eq!((f.start, f.end, f.byte_start, f.byte_end), (6, 17, 7, 18));
 }
+
+#[test]
+fn failed_embedded_json_is_scanned_as_text_and_leaves_no_trace() {
+    // The string looks like JSON but is not; a duplicate key after it must still be numbered right.
+    let r = scan(r#"{"a":"{"x":"SSN 123-45-6789","y" oops}","a":"card 4111111111111111"}"#);
+    let e = &r.events[0];
+    assert_eq!(r.error, None);
+    let got: Vec<(Kind, &str, u32, usize)> = e.findings.iter().map(|f| (f.kind, f.path.as_str(), f.occurrence, f.inner_path.len())).collect();
+    assert_eq!(got, [(Kind::Ssn, "/a", 0, 0), (Kind::Card, "/a", 1, 0)]);
+}
