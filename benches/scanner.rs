@@ -10,7 +10,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use piiguard::commands::{Mode, Source};
 use piiguard::fingerprint::Fingerprinter;
-use piiguard::generate::{text_corpus, Generator};
+use piiguard::generate::{text_corpus, Corpus, Generator};
 use piiguard::policy::Policy;
 use piiguard::process::Processor;
 use piiguard::scanner::{Kind, ScannerBuilder};
@@ -25,8 +25,8 @@ fn naive() -> regex::bytes::Regex {
 fn text(c: &mut Criterion) {
     let scanner = ScannerBuilder::new().build().unwrap();
     let re = naive();
-    for (name, dense) in [("cleandig", false), ("dense", true)] {
-        let (records, planted) = text_corpus(7, TOTAL, 1024, dense);
+    for (name, corpus) in [("cleandig", Corpus::Clean), ("hardneg", Corpus::HardNegatives), ("dense", Corpus::Dense)] {
+        let (records, planted) = text_corpus(7, TOTAL, 1024, corpus);
         let bytes: usize = records.iter().map(String::len).sum();
         // The same bytes as JSON (an array of strings), for the parse baseline.
         let json = serde_json::to_vec(&records).unwrap();

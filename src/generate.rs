@@ -285,6 +285,19 @@ impl Generator {
         }
     }
 
+    /// An everyday number in chat: order id, time, date, amount, phone number, quantity.
+    fn ordinary_number(&mut self) -> String {
+        match self.rng.gen_range(0..7) {
+            0 => format!("order {} ships tomorrow", self.digits(8)),
+            1 => format!("I called at {}:{:02} today", self.rng.gen_range(1..13), self.rng.gen_range(0..60)),
+            2 => format!("it was delivered on {:02}/{:02}/2025", self.rng.gen_range(1..13), self.rng.gen_range(1..29)),
+            3 => format!("the total was ${}.{}", self.rng.gen_range(1..999), self.digits(2)),
+            4 => format!("call me back at {}", self.phone()),
+            5 => format!("I ordered {} items", self.rng.gen_range(2..40)),
+            _ => format!("ticket {} is still open", self.digits(6)),
+        }
+    }
+
     /// A hard negative without names (for the benchmark corpora, whose counts must be exact).
     fn hard_negative_plain(&mut self) -> String {
         loop {
@@ -496,31 +509,48 @@ impl Generator {
     }
 }
 
-/// A text corpus for benchmarks: records of about `record_bytes` of chat text. `dense` plants one
-/// identifier (with a name) about every 200 bytes; otherwise the text holds only ordinary numbers
-/// (order ids, phone numbers, dates, amounts …) about every 120 bytes. Returns the records and the
-/// identifiers planted (as written).
-pub fn text_corpus(seed: u64, total_bytes: usize, record_bytes: usize, dense: bool) -> (Vec<String>, Vec<String>) {
+/// Benchmark text corpora (`performance.md` §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corpus {
+    /// "cleandig": chat text with an ordinary number (order id, time, date, amount, phone number)
+    /// about every 120 bytes, and no PII.
+    Clean,
+    /// Every other sentence a hard negative (SIDs, UUIDs, long references, tracking numbers,
+    /// Luhn-invalid and out-of-range numbers, decimals, timestamps): the adversarial clean case.
+    HardNegatives,
+    /// One identifier (with a name) about every 200 bytes, ordinary numbers between them.
+    Dense,
+}
+
+/// A text corpus for benchmarks: records of about `record_bytes` of chat text. Returns the records
+/// and the identifiers planted in them (as written).
+pub fn text_corpus(seed: u64, total_bytes: usize, record_bytes: usize, corpus: Corpus) -> (Vec<String>, Vec<String>) {
     let mut g = Generator::new(seed);
     let mut out = Vec::new();
     let mut planted = Vec::new();
     let mut size = 0;
     while size < total_bytes {
         let mut rec = String::new();
-        let mut since_pii = 0;
+        let mut since = 0;
         while rec.len() < record_bytes {
-            let s = if dense && since_pii >= 150 {
-                since_pii = 0;
-                let mut p = Plant::default();
-                let id = g.identifier_sentence(&mut p);
-                planted.extend(p.secrets);
-                format!("{} {id}. ", g.written_name())
-            } else if rec.len() % 120 < 60 {
-                format!("{}. ", g.hard_negative_plain())
-            } else {
-                format!("{} ", g.pick(FILLER))
+            let s = match corpus {
+                Corpus::Dense if since >= 150 => {
+                    since = 0;
+                    let mut p = Plant::default();
+                    let id = g.identifier_sentence(&mut p);
+                    planted.extend(p.secrets);
+                    format!("{} {id}. ", g.written_name())
+                }
+                Corpus::Clean | Corpus::Dense if since >= 90 && !(corpus == Corpus::Dense && since >= 150) => {
+                    if corpus == Corpus::Clean {
+                        since = 0;
+                    }
+                    format!("{}. ", g.ordinary_number())
+                }
+                Corpus::HardNegatives if rec.len() % 120 < 60 => format!("{}. ", g.hard_negative_plain()),
+                _ => format!("{} ", g.pick(FILLER)),
             };
-            since_pii += s.len();
+            since += s.len();
             rec.push_str(&s);
         }
         size += rec.len();

@@ -184,10 +184,9 @@ pub struct CueHit {
 #[derive(Debug, Clone)]
 pub struct CueMatcher {
     ac: AhoCorasick,
-    /// Case-sensitive tails of the strong name cues ("me is", "older", "llamo" …), lower and upper
-    /// case: a fast (vectorised) pass that tells whether the slow case-insensitive pass can find a
-    /// name cue at all.
-    name_prefilter: AhoCorasick,
+    /// "name" and "holder", case-sensitive: fast (vectorised) searches that tell whether a
+    /// lower-case name can follow a cue at all.
+    name_prefilter: [memchr::memmem::Finder<'static>; 2],
 }
 
 impl CueMatcher {
@@ -198,28 +197,15 @@ impl CueMatcher {
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(CUE_WORDS.iter().map(|(w, _)| w))?;
-        // Strong name cues only: weak ones ("this is") need listed names, which the capitalised-word
-        // pass finds without any cue. Tails of at least 5 characters keep the prefilter selective.
-        let mut tails = Vec::new();
-        for (w, c) in CUE_WORDS {
-            if c.contains(Cues::NAME) {
-                let chars: Vec<char> = w.chars().collect();
-                let tail: String = chars[chars.len().saturating_sub(5)..].iter().collect();
-                for t in [tail.to_lowercase(), tail.to_uppercase()] {
-                    if !tails.contains(&t) {
-                        tails.push(t);
-                    }
-                }
-            }
-        }
-        // Leftmost semantics let the builder use its vectorised (Teddy) searcher; only `is_match` is asked.
-        let name_prefilter = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostFirst).build(tails)?;
+        // Lower-case names follow English cues in practice ("my name is jane doe"); capitalised
+        // names after any cue are found from the name's side. Two SIMD substring searches.
+        let name_prefilter = [memchr::memmem::Finder::new("name").into_owned(), memchr::memmem::Finder::new("holder").into_owned()];
         Ok(CueMatcher { ac, name_prefilter })
     }
 
-    /// False when `hay` certainly holds no name cue.
+    /// False when `hay` certainly holds no English name cue followed by a lower-case name.
     pub fn may_have_name_cue(&self, hay: &[u8]) -> bool {
-        self.name_prefilter.is_match(hay)
+        self.name_prefilter.iter().any(|f| f.find(hay).is_some())
     }
 
     /// Calls `f` for every whole-word cue inside `hay[from..to]` (offsets are into `hay`).

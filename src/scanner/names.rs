@@ -119,6 +119,15 @@ impl Word<'_> {
 
 /// Reads the word starting at `start` (which must be a char boundary), if any.
 fn word_at(text: &str, start: usize) -> Option<Word<'_>> {
+    // Fast path: an ASCII word ended by ASCII punctuation or space (most words).
+    let b = text.as_bytes();
+    let mut p = start;
+    while p < b.len() && b[p].is_ascii_alphabetic() {
+        p += 1;
+    }
+    if p > start && b.get(p).is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-') {
+        return Some(Word { text: &text[start..p], start, end: p });
+    }
     let rest = &text[start..];
     let mut end = start;
     let mut prev_letter = false;
@@ -174,22 +183,71 @@ pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match
         return;
     }
     let mut pos = 0;
+    let next = |at: usize| hay.get(at).is_some_and(|b| b.is_ascii_uppercase() || *b >= 0x80);
     while let Some(i) = next_upper_or_non_ascii(hay, pos) {
         pos = i + 1;
+        // Cheap gate before building the word: after an ASCII capitalised word, a name goes on with
+        // " X" (a capitalised word) or, for an initial, ". X". Sentence-initial words ("Can you …")
+        // stop here. Non-ASCII words take the general path.
+        if hay[i] < 0x80 {
+            let mut e = i + 1;
+            while e < hay.len() && hay[e].is_ascii_alphabetic() {
+                e += 1;
+            }
+            let goes_on = match hay.get(e) {
+                Some(b' ') => next(e + 1),
+                Some(b'.') => hay.get(e + 1) == Some(&b' ') && next(e + 2),
+                Some(&c) => c >= 0x80 || c == b'\'' || c == b'-',
+                None => false,
+            };
+            if !goes_on {
+                pos = e;
+                continue;
+            }
+        }
         if !text.is_char_boundary(i) || !is_word_start(text, i) {
             continue;
         }
         let Some(w1) = word_at(text, i) else { continue };
         pos = w1.end;
-        if !w1.is_capitalised() {
+        let goes_on = (hay.get(w1.end) == Some(&b' ') && next(w1.end + 1))
+            || (hay.get(w1.end) == Some(&b'.') && hay.get(w1.end + 1) == Some(&b' ') && next(w1.end + 2));
+        if !goes_on || !w1.is_capitalised() {
             continue;
         }
-        if let Some(m) = name_from(sc, text, &w1) {
+        if let Some(m) = name_from(sc, text, &w1).or_else(|| cued_name_at(sc, text, &w1)) {
             pos = m.end;
             out.push(m);
         }
     }
-    cued_names(sc, text, out);
+    lowercase_cued_names(sc, text, out);
+}
+
+/// Two capitalised words right after a strong cue ("my name is Zorvath Quillan", "Ονομάζομαι
+/// Γιώργος Παπαδόπουλος"): listed or not, unless both are everyday words.
+fn cued_name_at(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
+    let hay = text.as_bytes();
+    let mut from = w1.start.saturating_sub(32);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut cued = false;
+    sc.cues.for_each(hay, from, w1.start, |h| {
+        let mut p = h.end;
+        while p < w1.start && (hay[p] == b' ' || hay[p] == b':') {
+            p += 1;
+        }
+        cued |= h.cues.contains(Cues::NAME) && p == w1.start && p > h.end;
+    });
+    if !cued {
+        return None;
+    }
+    let w2 = next_word(text, w1.end)?;
+    let listed = sc.names.is_first(w1) && sc.names.is_last(&w2);
+    let both_common = sc.names.is_common(w1) && sc.names.is_common(&w2);
+    let ok = listed || (w2.is_capitalised() && !both_common);
+    (ok && w2.text.chars().count() > 1)
+        .then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, if listed { 0.9 } else { 0.75 }))
 }
 
 /// A name starting with the capitalised word `w1`.
@@ -227,9 +285,9 @@ fn name_from(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
     Some(Match::new(Kind::Name, Detector::NamePair, w1.start, w2.end, 0.85))
 }
 
-/// Names right after a strong cue ("my name is Zorvath Quillan", "account holder: jane doe"),
-/// listed or not. (Weak cues need listed, capitalised names, which [`scan`] finds without a cue.)
-fn cued_names(sc: &Inner, text: &str, out: &mut Vec<Match>) {
+/// Listed names written in lower case after an English strong cue ("my name is jane doe",
+/// "account holder: jane doe"). Capitalised names after any cue are found by [`scan`].
+fn lowercase_cued_names(sc: &Inner, text: &str, out: &mut Vec<Match>) {
     let hay = text.as_bytes();
     if !sc.cues.may_have_name_cue(hay) {
         return;
@@ -245,19 +303,13 @@ fn cued_names(sc: &Inner, text: &str, out: &mut Vec<Match>) {
         while p < hay.len() && (hay[p] == b' ' || hay[p] == b':') {
             p += 1;
         }
-        if p == end || out.iter().any(|m| m.start == p) {
+        if p == end || out.iter().any(|m| m.start <= p && p < m.end) {
             continue;
         }
         let Some(w1) = word_at(text, p) else { continue };
         let Some(w2) = next_word(text, w1.end) else { continue };
-        let listed = sc.names.is_first(&w1) && sc.names.is_last(&w2);
-        let both_common = sc.names.is_common(&w1) && sc.names.is_common(&w2);
-        let capitalised = w1.is_capitalised() && w2.is_capitalised();
-        // A strong cue vouches for listed names even when both are everyday words ("Account holder:
-        // Valentine Miller"); unlisted words need capitals and at least one non-everyday word.
-        let ok = listed || (capitalised && !both_common);
-        if ok && w2.text.chars().count() > 1 {
-            out.push(Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, if listed { 0.9 } else { 0.75 }));
+        if sc.names.is_first(&w1) && sc.names.is_last(&w2) && w2.text.chars().count() > 1 {
+            out.push(Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.9));
         }
     }
 }

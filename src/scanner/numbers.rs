@@ -143,8 +143,15 @@ fn context(sc: &Inner, hay: &[u8], start: usize, end: usize, hint: &FieldHint) -
     let from = floor_char(hay, start.saturating_sub(sc.cue_window));
     let to = ceil_char(hay, (end + sc.cue_window / 2).min(hay.len()));
     // A cue speaks for its own sentence only ("your account is in good standing. FedEx 3461…").
-    let from = (from..start).rev().find(|&i| sentence_break(hay, i)).map_or(from, |i| i + 1);
-    let to = (end..to).find(|&i| sentence_break(hay, i)).unwrap_or(to);
+    let from = memchr::memrchr3_iter(b'.', b'!', b'?', &hay[from..start])
+        .map(|i| from + i)
+        .find(|&i| sentence_break(hay, i))
+        .max(memchr::memrchr(b'\n', &hay[from..start]).map(|i| from + i))
+        .map_or(from, |i| i + 1);
+    let stop = memchr::memchr3_iter(b'.', b'!', b'?', &hay[end..to]).map(|i| end + i).find(|&i| sentence_break(hay, i));
+    let newline = memchr::memchr(b'\n', &hay[end..to]).map(|i| end + i);
+    // (Option's `min` would take None as the least; the nearest present break is wanted.)
+    let to = stop.into_iter().chain(newline).min().unwrap_or(to);
     let mut all = hint.cues;
     let mut nearest = hint.cues;
     sc.cues.for_each(hay, from, to, |h| {
@@ -205,13 +212,21 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
             }
         };
         pos = t.end;
-        if t.len < 7 && !(t.len >= 1 && hint.cues.contains(Cues::DL)) {
-            continue;
-        }
-        if let Some(m) = classify(sc, hay, &t, hint) {
-            let m = with_parts(sc, hay, m);
-            pos = pos.max(m.end);
-            out.push(m);
+        let found = if t.len < 7 && !hint.cues.contains(Cues::DL) { None } else { classify(sc, hay, &t, hint) };
+        match found {
+            Some(m) => {
+                let m = with_parts(sc, hay, m);
+                pos = pos.max(m.end);
+                out.push(m);
+            }
+            // Glued to letters after ("1Z999…", a UUID or hex group): the whole run is one code,
+            // skip it rather than visiting each digit run inside it.
+            None if hay.get(pos).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') => {
+                while pos < hay.len() && (hay[pos].is_ascii_alphanumeric() || hay[pos] == b'_' || hay[pos] == b'-') {
+                    pos += 1;
+                }
+            }
+            None => {}
         }
     }
 }
@@ -243,10 +258,9 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     }
     // SSN 3-2-4 with one separator used in both places.
     if layout == [3, 2, 4] && validate::is_ssn(d) {
-        let ctx = context(sc, hay, t.start, t.end, hint);
-        if t.sep == Some(b'-') || ctx.all.contains(Cues::SSN) {
-            let conf = if ctx.all.contains(Cues::SSN) { 0.97 } else { 0.9 };
-            return Some(Match::new(Kind::Ssn, Detector::Ssn, t.start, t.end, conf));
+        // Dashes make the SSN shape on their own; spaces ("123 45 6789") need a cue.
+        if t.sep == Some(b'-') || context(sc, hay, t.start, t.end, hint).all.contains(Cues::SSN) {
+            return Some(Match::new(Kind::Ssn, Detector::Ssn, t.start, t.end, 0.95));
         }
     }
     // An SSN layout that failed validation is not re-read as an account number.
@@ -297,13 +311,12 @@ fn state_near(sc: &Inner, hay: &[u8], start: usize, end: usize) -> Option<dl::St
 
 fn card(sc: &Inner, hay: &[u8], d: &[u8], start: usize, end: usize, hint: &FieldHint) -> Option<Match> {
     let brand = validate::is_card(d)?;
-    // Unix-millisecond timestamps are 13 digits starting with 1; no accepted brand has 13 digits, but a
-    // Maestro number (12-19 digits, weak IIN) needs a card cue.
-    let cued = || context(sc, hay, start, end, hint).all.contains(Cues::CARD);
-    if brand == validate::CardBrand::Maestro && !cued() {
+    // IIN, length, layout and Luhn already make a card; only a Maestro number (12-19 digits, weak
+    // IIN) also needs a card cue, so only it pays for the cue lookup.
+    if brand == validate::CardBrand::Maestro && !context(sc, hay, start, end, hint).all.contains(Cues::CARD) {
         return None;
     }
-    let conf = if cued() { 0.98 } else { 0.93 };
+    let conf = 0.95;
     Some(Match::new(Kind::Card, Detector::Card, start, end, conf))
 }
 
@@ -327,16 +340,20 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
         return end;
     }
     let letters = i - s;
-    if letters <= 3 && tok.len() >= 4 && tok.len() <= 20 && !(s > 0 && hay[s - 1] == b'-') && hay.get(e) != Some(&b'-') {
-        let ctx = context(sc, hay, s, e, hint);
-        if ctx.all.contains(Cues::DL) {
-            let mut up = [0u8; 20];
-            for (u, b) in up.iter_mut().zip(tok) {
-                *u = b.to_ascii_uppercase();
-            }
-            if tok[0].is_ascii_uppercase() && dl::is_dl(&up[..tok.len()], state_near(sc, hay, s, e)) {
-                out.push(Match::new(Kind::Dl, Detector::Dl, s, e, 0.85));
-            }
+    if letters <= 3
+        && (6..=20).contains(&tok.len())
+        && tok[0].is_ascii_uppercase()
+        && !(s > 0 && hay[s - 1] == b'-')
+        && hay.get(e) != Some(&b'-')
+    {
+        let mut up = [0u8; 20];
+        for (u, b) in up.iter_mut().zip(tok) {
+            *u = b.to_ascii_uppercase();
+        }
+        // A token with letters fits any state's shape or none (state hints only narrow all-digit
+        // numbers), so check the shape before paying for the cue lookup.
+        if dl::is_dl(&up[..tok.len()], None) && context(sc, hay, s, e, hint).all.contains(Cues::DL) {
+            out.push(Match::new(Kind::Dl, Detector::Dl, s, e, 0.85));
         }
     }
     e
@@ -392,6 +409,10 @@ fn with_parts(sc: &Inner, hay: &[u8], mut m: Match) -> Match {
         return m;
     }
     let to = ceil_char(hay, (m.end + sc.cue_window).min(hay.len()));
+    // Every part (CVV, PIN, expiry) holds a digit: no digit after the number, no part.
+    if !hay[m.end..to].iter().any(u8::is_ascii_digit) {
+        return m;
+    }
     let mut parts = Vec::new();
     sc.cues.for_each(hay, m.end, to, |h| {
         let kind = if h.cues.contains(Cues::CVV) {
