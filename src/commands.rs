@@ -35,7 +35,7 @@ use sha2::{Digest, Sha256};
 use crate::fingerprint::Fingerprinter;
 use crate::policy::{Action, Reason};
 use crate::rule::Decision;
-use crate::scanner::json::{EventScan, FoundPart, RecordError};
+use crate::scanner::json::{EventScan, FoundPart, RecordError, Sid};
 use crate::scanner::{Detector, Kind};
 
 /// Schema version of the commands this build writes.
@@ -97,13 +97,13 @@ pub struct Resource {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// The resource's SID, when one was found.
-    pub sid: Option<String>,
+    pub sid: Option<Sid>,
     /// The account SID, when one was found.
-    pub account_sid: Option<String>,
+    pub account_sid: Option<Sid>,
     /// Parent resources needed to address it (`workspace_sid`, `conversation_sid`, `service_sid`).
-    pub parents: BTreeMap<&'static str, String>,
+    pub parents: BTreeMap<&'static str, Sid>,
     /// Every SID in the event, sorted.
-    pub sids: Vec<String>,
+    pub sids: Vec<Sid>,
 }
 
 /// A part of a finding on the wire.
@@ -206,9 +206,8 @@ pub struct Command {
 
 /// Picks the resource to act on from the event's SIDs and type (`twilio-domain.md` §3).
 pub fn resource(ev: &EventScan) -> Resource {
-    let mut sids: Vec<String> = ev.sids.iter().map(|s| s.as_str().to_owned()).collect();
-    sids.sort_unstable();
-    let first = |p: &str| sids.iter().find(|s| s.starts_with(p)).cloned();
+    let sids = ev.sids.clone();
+    let first = |p: &str| sids.iter().find(|s| s.as_str().starts_with(p)).copied();
     let ty = ev.event_type.as_deref().unwrap_or("");
     let mut parents = BTreeMap::new();
     let (kind, sid) = if ty.contains("taskrouter") || first("WT").is_some() && !ty.contains("conversations") {

@@ -76,8 +76,7 @@ pub struct EventScan {
     pub event_id: Option<String>,
     /// CloudEvents `type` or webhook `EventType` when present.
     pub event_type: Option<String>,
-    /// Twilio SIDs found anywhere in the event (including embedded JSON), each once, in order of
-    /// appearance.
+    /// Twilio SIDs found anywhere in the event (including embedded JSON), sorted, each once.
     pub sids: Vec<Sid>,
     /// Findings in document order.
     pub findings: Vec<Finding>,
@@ -154,19 +153,39 @@ impl Sid {
     }
 }
 
+impl serde::Serialize for Sid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Debug for Sid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+/// The SID prefixes as a 26×26 bit table, so checking one is a shift, not 44 comparisons.
+const SID_TABLE: [u64; 11] = {
+    let mut t = [0u64; 11];
+    let mut i = 0;
+    while i < SID_PREFIXES.len() {
+        let p = SID_PREFIXES[i].as_bytes();
+        let idx = (p[0] - b'A') as usize * 26 + (p[1] - b'A') as usize;
+        t[idx / 64] |= 1 << (idx % 64);
+        i += 1;
+    }
+    t
+};
+
 /// True for a Twilio SID (`CH` + 32 hex digits).
 pub fn is_sid(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 34
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..].iter().all(u8::is_ascii_hexdigit)
-        && SID_PREFIXES.iter().any(|p| p.as_bytes() == &b[..2])
+    if b.len() != 34 || !b[0].is_ascii_uppercase() || !b[1].is_ascii_uppercase() {
+        return false;
+    }
+    let idx = usize::from(b[0] - b'A') * 26 + usize::from(b[1] - b'A');
+    SID_TABLE[idx / 64] & (1 << (idx % 64)) != 0 && super::swar::all_hex(&b[2..])
 }
 
 impl Scanner {
@@ -192,6 +211,10 @@ impl Scanner {
             Ok(()) => {
                 if w.events.is_empty() {
                     w.events.push(EventScan::default());
+                }
+                for e in &mut w.events {
+                    e.sids.sort_unstable();
+                    e.sids.dedup();
                 }
                 RecordScan { events: w.events, error: None, error_position: None }
             }
@@ -361,10 +384,8 @@ impl<'s> Walker<'s> {
     fn leaf(&mut self, s: &str, in_key: bool) -> usize {
         if !in_key {
             if let Some(sid) = Sid::parse(s) {
-                let ev = self.event();
-                if !ev.sids.contains(&sid) {
-                    ev.sids.push(sid);
-                }
+                // Deduplicated once per record (sort + dedup), not per SID.
+                self.event().sids.push(sid);
                 return 0;
             }
         }

@@ -54,6 +54,20 @@ pub(super) fn next_upper_or_non_ascii(hay: &[u8], from: usize) -> Option<usize> 
     hay[i..].iter().position(|b| b.is_ascii_uppercase() || *b >= 0x80).map(|p| i + p)
 }
 
+/// True when every byte of `hay` is an ASCII hex digit (8 bytes per step; SIDs carry 32 of them).
+#[inline]
+pub(super) fn all_hex(hay: &[u8]) -> bool {
+    let mut chunks = hay.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        let ok = in_range(x, b'0', b'9') | in_range(x, b'a', b'f') | in_range(x, b'A', b'F');
+        if ok != HI {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(u8::is_ascii_hexdigit)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +79,11 @@ mod tests {
             let from = from.min(hay.len());
             let naive = hay[from..].iter().position(u8::is_ascii_digit).map(|p| p + from);
             prop_assert_eq!(next_digit(&hay, from), naive);
+        }
+
+        #[test]
+        fn hex_matches_naive(hay in proptest::collection::vec(any::<u8>(), 0..40)) {
+            prop_assert_eq!(all_hex(&hay), hay.iter().all(u8::is_ascii_hexdigit));
         }
 
         #[test]

@@ -104,3 +104,15 @@ fn failed_embedded_json_is_scanned_as_text_and_leaves_no_trace() {
     let got: Vec<(Kind, &str, u32, usize)> = e.findings.iter().map(|f| (f.kind, f.path.as_str(), f.occurrence, f.inner_path.len())).collect();
     assert_eq!(got, [(Kind::Ssn, "/a", 0, 0), (Kind::Card, "/a", 1, 0), (Kind::Card, "/#2", 0, 0)]);
 }
+
+#[test]
+fn sids_every_prefix_and_near_misses() {
+    for p in super::SID_PREFIXES {
+        assert!(super::is_sid(&format!("{p}0123456789abcdef0123456789ABCDEF")), "{p}");
+    }
+    assert!(!super::is_sid("ZZ0123456789abcdef0123456789abcdef"));
+    assert!(!super::is_sid("CH0123456789abcdef0123456789abcdeg"));
+    assert!(!super::is_sid("CH0123456789abcdef0123456789abcde"));
+    assert!(!super::is_sid("ch0123456789abcdef0123456789abcdef"));
+    assert!(!super::is_sid("EZ0123456789abcdef0123456789abcdef"));
+}
