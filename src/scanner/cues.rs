@@ -272,24 +272,39 @@ fn key_automaton() -> &'static AhoCorasick {
 }
 
 /// Classifies a JSON key. Separators and case are ignored: `customer_name`, `customerName` and
-/// `Customer-Name` are the same key. Keys repeat across events, so answers are memoised per thread
-/// (at most 4,096 keys; the memo is cleared when full, so hostile key sets cannot grow it).
+/// `Customer-Name` are the same key.
 pub fn field_hint(key: &str) -> FieldHint {
-    thread_local! {
-        static MEMO: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, FieldHint>> = Default::default();
+    classify_key(key)
+}
+
+/// A direct-mapped memo of key hints: events repeat the same few dozen keys, and classifying one
+/// costs an automaton pass. Bounded (1,024 slots, overwritten on collision), so hostile key sets
+/// cannot grow it.
+#[derive(Debug)]
+pub struct KeyHints {
+    slots: Vec<(u64, Box<str>, FieldHint)>,
+}
+
+impl Default for KeyHints {
+    fn default() -> Self {
+        KeyHints { slots: vec![(u64::MAX, Box::from(""), FieldHint::default()); 1024] }
     }
-    MEMO.with(|m| {
-        if let Some(h) = m.borrow().get(key) {
-            return *h;
+}
+
+impl KeyHints {
+    /// A memo with no slots (a placeholder; `get` on it is not allowed).
+    pub(crate) fn empty() -> KeyHints {
+        KeyHints { slots: Vec::new() }
+    }
+
+    /// The hint for `key`, whose hash the caller already has.
+    pub fn get(&mut self, hash: u64, key: &str) -> FieldHint {
+        let slot = &mut self.slots[(hash as usize) & 1023];
+        if slot.0 != hash || &*slot.1 != key {
+            *slot = (hash, Box::from(key), classify_key(key));
         }
-        let h = classify_key(key);
-        let mut m = m.borrow_mut();
-        if m.len() >= 4096 {
-            m.clear();
-        }
-        m.insert(key.into(), h);
-        h
-    })
+        slot.2
+    }
 }
 
 fn classify_key(key: &str) -> FieldHint {

@@ -235,6 +235,9 @@ impl ScannerBuilder {
 
 /// Identifiers, then names, merged into one run ordered by start.
 fn scan_into(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+    if !swar::has_digit_or_space(text.as_bytes()) {
+        return;
+    }
     let first = out.len();
     numbers::scan(inner, text.as_bytes(), hint, out);
     let mid = out.len();

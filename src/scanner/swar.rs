@@ -54,6 +54,20 @@ pub(super) fn next_upper_or_non_ascii(hay: &[u8], from: usize) -> Option<usize> 
     hay[i..].iter().position(|b| b.is_ascii_uppercase() || *b >= 0x80).map(|p| i + p)
 }
 
+/// True when `hay` holds an ASCII digit or a space: without either, a string can hold neither an
+/// identifier (every one has a digit) nor a full name (two words).
+#[inline]
+pub(super) fn has_digit_or_space(hay: &[u8]) -> bool {
+    let mut chunks = hay.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        if in_range(x, b'0', b'9') | in_range(x, b' ', b' ') != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|b| b.is_ascii_digit() || *b == b' ')
+}
+
 /// True when every byte of `hay` is an ASCII hex digit (8 bytes per step; SIDs carry 32 of them).
 #[inline]
 pub(super) fn all_hex(hay: &[u8]) -> bool {
@@ -79,6 +93,11 @@ mod tests {
             let from = from.min(hay.len());
             let naive = hay[from..].iter().position(u8::is_ascii_digit).map(|p| p + from);
             prop_assert_eq!(next_digit(&hay, from), naive);
+        }
+
+        #[test]
+        fn digit_or_space_matches_naive(hay in proptest::collection::vec(any::<u8>(), 0..40)) {
+            prop_assert_eq!(has_digit_or_space(&hay), hay.iter().any(|b| b.is_ascii_digit() || *b == b' '));
         }
 
         #[test]

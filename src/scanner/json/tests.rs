@@ -116,3 +116,27 @@ fn sids_every_prefix_and_near_misses() {
     assert!(!super::is_sid("ch0123456789abcdef0123456789abcdef"));
     assert!(!super::is_sid("EZ0123456789abcdef0123456789abcdef"));
 }
+
+#[test]
+fn many_keys_and_duplicates_past_the_linear_limit() {
+    // 40 distinct keys, then duplicates of key 3 and a sensitive key: occurrence and #N stay right.
+    let mut j = String::from("{");
+    for i in 0..40 {
+        j.push_str(&format!("\"k{i}\":\"x\","));
+    }
+    j.push_str("\"k3\":\"ssn 123-45-6789\",\"k3\":\"card 4111111111111111\",\"123-45-6789\":1}");
+    let r = scan(&j);
+    let got: Vec<(Kind, String, u32)> = r.events[0].findings.iter().map(|f| (f.kind, f.path.clone(), f.occurrence)).collect();
+    assert_eq!(got, [(Kind::Ssn, "/k3".into(), 1), (Kind::Card, "/k3".into(), 2), (Kind::Ssn, "/#42".into(), 0)]);
+}
+
+#[test]
+fn a_hundred_thousand_keys_scan_in_linear_time() {
+    let mut j = String::from("{");
+    for i in 0..100_000 {
+        j.push_str(&format!("\"k{}\":1,", i % 50_000));
+    }
+    j.push_str("\"last\":\"ssn 123-45-6789\"}");
+    let r = scan(&j);
+    assert_eq!(r.events[0].findings.len(), 1);
+}
