@@ -406,6 +406,10 @@ impl<'s> Walker<'s> {
                 return 0;
             }
         }
+        // Nothing without a digit or a space can hold a finding, embedded JSON included.
+        if !super::swar::has_digit_or_space(s.as_bytes()) {
+            return 0;
+        }
         let t = s.trim();
         let embedded = !in_key
             && t.len() >= 2

@@ -57,7 +57,7 @@ pub(super) fn next_upper_or_non_ascii(hay: &[u8], from: usize) -> Option<usize> 
 /// True when `hay` holds an ASCII digit or a space: without either, a string can hold neither an
 /// identifier (every one has a digit) nor a full name (two words).
 #[inline]
-pub(super) fn has_digit_or_space(hay: &[u8]) -> bool {
+pub(crate) fn has_digit_or_space(hay: &[u8]) -> bool {
     let mut chunks = hay.chunks_exact(8);
     for c in &mut chunks {
         let x = u64::from_le_bytes(c.try_into().expect("8 bytes"));
