@@ -123,7 +123,8 @@ impl From<&FoundPart> for WirePart {
     }
 }
 
-/// A finding on the wire.
+/// A finding on the wire. A separate type from the scanner's `Finding` on purpose: the schema is a
+/// published contract (only additive changes within a version), the scanner's type is not.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WireFinding {
     /// What was found.

@@ -531,26 +531,25 @@ pub fn text_corpus(seed: u64, total_bytes: usize, record_bytes: usize, corpus: C
     let mut size = 0;
     while size < total_bytes {
         let mut rec = String::new();
-        let mut since = 0;
+        // Bytes since the last identifier (dense) and since the last ordinary number.
+        let (mut since_pii, mut since_num) = (0, 0);
         while rec.len() < record_bytes {
-            let s = match corpus {
-                Corpus::Dense if since >= 150 => {
-                    since = 0;
-                    let mut p = Plant::default();
-                    let id = g.identifier_sentence(&mut p);
-                    planted.extend(p.secrets);
-                    format!("{} {id}. ", g.written_name())
-                }
-                Corpus::Clean | Corpus::Dense if since >= 90 && !(corpus == Corpus::Dense && since >= 150) => {
-                    if corpus == Corpus::Clean {
-                        since = 0;
-                    }
-                    format!("{}. ", g.ordinary_number())
-                }
-                Corpus::HardNegatives if rec.len() % 120 < 60 => format!("{}. ", g.hard_negative_plain()),
-                _ => format!("{} ", g.pick(FILLER)),
+            let s = if corpus == Corpus::Dense && since_pii >= 150 {
+                since_pii = 0;
+                let mut p = Plant::default();
+                let id = g.identifier_sentence(&mut p);
+                planted.extend(p.secrets);
+                format!("{} {id}. ", g.written_name())
+            } else if corpus == Corpus::HardNegatives && rec.len() % 120 < 60 {
+                format!("{}. ", g.hard_negative_plain())
+            } else if corpus != Corpus::HardNegatives && since_num >= 90 {
+                since_num = 0;
+                format!("{}. ", g.ordinary_number())
+            } else {
+                format!("{} ", g.pick(FILLER))
             };
-            since += s.len();
+            since_pii += s.len();
+            since_num += s.len();
             rec.push_str(&s);
         }
         size += rec.len();

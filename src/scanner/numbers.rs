@@ -89,38 +89,35 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
 
 /// True when the bytes around `hay[start..end]` make the number part of something else.
 fn embedded(hay: &[u8], start: usize, end: usize) -> bool {
+    glued_before(hay, start) || glued_after(hay, end)
+}
+
+fn digit(b: Option<u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_digit())
+}
+
+/// What stands before `start` makes the number part of something else: letters or digits (SIDs,
+/// UUID groups, codes), a decimal, time, date or fraction ("1.5", "12:30", "06/02"), an amount or
+/// phone sign, a hex group and dash (UUIDs), or a parenthesised area code ("(555) 867-5310").
+fn glued_before(hay: &[u8], start: usize) -> bool {
     let before = start.checked_sub(1).map(|i| hay[i]);
     let before2 = start.checked_sub(2).map(|i| hay[i]);
+    before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || matches!(before, Some(b'.' | b',' | b':' | b'/')) && digit(before2)
+        || matches!(before, Some(b'$' | b'+' | b'\xa3' | b'='))
+        || before == Some(b'-') && before2.is_some_and(|b| b.is_ascii_hexdigit())
+        || before == Some(b' ') && before2 == Some(b')')
+}
+
+/// What stands after `end` makes the number part of something else: letters or digits, a decimal
+/// or time continuing it, a percent sign, or a dash and hex group.
+fn glued_after(hay: &[u8], end: usize) -> bool {
     let after = hay.get(end).copied();
     let after2 = hay.get(end + 1).copied();
-    let digit = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_digit());
-    // Letters or digits glued on: SIDs (CH + 32 hex), UUID groups, codes like "A1B2".
-    if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-        || after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
-    {
-        return true;
-    }
-    // Decimals, thousands, times, dates, fractions, versions: "1.5", "1,234", "12:30", "06/02".
-    if matches!(before, Some(b'.' | b',' | b':' | b'/')) && digit(before2) {
-        return true;
-    }
-    if matches!(after, Some(b'.' | b',' | b':' | b'/')) && digit(after2) {
-        return true;
-    }
-    // Amounts, phone numbers, percentages, UUID-like hex dashes.
-    if matches!(before, Some(b'$' | b'+' | b'\xa3' | b'=')) || after == Some(b'%') {
-        return true;
-    }
-    if before == Some(b'-') && before2.is_some_and(|b| b.is_ascii_hexdigit())
+    after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+        || matches!(after, Some(b'.' | b',' | b':' | b'/')) && digit(after2)
+        || after == Some(b'%')
         || after == Some(b'-') && after2.is_some_and(|b| b.is_ascii_hexdigit())
-    {
-        return true;
-    }
-    // "(555) 867-5310": a parenthesised area code in front.
-    if before == Some(b' ') && before2 == Some(b')') {
-        return true;
-    }
-    false
 }
 
 /// Card layouts with separators: 4-4-4-4, 4-6-5 (Amex), 4-6-4 (Diners), 4-4-4-4-3 (19 digits).
@@ -238,7 +235,9 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
             if t.n >= layout.len() && &t.layout()[..layout.len()] == *layout {
                 let nd: usize = layout.iter().map(|&g| g as usize).sum();
                 let end = t.ends[layout.len() - 1];
-                if !embedded(hay, t.start, end) || t.n > layout.len() {
+                // Followed by more groups (a CVV written after the card), only the start must be free.
+                let whole = t.n == layout.len();
+                if !glued_before(hay, t.start) && !(whole && glued_after(hay, end)) {
                     if let Some(m) = card(sc, hay, &t.digits()[..nd], t.start, end, hint) {
                         return Some(m);
                     }

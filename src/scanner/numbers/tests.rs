@@ -70,3 +70,5 @@ t!(long_run, "00000000000000000000000000000000000000000000", []);
 t!(invalid_ssn_not_account, "your account is in good standing. 000-99-7026 is not valid", []);
 t!(cue_after_sentence_lowercase, "FedEx 815045335073. your account is fine", []);
 t!(dl_texas_after_ref, "ref 449434614. license number 82901888 issued in Texas. SEÇIL TEKIN here", [(Dl, "82901888")]);
+t!(card_prefix_glued_before, "x4111 1111 1111 1111 123 and $4111 1111 1111 1111 12", []);
+t!(newline_ends_cue_window, "my acct\n12345678 is the order", []);
