@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo bench --bench scanner` (results in BENCHMARKS.md).
 
+#![allow(missing_docs)] // criterion_group! generates undocumented functions.
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};

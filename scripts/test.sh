@@ -12,6 +12,9 @@ if grep -rnE '^\s*use (tokio|rdkafka|prometheus|tracing)|std::(fs|net|io)::|prin
   exit 1
 fi
 
+# Lints (Cargo.toml [lints]) must be clean.
+cargo clippy --release --locked --all-targets -- -D warnings
+
 cargo test --release --locked --lib --bins --test integration -- --show-output
 cargo test --release --locked --doc
 # Benchmarks in test mode: one iteration each, so their finding-count checks run.

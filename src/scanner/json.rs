@@ -234,8 +234,7 @@ impl Scanner {
         let inner = self.inner();
         let mut matches = Vec::new();
         self.scan_bytes(bytes, &mut matches);
-        let mut ev = EventScan::default();
-        ev.truncated = matches.len() > inner.max_findings;
+        let mut ev = EventScan { truncated: matches.len() > inner.max_findings, ..EventScan::default() };
         let mut cc = CharCounter::new(bytes);
         for m in matches.into_iter().take(inner.max_findings) {
             let value = String::from_utf8_lossy(&bytes[m.start..m.end]);

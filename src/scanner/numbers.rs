@@ -236,8 +236,8 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
                 let nd: usize = layout.iter().map(|&g| g as usize).sum();
                 let end = t.ends[layout.len() - 1];
                 // Followed by more groups (a CVV written after the card), only the start must be free.
-                let whole = t.n == layout.len();
-                if !glued_before(hay, t.start) && !(whole && glued_after(hay, end)) {
+                let more_groups = t.n > layout.len();
+                if !glued_before(hay, t.start) && (more_groups || !glued_after(hay, end)) {
                     if let Some(m) = card(sc, hay, &t.digits()[..nd], t.start, end, hint) {
                         return Some(m);
                     }

@@ -153,7 +153,7 @@ pub fn is_iban(s: &[u8]) -> bool {
     if !s[2..4].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    match IBAN_LEN.iter().find(|(cc, _)| &cc[..] == &s[..2]) {
+    match IBAN_LEN.iter().find(|(cc, _)| cc[..] == s[..2]) {
         Some((_, len)) if *len == s.len() => {}
         _ => return false,
     }

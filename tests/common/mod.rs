@@ -8,7 +8,7 @@ use piiguard::scanner::ScannerBuilder;
 use serde_json::Value;
 
 /// A processor with the default policy and a fixed test key.
-pub fn processor() -> Processor {
+pub(crate) fn processor() -> Processor {
     Processor {
         scanner: ScannerBuilder::new().build().expect("scanner builds"),
         policy: Policy::default(),
@@ -18,7 +18,7 @@ pub fn processor() -> Processor {
 }
 
 /// Commands for one line as a `scan` of file "t" would produce.
-pub fn commands(p: &Processor, line: &str, n: u64) -> Vec<Command> {
+pub(crate) fn commands(p: &Processor, line: &str, n: u64) -> Vec<Command> {
     p.process(line.as_bytes(), &Source::File { file: "t".into(), line: n }, Mode::Scan).commands
 }
 
@@ -28,7 +28,7 @@ fn pointer_mut<'a>(v: &'a mut Value, ptr: &str) -> &'a mut Value {
 
 /// Replaces each span a command names with `*` characters, following `path` and `inner_path` into
 /// embedded JSON: a reference applier, to prove the spans cover what the scanner finds.
-pub fn apply(event: &str, cmds: &[Command]) -> String {
+pub(crate) fn apply(event: &str, cmds: &[Command]) -> String {
     let mut v: Value = serde_json::from_str(event).expect("test events are JSON");
     for c in cmds {
         for f in &c.findings {
