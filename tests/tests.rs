@@ -4,5 +4,6 @@ mod accuracy;
 mod cli;
 mod common;
 mod corpus;
+mod fuzz;
 mod leaks;
 mod schema;

@@ -7,14 +7,16 @@ use piiguard::process::Processor;
 use piiguard::scanner::ScannerBuilder;
 use serde_json::Value;
 
-/// A processor with the default policy and a fixed test key.
+/// A processor with the default policy and a fixed test key (built once; clones share the tables).
 pub(crate) fn processor() -> Processor {
-    Processor {
+    static P: std::sync::OnceLock<Processor> = std::sync::OnceLock::new();
+    P.get_or_init(|| Processor {
         scanner: ScannerBuilder::new().build().expect("scanner builds"),
         policy: Policy::default(),
         fingerprinter: Fingerprinter::new(&[0x5a; 32]).expect("key"),
         max_record_bytes: 1 << 20,
-    }
+    })
+    .clone()
 }
 
 /// Commands for one line as a `scan` of file "t" would produce.
