@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# The Kafka-API broker the integration tests start (built once per machine, ~20 min; skipped when
+# present).
+scripts/install-broker.sh
 
 # The scanner core stays free of I/O and runtime crates (style.md §1).
 if grep -rnE '^\s*use (tokio|rdkafka|prometheus|tracing)|std::(fs|net|io)::|println!|eprintln!' src/scanner/; then

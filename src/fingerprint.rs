@@ -70,6 +70,15 @@ impl Fingerprinter {
         self.ephemeral
     }
 
+    /// HMAC-SHA256 of a whole record's bytes (128 bits, hex), for dead-letter references: a copy of
+    /// the record can be recognised without the reference holding it.
+    pub fn record_hmac(&self, bytes: &[u8]) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(b"record\0");
+        mac.update(bytes);
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
     /// HMAC-SHA256 of the normalised value, 128 bits in hex. Normalisation: digits and letters only,
     /// upper case, for identifiers (so "123-45-6789" and "123 45 6789" agree); lower-case words joined
     /// by one space for names.

@@ -14,11 +14,13 @@
 //! - [`fingerprint`]: keyed HMAC-SHA256 fingerprints of values.
 //! - [`generate`]: synthetic Twilio-shaped events with ground-truth labels.
 //! - [`scan`]: the `piiguard scan` front end (files and stdin).
+//! - [`pipeline`]: the `piiguard run` Kafka service (consumer group, at-least-once).
 
 pub mod commands;
 pub mod fingerprint;
 pub mod generate;
 pub mod keys;
+pub mod pipeline;
 pub mod policy;
 pub mod process;
 pub mod rule;

@@ -42,6 +42,14 @@ enum Cmd {
     /// transcript, Insights record …) or an array of them. Lines that are not JSON are reported by
     /// line number and error class (never their content) and scanned as raw text; scanning goes on.
     Scan(ScanArgs),
+    /// Run the Kafka service: consume event topics in a consumer group, write commands to a topic.
+    ///
+    /// At-least-once: a record's offset is committed only when its commands (or its dead-letter
+    /// reference) are acknowledged by the broker and every record before it is handled too. Records
+    /// that are not JSON get a dead-letter reference (source coordinates, reason, length, keyed
+    /// hash; never the bytes) and are still scanned as raw text. SIGTERM or SIGINT: stop fetching,
+    /// drain, commit, leave the group, exit 0 (non-zero past --shutdown-deadline).
+    Run(RunArgs),
     /// Write synthetic Twilio-shaped events (JSON Lines) with ground-truth labels, for demos, tests
     /// and benchmarks. The same seed always gives the same events.
     Generate(GenerateArgs),
@@ -66,6 +74,41 @@ struct ScanArgs {
     /// Print no summary.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Bootstrap brokers, host:port[,host:port…].
+    #[arg(long, env = "PIIGUARD_BROKERS", value_name = "LIST")]
+    brokers: String,
+    /// Consumer group; scale out by running more instances in the same group.
+    #[arg(long, env = "PIIGUARD_GROUP", default_value = "piiguard")]
+    group: String,
+    /// Input topic (repeat for several).
+    #[arg(long = "topic", value_name = "TOPIC", required = true)]
+    topics: Vec<String>,
+    /// Topic for commands.
+    #[arg(long, default_value = "piiguard.commands")]
+    commands_topic: String,
+    /// Topic for dead-letter references.
+    #[arg(long, default_value = "piiguard.dlq")]
+    dlq_topic: String,
+    /// partition.assignment.strategy. Eager `range` works everywhere; `cooperative-sticky` only on
+    /// Apache Kafka (it fails on the local test broker).
+    #[arg(long, default_value = "range")]
+    assignment_strategy: String,
+    /// Records in flight before consumption pauses (bounds memory and duplicates after a crash).
+    #[arg(long, default_value_t = 10_000)]
+    max_in_flight: usize,
+    /// Seconds a graceful stop may take.
+    #[arg(long, default_value_t = 30)]
+    shutdown_deadline_secs: u64,
+    /// librdkafka setting passed through, KEY=VALUE (repeat; TLS and SASL settings go here).
+    /// Delivery-critical keys (offsets, idempotence) are set by piiguard after these.
+    #[arg(short = 'X', value_name = "KEY=VALUE")]
+    librdkafka: Vec<String>,
+    #[command(flatten)]
+    common: ScannerArgs,
 }
 
 #[derive(Args, Debug)]
@@ -162,6 +205,42 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     Ok(if summary.total_commands() > 0 && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let proc = std::sync::Arc::new(args.common.processor()?);
+    let mut librdkafka = std::collections::BTreeMap::new();
+    for kv in &args.librdkafka {
+        let Some((k, v)) = kv.split_once('=') else { bail!("-X takes KEY=VALUE, got a value without '='") };
+        librdkafka.insert(k.trim().to_owned(), v.trim().to_owned());
+    }
+    let cfg = piiguard::pipeline::RunConfig {
+        brokers: args.brokers,
+        group: args.group,
+        topics: args.topics,
+        commands_topic: args.commands_topic,
+        dlq_topic: args.dlq_topic,
+        assignment_strategy: args.assignment_strategy,
+        max_in_flight: args.max_in_flight.max(1),
+        shutdown_deadline: std::time::Duration::from_secs(args.shutdown_deadline_secs),
+        librdkafka,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let stats = rt.block_on(async move {
+        let stop = async {
+            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        };
+        piiguard::pipeline::run(proc, cfg, stop).await
+    })?;
+    eprintln!(
+        "piiguard: stopped: {} records, {} commands, {} dead-letter references",
+        stats.records, stats.commands, stats.dead_letters
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut out = open_output(args.output.as_ref())?;
     let labels_path = args.labels.clone().or_else(|| args.output.as_ref().map(|o| PathBuf::from(format!("{}.labels.jsonl", o.display()))));
@@ -190,6 +269,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Scan(a) => scan(a),
+        Cmd::Run(a) => run(a),
         Cmd::Generate(a) => generate(a),
     };
     match result {

@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod corpus;
 mod fuzz;
+mod kafka;
 mod leaks;
 mod schema;
