@@ -111,6 +111,45 @@ fn consume(b: &Broker, topic: &str, want: usize, timeout: Duration) -> Vec<Vec<u
     out
 }
 
+/// A reader that keeps consuming a topic from the beginning and accumulates what it saw.
+struct Reader {
+    c: BaseConsumer,
+    seen: Vec<Vec<u8>>,
+}
+
+impl Reader {
+    fn new(b: &Broker, topic: &str) -> Reader {
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &b.addr)
+            .set("group.id", format!("progress-{topic}-{}", std::process::id()))
+            .set("auto.offset.reset", "earliest")
+            .set("enable.auto.commit", "false")
+            .set("session.timeout.ms", "6000")
+            .set("max.poll.interval.ms", "10000")
+            .create()
+            .unwrap();
+        c.subscribe(&[topic]).unwrap();
+        Reader { c, seen: Vec::new() }
+    }
+
+    /// Reads until `ids(seen)` covers `min` distinct commands or `timeout` passes.
+    fn until(&mut self, min: usize, timeout: Duration) -> usize {
+        let start = Instant::now();
+        let mut distinct = ids(&self.seen).len();
+        while distinct < min && start.elapsed() < timeout {
+            let before = self.seen.len();
+            while let Some(Ok(m)) = self.c.poll(Duration::from_millis(50)) {
+                self.seen.push(m.payload().unwrap_or_default().to_vec());
+                if self.seen.len() - before > 5_000 {
+                    break;
+                }
+            }
+            distinct = ids(&self.seen).len();
+        }
+        distinct
+    }
+}
+
 fn spawn_service(b: &Broker, input: &str, group: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_piiguard"))
         .args(["run", "--brokers", &b.addr, "--group", group, "--topic", input])
@@ -135,7 +174,9 @@ fn sigterm(child: &mut Child) -> (Option<i32>, Duration, String) {
     };
     let mut err = String::new();
     use std::io::Read;
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    if let Some(mut e) = child.stderr.take() {
+        e.read_to_string(&mut err).unwrap();
+    }
     (out, start.elapsed(), err)
 }
 
@@ -224,4 +265,115 @@ fn malformed_records_get_reference_only_dead_letters_and_the_rest_flows() {
         assert!(!all_out.contains(s.as_str()), "a planted value leaked");
     }
     println!("{bad} malformed records among {}: {bad} dead-letter references (reference only), {unparsed} commands from the raw-text scan, 0 leaks", payloads.len());
+}
+
+/// Produces `n` generated events to a new `partitions`-partition topic and returns the expected
+/// command ids.
+fn load(b: &Broker, topic: &str, partitions: i32, n: usize, seed: u64) -> BTreeSet<String> {
+    create_topics(b, &[(topic, partitions), (&format!("{topic}.commands"), partitions), (&format!("{topic}.dlq"), 1)]);
+    let payloads: Vec<Vec<u8>> = Generator::new(seed).take(n).map(|g| g.line.into_bytes()).collect();
+    let coords = produce(b, topic, &payloads);
+    let proc = common::processor();
+    let mut expected = BTreeSet::new();
+    for (pl, (partition, offset)) in payloads.iter().zip(&coords) {
+        let src = Source::Kafka { topic: topic.into(), partition: *partition, offset: *offset, key: None, timestamp: None };
+        expected.extend(proc.process(pl, &src, Mode::Live).commands.into_iter().map(|c| c.command_id));
+    }
+    expected
+}
+
+fn kill9(child: &mut Child) {
+    Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap();
+    let _ = child.wait();
+}
+
+#[test]
+fn kill_9_at_three_points_loses_nothing() {
+    let b = Broker::start();
+    let topic = "events-c";
+    let expected = load(&b, topic, 4, 50_000, 23);
+    let max_in_flight = 2_000;
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_piiguard"))
+            .args(["run", "--brokers", &b.addr, "--group", "g-c", "--topic", topic])
+            .args(["--commands-topic", "events-c.commands", "--dlq-topic", "events-c.dlq", "--max-in-flight", &max_in_flight.to_string()])
+            .args(["-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=10000", "-X", "auto.commit.interval.ms=500"])
+            .env("PIIGUARD_HMAC_KEY", "5a".repeat(32))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let start = Instant::now();
+    // Kill points: when a quarter, a half and three quarters of the commands are out, so every kill
+    // lands mid-run whatever the machine's speed.
+    let mut reader = Reader::new(&b, "events-c.commands");
+    let mut progress = Vec::new();
+    for quarter in 1..=3 {
+        let mut svc = spawn();
+        progress.push(reader.until(expected.len() * quarter / 4, Duration::from_secs(120)));
+        kill9(&mut svc);
+    }
+    let mut svc = spawn();
+    reader.until(expected.len(), Duration::from_secs(240));
+    let got = std::mem::take(&mut reader.seen);
+    let (code, _, _) = sigterm(&mut svc);
+    let elapsed = start.elapsed().as_secs_f64();
+    let distinct = ids(&got);
+    let missing = expected.difference(&distinct).count();
+    let spurious = distinct.difference(&expected).count();
+    let duplicates = got.len() - distinct.len();
+    // Per crash at most the in-flight records plus what was stored but not yet committed
+    // (auto.commit.interval.ms = 500 ms at the observed rate) are handled again.
+    let rate = 50_000.0 / elapsed;
+    let bound = 3 * (max_in_flight + (rate * 0.5) as usize + 1) * 2; // two commands per record at most, on average far fewer
+    println!("kill -9 x3 during 50,000 events (at {progress:?} distinct commands out): {} commands expected, missing {missing}, spurious {spurious}, duplicates {duplicates} (bound {bound}), {elapsed:.1} s", expected.len());
+    assert!(progress.iter().all(|&p| p < expected.len()), "every kill landed mid-run");
+    assert_eq!((missing, spurious), (0, 0));
+    assert!(duplicates <= bound, "duplicates {duplicates} over bound {bound}");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn sigterm_mid_run_exits_0_and_restart_duplicates_nothing() {
+    let b = Broker::start();
+    let topic = "events-d";
+    let expected = load(&b, topic, 4, 40_000, 24);
+    let mut reader = Reader::new(&b, "events-d.commands");
+    let mut svc = spawn_service(&b, topic, "g-d");
+    let first = reader.until(expected.len() / 3, Duration::from_secs(120));
+    let (code, took, err) = sigterm(&mut svc);
+    assert_eq!(code, Some(0), "stderr: {err}");
+    assert!(took < Duration::from_secs(30));
+    assert!(first < expected.len(), "the stop landed mid-run");
+    let mut svc = spawn_service(&b, topic, "g-d");
+    reader.until(expected.len(), Duration::from_secs(120));
+    let got = std::mem::take(&mut reader.seen);
+    let (code2, _, _) = sigterm(&mut svc);
+    let distinct = ids(&got);
+    println!("SIGTERM at {first} of {} commands: exit {code:?} in {took:?}; after restart {} commands, {} distinct", expected.len(), got.len(), distinct.len());
+    assert_eq!(expected.difference(&distinct).count(), 0);
+    assert_eq!(got.len(), distinct.len(), "no duplicates after a graceful stop");
+    assert_eq!(code2, Some(0));
+}
+
+#[test]
+fn two_instances_one_killed_the_survivor_finishes() {
+    let b = Broker::start();
+    let topic = "events-e";
+    let expected = load(&b, topic, 4, 40_000, 25);
+    let mut reader = Reader::new(&b, "events-e.commands");
+    let mut a = spawn_service(&b, topic, "g-e");
+    let mut s = spawn_service(&b, topic, "g-e");
+    let at = reader.until(expected.len() * 2 / 5, Duration::from_secs(120));
+    kill9(&mut a);
+    assert!(at < expected.len(), "the kill landed mid-run");
+    reader.until(expected.len(), Duration::from_secs(180));
+    let got = std::mem::take(&mut reader.seen);
+    let (code, _, _) = sigterm(&mut s);
+    let distinct = ids(&got);
+    let missing = expected.difference(&distinct).count();
+    println!("two instances, one killed at {at} of {} commands: missing {missing}, duplicates {}", expected.len(), got.len() - distinct.len());
+    assert_eq!(missing, 0);
+    assert_eq!(code, Some(0));
 }
