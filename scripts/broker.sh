@@ -5,6 +5,8 @@
 #                                   engine in DIR (default: a new temporary directory); prints
 #                                   "BROKERS=127.0.0.1:PORT DIR=..." once it accepts connections
 #   scripts/broker.sh stop DIR      stop it and remove DIR
+#   BROKER_PORT=N scripts/broker.sh start   use port N instead of a free one (a test that starts
+#                                           the service before the broker needs the port first)
 #
 # The memory engine loses records (broker.md), so it is never used. The broker listens on IPv4 only:
 # it is advertised as 127.0.0.1, never localhost.
@@ -16,7 +18,7 @@ case "$cmd" in
     [ -x "$tansu" ] || "$(dirname "$0")/install-broker.sh"
     dir="${2:-$(mktemp -d -t piiguard-broker.XXXXXX)}"
     mkdir -p "$dir"
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port="${BROKER_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
     (cd "$dir" && exec "$tansu" broker --silent \
         --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
         --storage-engine "sqlite://tansu.db" >"$dir/broker.log" 2>&1) &

@@ -29,9 +29,20 @@ struct Broker {
 
 impl Broker {
     fn start() -> Broker {
+        Broker::start_on(None, Broker::turn())
+    }
+
+    fn turn() -> std::sync::MutexGuard<'static, ()> {
         static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
-        let turn = TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let out = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/broker.sh")).arg("start").output().expect("broker.sh runs");
+        TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn start_on(port: Option<u16>, turn: std::sync::MutexGuard<'static, ()>) -> Broker {
+        let mut cmd = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/broker.sh"));
+        if let Some(p) = port {
+            cmd.env("BROKER_PORT", p.to_string());
+        }
+        let out = cmd.arg("start").output().expect("broker.sh runs");
         let text = String::from_utf8_lossy(&out.stdout).to_string();
         assert!(out.status.success(), "broker did not start: {}", String::from_utf8_lossy(&out.stderr));
         let field = |k: &str| text.split_whitespace().find_map(|w| w.strip_prefix(k)).expect("broker.sh prints BROKERS= and DIR=").to_string();
@@ -382,4 +393,32 @@ fn two_instances_one_killed_the_survivor_finishes() {
     println!("two instances, one killed at {at} of {} commands: missing {missing}, duplicates {}", expected.len(), got.len() - distinct.len());
     assert_eq!(missing, 0);
     assert_eq!(code, Some(0));
+}
+
+#[test]
+fn broker_started_20_s_after_the_service_all_events_handled() {
+    let turn = Broker::turn();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let topic = "events-f";
+    let mut svc = Command::new(env!("CARGO_BIN_EXE_piiguard"))
+        .args(["run", "--brokers", &addr, "--group", "g-f", "--topic", topic])
+        .args(["--commands-topic", "events-f.commands", "--dlq-topic", "events-f.dlq"])
+        .args(["-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=10000", "-X", "topic.metadata.refresh.interval.ms=1000"])
+        .env("PIIGUARD_HMAC_KEY", "5a".repeat(32))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(20));
+    assert!(svc.try_wait().unwrap().is_none(), "the service keeps retrying while the broker is away");
+    let b = Broker::start_on(Some(port), turn);
+    let expected = load(&b, topic, 2, 5_000, 26);
+    let mut reader = Reader::new(&b, "events-f.commands");
+    let n = reader.until(expected.len(), Duration::from_secs(120));
+    let (code, _, err) = sigterm(&mut svc);
+    let missing = expected.difference(&ids(&reader.seen)).count();
+    println!("broker started 20 s after the service: {n} of {} commands, missing {missing}, exit {code:?}", expected.len());
+    assert_eq!(missing, 0);
+    assert_eq!(code, Some(0), "stderr: {err}");
 }

@@ -113,6 +113,12 @@ fn consumer_config(c: &RunConfig) -> ClientConfig {
     if !c.librdkafka.contains_key("max.poll.interval.ms") {
         cfg.set("max.poll.interval.ms", "60000");
     }
+    // A broker that comes back, or a topic created after start, is noticed within seconds.
+    for (k, v) in [("reconnect.backoff.max.ms", "2000"), ("topic.metadata.refresh.interval.ms", "10000")] {
+        if !c.librdkafka.contains_key(k) {
+            cfg.set(k, v);
+        }
+    }
     cfg
 }
 
@@ -225,6 +231,10 @@ pub async fn run(
     let mut tracker = OffsetTracker::new();
     let mut seen_generation = 0u64;
     let mut stats = RunStats::default();
+    // Consume errors (broker away) are reports, queued while they last: read them without delay
+    // (librdkafka reconnects on its own, with backoff) and log at most one line per 5 s.
+    let mut last_log: Option<Instant> = None;
+    let mut suppressed = 0u64;
     tokio::pin!(stop);
     loop {
         let room = tracker.in_flight() < cfg.max_in_flight;
@@ -234,10 +244,21 @@ pub async fn run(
             Some(ack) = ack_rx.recv() => on_ack(&consumer, &mut tracker, seen_generation, ack),
             msg = consumer.recv(), if room => {
                 let m = match msg {
-                    Ok(m) => m,
+                    Ok(m) => {
+                        if last_log.take().is_some() {
+                            eprintln!("piiguard: consuming again");
+                        }
+                        m
+                    }
                     Err(e) => {
-                        eprintln!("piiguard: consume error ({e}); retrying");
-                        tokio::time::sleep(Duration::from_millis(200)).await;
+                        if last_log.is_none_or(|t| t.elapsed() >= Duration::from_secs(5)) {
+                            eprintln!("piiguard: consume error ({e}); {suppressed} more since the last report; librdkafka keeps reconnecting");
+                            last_log = Some(Instant::now());
+                            suppressed = 0;
+                        } else {
+                            suppressed += 1;
+                        }
+                        tokio::time::sleep(Duration::from_millis(10)).await;
                         continue;
                     }
                 };
