@@ -10,13 +10,13 @@
 pub mod offsets;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
 use rdkafka::consumer::{CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer};
-use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::util::Timeout;
 use rdkafka::ClientContext;
@@ -26,6 +26,10 @@ use tokio::sync::mpsc;
 use crate::commands::{Mode, Source};
 use crate::process::Processor;
 use offsets::{OffsetTracker, Tp};
+
+/// Record bytes copied for scanning and not yet scanned, before consumption pauses (with the
+/// record-count bound `max_in_flight`, this bounds memory whatever the record sizes).
+const MAX_PENDING_BYTES: usize = 64 << 20;
 
 /// What `run` needs besides the processor.
 #[derive(Debug, Clone)]
@@ -149,7 +153,7 @@ struct Ack {
 type Outputs = Vec<(String, String, Vec<u8>)>;
 
 /// Scans one record and returns what must be produced for it before its offset may be committed.
-fn outputs(proc: &Processor, cfg: &RunConfig, m: &BorrowedMessage<'_>) -> Outputs {
+fn outputs(proc: &Processor, cfg: &RunConfig, m: &impl Message) -> Outputs {
     let Some(payload) = m.payload() else {
         return Vec::new(); // A tombstone: nothing to scan, nothing to send.
     };
@@ -230,14 +234,18 @@ pub async fn run(
     let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<Ack>();
     let mut tracker = OffsetTracker::new();
     let mut seen_generation = 0u64;
-    let mut stats = RunStats::default();
+    let cfg = Arc::new(cfg);
+    // Records, commands, dead letters (counted by the tasks that scan them).
+    let counts: Arc<[AtomicU64; 3]> = Arc::new(Default::default());
+    // Bytes of records copied for scanning and not yet scanned.
+    let pending_bytes = Arc::new(AtomicUsize::new(0));
     // Consume errors (broker away) are reports, queued while they last: read them without delay
     // (librdkafka reconnects on its own, with backoff) and log at most one line per 5 s.
     let mut last_log: Option<Instant> = None;
     let mut suppressed = 0u64;
     tokio::pin!(stop);
     loop {
-        let room = tracker.in_flight() < cfg.max_in_flight;
+        let room = tracker.in_flight() < cfg.max_in_flight && pending_bytes.load(Ordering::Relaxed) < MAX_PENDING_BYTES;
         tokio::select! {
             biased;
             () = &mut stop => break,
@@ -272,14 +280,21 @@ pub async fn run(
                 }
                 let tp: Tp = (m.topic().to_owned(), m.partition());
                 let offset = m.offset();
-                let outs = outputs(&proc, &cfg, &m);
-                stats.records += 1;
-                for (t, _, _) in &outs {
-                    if *t == cfg.dlq_topic { stats.dead_letters += 1 } else { stats.commands += 1 }
-                }
+                // Tracked now, in offset order; scanned and delivered on any worker (both cores).
                 tracker.begin(&tp, offset);
+                let owned = m.detach();
+                let size = owned.payload().map_or(0, <[u8]>::len);
+                pending_bytes.fetch_add(size, Ordering::Relaxed);
+                let (proc, cfg, counts, pending) = (proc.clone(), cfg.clone(), counts.clone(), pending_bytes.clone());
                 let (producer, tx, generation) = (producer.clone(), ack_tx.clone(), seen_generation);
                 tokio::spawn(async move {
+                    let outs = outputs(&proc, &cfg, &owned);
+                    drop(owned);
+                    pending.fetch_sub(size, Ordering::Relaxed);
+                    let dead = outs.iter().filter(|(t, _, _)| *t == cfg.dlq_topic).count() as u64;
+                    counts[0].fetch_add(1, Ordering::Relaxed);
+                    counts[1].fetch_add(outs.len() as u64 - dead, Ordering::Relaxed);
+                    counts[2].fetch_add(dead, Ordering::Relaxed);
                     deliver(producer, outs).await;
                     let _ = tx.send(Ack { tp, offset, generation });
                 });
@@ -303,7 +318,8 @@ pub async fn run(
     if left > 0 {
         return Err(Error::ShutdownDeadline(cfg.shutdown_deadline, left));
     }
-    Ok(stats)
+    let [records, commands, dead_letters] = counts.as_ref().each_ref().map(|c| c.load(Ordering::Relaxed));
+    Ok(RunStats { records, commands, dead_letters })
 }
 
 fn on_ack(consumer: &StreamConsumer<Ctx>, tracker: &mut OffsetTracker, generation: u64, ack: Ack) {
