@@ -106,11 +106,11 @@ fn produce(b: &Broker, topic: &str, payloads: &[Vec<u8>]) -> Vec<(i32, i64)> {
     })
 }
 
-/// Reads `topic` from the beginning until `want` records arrived or `timeout` passed.
-fn consume(b: &Broker, topic: &str, want: usize, timeout: Duration) -> Vec<Vec<u8>> {
+/// A consumer in its own group that reads `topic` from the beginning and commits nothing.
+fn reader(b: &Broker, group: &str, topic: &str) -> BaseConsumer {
     let c: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", &b.addr)
-        .set("group.id", format!("reader-{topic}-{}", std::process::id()))
+        .set("group.id", format!("{group}-{topic}-{}", std::process::id()))
         .set("auto.offset.reset", "earliest")
         .set("enable.auto.commit", "false")
         .set("session.timeout.ms", "6000")
@@ -118,6 +118,23 @@ fn consume(b: &Broker, topic: &str, want: usize, timeout: Duration) -> Vec<Vec<u
         .create()
         .unwrap();
     c.subscribe(&[topic]).unwrap();
+    c
+}
+
+/// The command ids `scan` logic gives for `payloads` at their (partition, offset) in `topic`.
+fn expected_ids(topic: &str, payloads: &[Vec<u8>], coords: &[(i32, i64)]) -> BTreeSet<String> {
+    let proc = common::processor();
+    let mut expected = BTreeSet::new();
+    for (pl, (partition, offset)) in payloads.iter().zip(coords) {
+        let src = Source::Kafka { topic: topic.into(), partition: *partition, offset: *offset, key: None, timestamp: None };
+        expected.extend(proc.process(pl, &src, Mode::Live).commands.into_iter().map(|c| c.command_id));
+    }
+    expected
+}
+
+/// Reads `topic` from the beginning until `want` records arrived or `timeout` passed.
+fn consume(b: &Broker, topic: &str, want: usize, timeout: Duration) -> Vec<Vec<u8>> {
+    let c = reader(b, "reader", topic);
     let start = Instant::now();
     let mut out = Vec::new();
     while out.len() < want && start.elapsed() < timeout {
@@ -136,17 +153,7 @@ struct Reader {
 
 impl Reader {
     fn new(b: &Broker, topic: &str) -> Reader {
-        let c: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &b.addr)
-            .set("group.id", format!("progress-{topic}-{}", std::process::id()))
-            .set("auto.offset.reset", "earliest")
-            .set("enable.auto.commit", "false")
-            .set("session.timeout.ms", "6000")
-            .set("max.poll.interval.ms", "10000")
-            .create()
-            .unwrap();
-        c.subscribe(&[topic]).unwrap();
-        Reader { c, seen: Vec::new() }
+        Reader { c: reader(b, "progress", topic), seen: Vec::new() }
     }
 
     /// Reads until `ids(seen)` covers `min` distinct commands or `timeout` passes.
@@ -209,12 +216,7 @@ fn twenty_thousand_events_on_four_partitions_give_exactly_the_expected_commands(
     let gens: Vec<_> = Generator::new(21).take(20_000).collect();
     let payloads: Vec<Vec<u8>> = gens.iter().map(|g| g.line.clone().into_bytes()).collect();
     let coords = produce(&b, topic, &payloads);
-    let proc = common::processor();
-    let mut expected = BTreeSet::new();
-    for (pl, (partition, offset)) in payloads.iter().zip(&coords) {
-        let src = Source::Kafka { topic: topic.into(), partition: *partition, offset: *offset, key: None, timestamp: None };
-        expected.extend(proc.process(pl, &src, Mode::Live).commands.into_iter().map(|c| c.command_id));
-    }
+    let expected = expected_ids(topic, &payloads, &coords);
     let mut svc = spawn_service(&b, topic, "g-a");
     let got = consume(&b, "events-a.commands", expected.len(), Duration::from_secs(180));
     let (code, took, err) = sigterm(&mut svc);
@@ -255,13 +257,8 @@ fn malformed_records_get_reference_only_dead_letters_and_the_rest_flows() {
         secrets.extend(g.secrets.iter().cloned());
         payloads.push(g.line.into_bytes());
     }
-    let proc = common::processor();
     let coords = produce(&b, topic, &payloads);
-    let mut expected = BTreeSet::new();
-    for (pl, (partition, offset)) in payloads.iter().zip(&coords) {
-        let src = Source::Kafka { topic: topic.into(), partition: *partition, offset: *offset, key: None, timestamp: None };
-        expected.extend(proc.process(pl, &src, Mode::Live).commands.into_iter().map(|c| c.command_id));
-    }
+    let expected = expected_ids(topic, &payloads, &coords);
     let mut svc = spawn_service(&b, topic, "g-b");
     let cmds = consume(&b, "events-b.commands", expected.len(), Duration::from_secs(120));
     let dlq = consume(&b, "events-b.dlq", bad, Duration::from_secs(30));
@@ -290,13 +287,7 @@ fn load(b: &Broker, topic: &str, partitions: i32, n: usize, seed: u64) -> BTreeS
     create_topics(b, &[(topic, partitions), (&format!("{topic}.commands"), partitions), (&format!("{topic}.dlq"), 1)]);
     let payloads: Vec<Vec<u8>> = Generator::new(seed).take(n).map(|g| g.line.into_bytes()).collect();
     let coords = produce(b, topic, &payloads);
-    let proc = common::processor();
-    let mut expected = BTreeSet::new();
-    for (pl, (partition, offset)) in payloads.iter().zip(&coords) {
-        let src = Source::Kafka { topic: topic.into(), partition: *partition, offset: *offset, key: None, timestamp: None };
-        expected.extend(proc.process(pl, &src, Mode::Live).commands.into_iter().map(|c| c.command_id));
-    }
-    expected
+    expected_ids(topic, &payloads, &coords)
 }
 
 fn kill9(child: &mut Child) {
