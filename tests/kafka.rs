@@ -175,10 +175,17 @@ impl Reader {
 }
 
 fn spawn_service(b: &Broker, input: &str, group: &str) -> Child {
+    spawn_service_at(&b.addr, input, group, &[])
+}
+
+/// `piiguard run` on `addr` reading `input`, writing `<input>.commands` and `<input>.dlq`, with
+/// short group timeouts; `extra` flags are appended.
+fn spawn_service_at(addr: &str, input: &str, group: &str, extra: &[&str]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_piiguard"))
-        .args(["run", "--brokers", &b.addr, "--group", group, "--topic", input])
+        .args(["run", "--brokers", addr, "--group", group, "--topic", input])
         .args(["--commands-topic", &format!("{input}.commands"), "--dlq-topic", &format!("{input}.dlq")])
         .args(["-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=10000", "-X", "auto.commit.interval.ms=500"])
+        .args(extra)
         .env("PIIGUARD_HMAC_KEY", "5a".repeat(32))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -301,17 +308,8 @@ fn kill_9_at_three_points_loses_nothing() {
     let topic = "events-c";
     let expected = load(&b, topic, 4, 50_000, 23);
     let max_in_flight = 2_000;
-    let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_piiguard"))
-            .args(["run", "--brokers", &b.addr, "--group", "g-c", "--topic", topic])
-            .args(["--commands-topic", "events-c.commands", "--dlq-topic", "events-c.dlq", "--max-in-flight", &max_in_flight.to_string()])
-            .args(["-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=10000", "-X", "auto.commit.interval.ms=500"])
-            .env("PIIGUARD_HMAC_KEY", "5a".repeat(32))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap()
-    };
+    let limit = max_in_flight.to_string();
+    let spawn = || spawn_service_at(&b.addr, topic, "g-c", &["--max-in-flight", &limit]);
     let start = Instant::now();
     // Kill points: when a quarter, a half and three quarters of the commands are out, so every kill
     // lands mid-run whatever the machine's speed.
@@ -392,15 +390,7 @@ fn broker_started_20_s_after_the_service_all_events_handled() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let addr = format!("127.0.0.1:{port}");
     let topic = "events-f";
-    let mut svc = Command::new(env!("CARGO_BIN_EXE_piiguard"))
-        .args(["run", "--brokers", &addr, "--group", "g-f", "--topic", topic])
-        .args(["--commands-topic", "events-f.commands", "--dlq-topic", "events-f.dlq"])
-        .args(["-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=10000", "-X", "topic.metadata.refresh.interval.ms=1000"])
-        .env("PIIGUARD_HMAC_KEY", "5a".repeat(32))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut svc = spawn_service_at(&addr, topic, "g-f", &["-X", "topic.metadata.refresh.interval.ms=1000"]);
     std::thread::sleep(Duration::from_secs(20));
     assert!(svc.try_wait().unwrap().is_none(), "the service keeps retrying while the broker is away");
     let b = Broker::start_on(Some(port), turn);

@@ -254,7 +254,7 @@ pub struct FieldHint {
 /// Keys whose value is a person's name when it looks like one (`twilio-domain.md` §5).
 const NAME_KEYS: &[&str] = &[
     "name", "customername", "fullname", "author", "authorfriendlyname", "profilename",
-    "friendlyname", "agentname", "customername", "username", "firstlastname", "contactname",
+    "friendlyname", "agentname", "username", "firstlastname", "contactname",
     "callername", "accountholder", "accountholdername", "cardholder", "cardholdername",
     "holdername", "displayname", "identity", "workername", "personname", "patientname",
 ];
@@ -274,40 +274,6 @@ fn key_automaton() -> &'static AhoCorasick {
 /// Classifies a JSON key. Separators and case are ignored: `customer_name`, `customerName` and
 /// `Customer-Name` are the same key.
 pub fn field_hint(key: &str) -> FieldHint {
-    classify_key(key)
-}
-
-/// A direct-mapped memo of key hints: events repeat the same few dozen keys, and classifying one
-/// costs an automaton pass. Bounded (1,024 slots, overwritten on collision), so hostile key sets
-/// cannot grow it.
-#[derive(Debug)]
-pub struct KeyHints {
-    slots: Vec<(u64, Box<str>, FieldHint)>,
-}
-
-impl Default for KeyHints {
-    fn default() -> Self {
-        KeyHints { slots: vec![(u64::MAX, Box::from(""), FieldHint::default()); 1024] }
-    }
-}
-
-impl KeyHints {
-    /// A memo with no slots (a placeholder; `get` on it is not allowed).
-    pub(crate) fn empty() -> KeyHints {
-        KeyHints { slots: Vec::new() }
-    }
-
-    /// The hint for `key`, whose hash the caller already has.
-    pub fn get(&mut self, hash: u64, key: &str) -> FieldHint {
-        let slot = &mut self.slots[(hash as usize) & 1023];
-        if slot.0 != hash || &*slot.1 != key {
-            *slot = (hash, Box::from(key), classify_key(key));
-        }
-        slot.2
-    }
-}
-
-fn classify_key(key: &str) -> FieldHint {
     let mut buf = [0u8; 48];
     let mut n = 0;
     for b in key.bytes() {
@@ -350,6 +316,37 @@ fn classify_key(key: &str) -> FieldHint {
         || (k.ends_with(b"fullname") || k.ends_with(b"customername") || k.ends_with(b"holdername"));
     FieldHint { cues, name_field }
 }
+
+/// A direct-mapped memo of key hints: events repeat the same few dozen keys, and classifying one
+/// costs an automaton pass. Bounded (1,024 slots, overwritten on collision), so hostile key sets
+/// cannot grow it.
+#[derive(Debug)]
+pub struct KeyHints {
+    slots: Vec<(u64, Box<str>, FieldHint)>,
+}
+
+impl Default for KeyHints {
+    fn default() -> Self {
+        KeyHints { slots: vec![(u64::MAX, Box::from(""), FieldHint::default()); 1024] }
+    }
+}
+
+impl KeyHints {
+    /// A memo with no slots (a placeholder; `get` on it is not allowed).
+    pub(crate) fn empty() -> KeyHints {
+        KeyHints { slots: Vec::new() }
+    }
+
+    /// The hint for `key`, whose hash the caller already has.
+    pub fn get(&mut self, hash: u64, key: &str) -> FieldHint {
+        let slot = &mut self.slots[(hash as usize) & 1023];
+        if slot.0 != hash || &*slot.1 != key {
+            *slot = (hash, Box::from(key), field_hint(key));
+        }
+        slot.2
+    }
+}
+
 
 #[cfg(test)]
 mod tests {
