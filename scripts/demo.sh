@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The main job on a local default: generate Twilio-shaped events, scan them, show what was found.
-# Usage: scripts/demo.sh [EVENT_COUNT]   (default 100000). Output goes to demo-out/.
+# The main job on a local default: start a Kafka-API broker, load generated Twilio-shaped events into
+# a topic, run the piiguard service until it has caught up, and show what it found and where the
+# commands went.
+# Usage: scripts/demo.sh [EVENT_COUNT]   (default 100000). Files go to demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-100000}"
 scripts/install-deps.sh
+scripts/install-broker.sh   # ~20 minutes the first time on a machine, skipped afterwards
 cargo build --release --locked --quiet
 bin=target/release/piiguard
 mkdir -p demo-out
@@ -12,27 +15,53 @@ mkdir -p demo-out
 key=demo-out/demo.key
 [ -f "$key" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$key"
 
-echo "== generating $count events (seed 1) -> demo-out/events.jsonl"
-"$bin" generate --count "$count" --seed 1 --output demo-out/events.jsonl
-echo "== scanning -> demo-out/commands.jsonl"
-"$bin" scan --hmac-key-file "$key" --exit-zero --summary-json demo-out/summary.json \
-  -o demo-out/commands.jsonl demo-out/events.jsonl
-echo "== one command (no value in it: paths, spans and keyed fingerprints only)"
-grep -m1 '"prohibited_combination"' demo-out/commands.jsonl | python3 -m json.tool
-echo "== against the generator's labels"
-python3 - <<'PY'
-import json
-want = {}
-for l in open("demo-out/events.jsonl.labels.jsonl"):
-    x = json.loads(l); want[x["line"]] = x["expect"]
-got = {}
-for l in open("demo-out/commands.jsonl"):
-    c = json.loads(l); n = c["source"]["line"]
-    if got.get(n) != "prohibited_combination": got[n] = c["reason"]
-pc = "prohibited_combination"
-tp = sum(1 for n, w in want.items() if w == pc and got.get(n) == pc)
-fp = sum(1 for n, w in want.items() if w != pc and got.get(n) == pc)
-fn = sum(1 for n, w in want.items() if w == pc and got.get(n) != pc)
-print(f"prohibited_combination: {tp} found, {fp} false positives, {fn} missed; "
-      f"precision {tp/max(tp+fp,1):.4f} recall {tp/max(tp+fn,1):.4f}")
+echo "== starting a local broker (tansu, SQLite engine, temporary directory)"
+eval "$(scripts/broker.sh start | tr ' ' '\n' | grep -E '^(BROKERS|DIR)=')"
+trap 'scripts/broker.sh stop "$DIR"' EXIT
+echo "   brokers: $BROKERS"
+for t in "flex-events 4" "piiguard.commands 4" "piiguard.dlq 1"; do
+  set -- $t
+  ~/.cargo/bin/tansu topic create --broker "tcp://$BROKERS" --partitions "$2" "$1" >/dev/null
+done
+echo "   topics: flex-events (4 partitions), piiguard.commands (4), piiguard.dlq (1)"
+
+echo "== producing $count generated events (seed 1) to flex-events"
+"$bin" generate --count "$count" --seed 1 --brokers "$BROKERS" --topic flex-events
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+echo "== running the service until it has caught up (metrics on http://127.0.0.1:$port/metrics)"
+"$bin" run --brokers "$BROKERS" --group piiguard-demo --topic flex-events \
+  --commands-topic piiguard.commands --dlq-topic piiguard.dlq \
+  --hmac-key-file "$key" --metrics-addr "127.0.0.1:$port" --until-caught-up \
+  2> demo-out/service.log &
+svc=$!
+last=""
+while kill -0 "$svc" 2>/dev/null; do
+  sleep 1
+  m=$(python3 - "$port" <<'PY' 2>/dev/null || true
+import sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=2).read().decode()
+def total(name, label=""):
+    return int(sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines()
+                   if l.startswith(name) and not l.startswith("#") and label in l))
+print(f"{total('piiguard_events_consumed_total')} events scanned, "
+      f"{total('piiguard_prohibited_events_total', 'prohibited_combination')} prohibited combinations, "
+      f"{total('piiguard_commands_produced_total')} commands acknowledged, "
+      f"{total('piiguard_dead_letters_total')} dead letters")
 PY
+)
+  if [ -n "$m" ] && [ "$m" != "$last" ]; then echo "   $m"; last="$m"; fi
+done
+wait "$svc"
+echo "== service log (demo-out/service.log; counts, coordinates and error classes only)"
+sed 's/^/   /' demo-out/service.log | grep -E "starting|assigned|caught up|stopped"
+
+echo "== where the commands went: topic piiguard.commands, keyed by resource SID; one of them"
+echo "   (no value in it: JSON paths, spans and keyed fingerprints only):"
+~/.cargo/bin/tansu cat consume piiguard.commands --broker "tcp://$BROKERS" --partition 0 \
+    --max-wait-time-ms 2000 --partition-max-bytes 65536 --max-bytes 65536 2>/dev/null \
+  | python3 -c '
+import json, sys
+recs, _ = json.JSONDecoder().raw_decode(sys.stdin.read())  # the first fetched batch
+cmd = next(r["value"] for r in recs if r["value"].get("reason") == "prohibited_combination")
+print(json.dumps(cmd, indent=2))'

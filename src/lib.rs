@@ -14,12 +14,19 @@
 //! - [`fingerprint`]: keyed HMAC-SHA256 fingerprints of values.
 //! - [`generate`]: synthetic Twilio-shaped events with ground-truth labels.
 //! - [`scan`]: the `piiguard scan` front end (files and stdin).
+//! - [`config`]: the service configuration (file, environment, flags).
+//! - [`metrics`] and [`http`]: Prometheus metrics, `/metrics`, `/healthz`, `/readyz`.
+//! - [`load`]: produce generated events into a topic.
 //! - [`pipeline`]: the `piiguard run` Kafka service (consumer group, at-least-once).
 
 pub mod commands;
+pub mod config;
 pub mod fingerprint;
 pub mod generate;
+pub mod http;
 pub mod keys;
+pub mod load;
+pub mod metrics;
 pub mod pipeline;
 pub mod policy;
 pub mod process;

@@ -2,14 +2,17 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _};
 use clap::{Args, Parser, Subcommand};
 
+use piiguard::config::{self, FileConfig, Settings};
 use piiguard::fingerprint::Fingerprinter;
 use piiguard::generate::Generator;
+use piiguard::metrics::Metrics;
+use piiguard::pipeline::health::Health;
 use piiguard::policy::Policy;
 use piiguard::process::Processor;
 use piiguard::scan::{scan_reader, Summary};
@@ -30,8 +33,18 @@ Environment:
 #[derive(Parser, Debug)]
 #[command(name = "piiguard", version, after_help = AFTER_HELP, max_term_width = 100)]
 struct Cli {
+    /// Log format of `run` (stderr): text or json. Level from PIIGUARD_LOG (error, warn, info,
+    /// debug; default info). Log lines carry counts, coordinates and error classes, never data.
+    #[arg(long, global = true, env = "PIIGUARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Cmd,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -50,8 +63,12 @@ enum Cmd {
     /// hash; never the bytes) and are still scanned as raw text. SIGTERM or SIGINT: stop fetching,
     /// drain, commit, leave the group, exit 0 (non-zero past --shutdown-deadline).
     Run(RunArgs),
+    /// Check the service configuration.
+    #[command(subcommand)]
+    Config(ConfigCmd),
     /// Write synthetic Twilio-shaped events (JSON Lines) with ground-truth labels, for demos, tests
-    /// and benchmarks. The same seed always gives the same events.
+    /// and benchmarks; or, with --brokers and --topic, produce them into a Kafka topic. The same
+    /// seed always gives the same events.
     Generate(GenerateArgs),
 }
 
@@ -78,37 +95,79 @@ struct ScanArgs {
 
 #[derive(Args, Debug)]
 struct RunArgs {
-    /// Bootstrap brokers, host:port[,host:port…].
+    #[command(flatten)]
+    service: ServiceArgs,
+    /// Benchmark baseline: consume and produce one small reference record per input to the commands
+    /// topic, without scanning (`BENCHMARKS.md` compares `run` with it).
+    #[arg(long)]
+    pass_through: bool,
+    /// Stop gracefully once every assigned partition is handled up to its end (demos, batch jobs).
+    #[arg(long)]
+    until_caught_up: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum ConfigCmd {
+    /// Validate the configuration (file, environment, flags; policy and key loaded, librdkafka
+    /// properties checked) and print the effective configuration with secrets masked. Exit 0 when
+    /// valid, 2 otherwise. Does not connect to a broker.
+    Check(ServiceArgs),
+}
+
+/// The service's settings as flags. Each overrides its environment variable, which overrides the
+/// config file (`piiguard.example.toml` documents every key and default).
+#[derive(Args, Debug)]
+struct ServiceArgs {
+    /// Config file (TOML; see piiguard.example.toml). Unknown keys are an error.
+    #[arg(long, env = "PIIGUARD_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Bootstrap brokers, host:port[,host:port…]. Required here or in the config file.
     #[arg(long, env = "PIIGUARD_BROKERS", value_name = "LIST")]
-    brokers: String,
-    /// Consumer group; scale out by running more instances in the same group.
-    #[arg(long, env = "PIIGUARD_GROUP", default_value = "piiguard")]
-    group: String,
-    /// Input topic (repeat for several).
-    #[arg(long = "topic", value_name = "TOPIC", required = true)]
+    brokers: Option<String>,
+    /// Consumer group; scale out by running more instances in the same group. [default: piiguard]
+    #[arg(long, env = "PIIGUARD_GROUP")]
+    group: Option<String>,
+    /// Input topic (repeat for several). Required here or in the config file.
+    #[arg(long = "topic", value_name = "TOPIC")]
     topics: Vec<String>,
-    /// Topic for commands.
-    #[arg(long, default_value = "piiguard.commands")]
-    commands_topic: String,
-    /// Topic for dead-letter references.
-    #[arg(long, default_value = "piiguard.dlq")]
-    dlq_topic: String,
-    /// partition.assignment.strategy. Eager `range` works everywhere; `cooperative-sticky` only on
-    /// Apache Kafka (it fails on the local test broker).
-    #[arg(long, default_value = "range")]
-    assignment_strategy: String,
-    /// Records in flight before consumption pauses (bounds memory and duplicates after a crash).
-    #[arg(long, default_value_t = 10_000)]
-    max_in_flight: usize,
-    /// Seconds a graceful stop may take.
-    #[arg(long, default_value_t = 30)]
-    shutdown_deadline_secs: u64,
-    /// librdkafka setting passed through, KEY=VALUE (repeat; TLS and SASL settings go here).
-    /// Delivery-critical keys (offsets, idempotence) are set by piiguard after these.
+    /// Topic for commands. [default: piiguard.commands]
+    #[arg(long, env = "PIIGUARD_COMMANDS_TOPIC", value_name = "TOPIC")]
+    commands_topic: Option<String>,
+    /// Topic for dead-letter references. [default: piiguard.dlq]
+    #[arg(long, env = "PIIGUARD_DLQ_TOPIC", value_name = "TOPIC")]
+    dlq_topic: Option<String>,
+    /// Address of /metrics, /healthz and /readyz, IP:PORT, or `off`. [default: 127.0.0.1:9464]
+    #[arg(long, env = "PIIGUARD_METRICS_ADDR", value_name = "ADDR")]
+    metrics_addr: Option<String>,
+    /// Policy file (TOML; see policy.example.toml). Default: the built-in policy.
+    #[arg(long, env = "PIIGUARD_POLICY", value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// File holding the fingerprint key (32+ bytes, raw or hex). Without it the key comes from
+    /// PIIGUARD_HMAC_KEY (hex); `run` refuses to start with neither.
+    #[arg(long, env = "PIIGUARD_HMAC_KEY_FILE", value_name = "FILE")]
+    hmac_key_file: Option<PathBuf>,
+    /// partition.assignment.strategy: range, roundrobin or cooperative-sticky (Apache Kafka only;
+    /// it fails on the local test broker). [default: range]
+    #[arg(long, value_name = "NAME")]
+    assignment_strategy: Option<String>,
+    /// Records in flight before the partitions pause (bounds memory and the records handled again
+    /// after a crash). [default: 10000]
+    #[arg(long, value_name = "N")]
+    max_in_flight: Option<usize>,
+    /// Records larger than this are dead-lettered as `oversize` and scanned as raw text.
+    /// [default: 1048576]
+    #[arg(long, value_name = "BYTES")]
+    max_record_bytes: Option<usize>,
+    /// Seconds a graceful stop may take. [default: 30]
+    #[arg(long, value_name = "SECS")]
+    shutdown_deadline_secs: Option<u64>,
+    /// Add a masked preview (last 4 characters) of each identifier to the commands.
+    #[arg(long)]
+    preview: bool,
+    /// librdkafka property, KEY=VALUE (repeat; TLS and SASL settings go here). Also from
+    /// PIIGUARD_LIBRDKAFKA_<KEY> variables (`_` read as `.`). Secret values are masked when printed.
     #[arg(short = 'X', value_name = "KEY=VALUE")]
     librdkafka: Vec<String>,
-    #[command(flatten)]
-    common: ScannerArgs,
 }
 
 #[derive(Args, Debug)]
@@ -143,17 +202,19 @@ struct GenerateArgs {
     /// Default with --output: FILE.labels.jsonl; without: no labels.
     #[arg(long, value_name = "FILE")]
     labels: Option<PathBuf>,
+    /// Produce the events to this Kafka topic (with --brokers) instead of writing them.
+    #[arg(long, value_name = "TOPIC", requires = "brokers", conflicts_with = "output")]
+    topic: Option<String>,
+    /// Bootstrap brokers for --topic.
+    #[arg(long, value_name = "LIST", requires = "topic")]
+    brokers: Option<String>,
+    /// With --topic: at most this many events per second (default: as fast as the broker takes them).
+    #[arg(long, value_name = "N", requires = "topic")]
+    rate: Option<f64>,
 }
 
 impl ScannerArgs {
     fn processor(&self) -> anyhow::Result<Processor> {
-        let policy = match &self.policy {
-            Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("cannot read policy file {}", p.display()))?;
-                Policy::from_toml(&text).with_context(|| format!("policy file {}", p.display()))?
-            }
-            None => Policy::default(),
-        };
         let fingerprinter = match piiguard::keys::load(self.hmac_key_file.as_deref())? {
             Some(f) => f,
             None => {
@@ -161,11 +222,100 @@ impl ScannerArgs {
                 Fingerprinter::ephemeral()
             }
         };
-        let scanner = ScannerBuilder::new().masked_preview(self.preview).build()?;
-        if self.max_record_bytes == 0 {
-            bail!("--max-record-bytes must be positive");
+        build_processor(self.policy.as_deref(), fingerprinter, self.preview, self.max_record_bytes)
+    }
+}
+
+fn build_processor(policy: Option<&Path>, fingerprinter: Fingerprinter, preview: bool, max_record_bytes: usize) -> anyhow::Result<Processor> {
+    let policy = match policy {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read policy file {}", p.display()))?;
+            Policy::from_toml(&text).with_context(|| format!("policy file {}", p.display()))?
         }
-        Ok(Processor { scanner, policy, fingerprinter, max_record_bytes: self.max_record_bytes })
+        None => Policy::default(),
+    };
+    let scanner = ScannerBuilder::new().masked_preview(preview).build()?;
+    if max_record_bytes == 0 {
+        bail!("--max-record-bytes must be positive");
+    }
+    Ok(Processor { scanner, policy, fingerprinter, max_record_bytes })
+}
+
+impl ServiceArgs {
+    /// File, then environment, then flags; defaults and checks applied.
+    fn settings(&self) -> anyhow::Result<Settings> {
+        let file = match &self.config {
+            Some(p) => config::read_file(p)?,
+            None => FileConfig::default(),
+        };
+        let env = FileConfig { librdkafka: Some(config::librdkafka_from_env(std::env::vars())), ..FileConfig::default() };
+        let mut x = std::collections::BTreeMap::new();
+        for kv in &self.librdkafka {
+            let Some((k, v)) = kv.split_once('=') else { bail!("-X takes KEY=VALUE, got a value without '='") };
+            x.insert(k.trim().to_owned(), config::Scalar::String(v.trim().to_owned()));
+        }
+        let flags = FileConfig {
+            brokers: self.brokers.clone(),
+            group: self.group.clone(),
+            topics: (!self.topics.is_empty()).then(|| self.topics.clone()),
+            commands_topic: self.commands_topic.clone(),
+            dlq_topic: self.dlq_topic.clone(),
+            policy: self.policy.clone(),
+            hmac_key_file: self.hmac_key_file.clone(),
+            metrics_addr: self.metrics_addr.clone(),
+            assignment_strategy: self.assignment_strategy.clone(),
+            max_in_flight: self.max_in_flight,
+            max_record_bytes: self.max_record_bytes,
+            shutdown_deadline_secs: self.shutdown_deadline_secs,
+            preview: self.preview.then_some(true),
+            dlq_storm: None,
+            librdkafka: Some(x),
+        };
+        let s = Settings::resolve(config::merge(config::merge(file, env), flags))?;
+        // librdkafka checks names and values when a client is created (it connects lazily).
+        let mut probe = rdkafka::ClientConfig::new();
+        for (k, v) in &s.librdkafka {
+            probe.set(k, v);
+        }
+        probe.set("bootstrap.servers", &s.brokers).set_log_level(rdkafka::config::RDKafkaLogLevel::Emerg);
+        probe.create::<rdkafka::producer::BaseProducer>().map_err(|e| anyhow::anyhow!(piiguard::pipeline::describe(&e)))?;
+        Ok(s)
+    }
+}
+
+/// The service's processor: the key is required (fingerprints and dead-letter hashes must be
+/// comparable across restarts and instances).
+fn service_processor(s: &Settings) -> anyhow::Result<(Processor, String)> {
+    let Some(fingerprinter) = piiguard::keys::load(s.hmac_key_file.as_deref())? else {
+        bail!("no HMAC key: set hmac_key_file in the config file, --hmac-key-file, PIIGUARD_HMAC_KEY_FILE or PIIGUARD_HMAC_KEY (hex); the service does not run with a random key");
+    };
+    let source = match &s.hmac_key_file {
+        Some(p) => format!("file {} (kid {})", p.display(), fingerprinter.kid()),
+        None => format!("environment PIIGUARD_HMAC_KEY (kid {})", fingerprinter.kid()),
+    };
+    Ok((build_processor(s.policy.as_deref(), fingerprinter, s.preview, s.max_record_bytes)?, source))
+}
+
+fn config_check(args: ServiceArgs) -> anyhow::Result<ExitCode> {
+    let s = args.settings()?;
+    let (_, key_source) = service_processor(&s)?;
+    print!("{}", s.render_masked(&key_source));
+    eprintln!("piiguard: configuration is valid");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logs(format: LogFormat) {
+    let level = match std::env::var("PIIGUARD_LOG").as_deref().map(str::trim) {
+        Ok("error") => tracing::Level::ERROR,
+        Ok("warn") => tracing::Level::WARN,
+        Ok("debug") => tracing::Level::DEBUG,
+        Ok("trace") => tracing::Level::TRACE,
+        _ => tracing::Level::INFO,
+    };
+    let b = tracing_subscriber::fmt().with_writer(io::stderr).with_max_level(level).with_target(false);
+    match format {
+        LogFormat::Json => b.json().flatten_event(true).init(),
+        LogFormat::Text => b.with_ansi(io::IsTerminal::is_terminal(&io::stderr())).init(),
     }
 }
 
@@ -206,42 +356,63 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let proc = std::sync::Arc::new(args.common.processor()?);
-    let mut librdkafka = std::collections::BTreeMap::new();
-    for kv in &args.librdkafka {
-        let Some((k, v)) = kv.split_once('=') else { bail!("-X takes KEY=VALUE, got a value without '='") };
-        librdkafka.insert(k.trim().to_owned(), v.trim().to_owned());
-    }
+    let s = args.service.settings()?;
+    let (proc, key_source) = service_processor(&s)?;
     let cfg = piiguard::pipeline::RunConfig {
-        brokers: args.brokers,
-        group: args.group,
-        topics: args.topics,
-        commands_topic: args.commands_topic,
-        dlq_topic: args.dlq_topic,
-        assignment_strategy: args.assignment_strategy,
-        max_in_flight: args.max_in_flight.max(1),
-        shutdown_deadline: std::time::Duration::from_secs(args.shutdown_deadline_secs),
-        librdkafka,
+        brokers: s.brokers.clone(),
+        group: s.group.clone(),
+        topics: s.topics.clone(),
+        commands_topic: s.commands_topic.clone(),
+        dlq_topic: s.dlq_topic.clone(),
+        assignment_strategy: s.assignment_strategy.clone(),
+        max_in_flight: s.max_in_flight,
+        shutdown_deadline: s.shutdown_deadline,
+        librdkafka: s.librdkafka.clone(),
+        storm: s.storm,
+        pass_through: args.pass_through,
+        until_caught_up: args.until_caught_up,
     };
+    let metrics = Metrics::new(&s.topics);
+    let health = std::sync::Arc::new(Health::default());
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let stats = rt.block_on(async move {
+        if let Some(addr) = s.metrics_addr {
+            let bound = piiguard::http::serve(addr, metrics.clone(), health.clone())
+                .await
+                .with_context(|| format!("cannot serve metrics on {addr}"))?;
+            tracing::info!(addr = %bound, "metrics on /metrics, health on /healthz and /readyz");
+        }
+        tracing::info!(group = %s.group, topics = ?s.topics, commands_topic = %s.commands_topic, dlq_topic = %s.dlq_topic, key = %key_source, pass_through = args.pass_through, "starting");
         let stop = async {
             let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
             tokio::select! {
                 _ = term.recv() => {}
                 _ = tokio::signal::ctrl_c() => {}
             }
+            tracing::info!("stop requested: draining");
         };
-        piiguard::pipeline::run(proc, cfg, stop).await
+        Ok::<_, anyhow::Error>(piiguard::pipeline::run(std::sync::Arc::new(proc), cfg, metrics, health, stop).await?)
     })?;
-    eprintln!(
-        "piiguard: stopped: {} records, {} commands, {} dead-letter references",
-        stats.records, stats.commands, stats.dead_letters
+    tracing::info!(
+        records = stats.records,
+        prohibited_combination = stats.prohibited_combination,
+        identifier = stats.identifier,
+        commands = stats.commands,
+        dead_letters = stats.dead_letters,
+        "stopped"
     );
     Ok(ExitCode::SUCCESS)
 }
 
 fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    if let (Some(topic), Some(brokers)) = (&args.topic, &args.brokers) {
+        let events = Generator::new(args.seed).take(args.count as usize).map(|g| g.line.into_bytes());
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let started = std::time::Instant::now();
+        let n = rt.block_on(piiguard::load::produce(brokers, topic, &Default::default(), events, args.rate))?;
+        eprintln!("piiguard: produced {n} events to {topic} in {:.1} s", started.elapsed().as_secs_f64());
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut out = open_output(args.output.as_ref())?;
     let labels_path = args.labels.clone().or_else(|| args.output.as_ref().map(|o| PathBuf::from(format!("{}.labels.jsonl", o.display()))));
     let mut labels = labels_path.as_ref().map(|p| open_output(Some(p))).transpose()?;
@@ -269,7 +440,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Scan(a) => scan(a),
-        Cmd::Run(a) => run(a),
+        Cmd::Run(a) => {
+            init_logs(cli.log_format);
+            run(a)
+        }
+        Cmd::Config(ConfigCmd::Check(a)) => config_check(a),
         Cmd::Generate(a) => generate(a),
     };
     match result {

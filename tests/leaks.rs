@@ -9,26 +9,7 @@ use aho_corasick::AhoCorasick;
 use piiguard::generate::Generator;
 use serde_json::Value;
 
-fn needles(secrets: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in secrets {
-        out.push(s.clone());
-        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() >= 6 {
-            out.push(digits);
-        }
-    }
-    out
-}
-
-/// Drops hex tokens (fingerprints, command ids, SIDs): a digits-only needle could occur inside one
-/// by chance without anything leaking.
-fn without_hex(s: &str) -> String {
-    s.split('"')
-        .filter(|t| !(t.len() >= 32 && t.bytes().skip(2).all(|b| b.is_ascii_hexdigit())))
-        .collect::<Vec<_>>()
-        .join("\"")
-}
+use crate::common::{needles, without_hex};
 
 #[test]
 fn scan_of_100k_events_is_schema_valid_and_leaks_nothing() {

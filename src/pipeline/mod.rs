@@ -2,34 +2,54 @@
 //! (and dead-letter references) with an idempotent producer, and commit only the contiguous
 //! handled prefix of each partition (at-least-once; `reliability.md` §0).
 //!
-//! One task owns the consumer and the [`offsets::OffsetTracker`]. Each record's deliveries are awaited
-//! by a spawned task that retries failed deliveries until they succeed (a failed delivery holds the
-//! watermark), then acknowledges the record to the owner, which stores the new watermark; librdkafka
-//! commits stored offsets every `auto.commit.interval.ms`, on revoke, and at shutdown.
+//! One task owns the consumer and the [`offsets::OffsetTracker`]. Records are tracked in offset
+//! order as they are received; each is scanned and delivered by a spawned task (both cores) that
+//! retries failed deliveries until they succeed (a failed delivery holds the watermark), then
+//! acknowledges the record to the owner, which stores the new watermark; librdkafka commits stored
+//! offsets every `auto.commit.interval.ms`, on revoke, and at shutdown.
+//!
+//! Back-pressure: when the records above the watermark (or their unscanned bytes) reach their
+//! bounds, the loop stops reading (librdkafka's prefetch queue is bounded, so fetching stops too);
+//! if that lasts (the producer is behind, a delivery keeps failing) or a dead-letter storm trips, the
+//! assigned partitions are paused (`Consumer::pause`) and the loop reads again, so the group session
+//! and rebalances stay served.
 
+pub mod health;
+mod kafka;
 pub mod offsets;
+mod record;
+mod storm;
+
+pub use kafka::describe;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
-use rdkafka::consumer::{CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer};
+use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::message::Message;
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{FutureProducer, Producer};
 use rdkafka::util::Timeout;
-use rdkafka::ClientContext;
-use serde::Serialize;
 use tokio::sync::mpsc;
 
-use crate::commands::{Mode, Source};
+use crate::config::Storm;
+use crate::metrics::Metrics;
 use crate::process::Processor;
+use health::Health;
+use kafka::{Ctx, Progress};
 use offsets::{OffsetTracker, Tp};
+use record::Targets;
+use storm::StormWindow;
 
-/// Record bytes copied for scanning and not yet scanned, before consumption pauses (with the
+/// Record bytes copied for scanning and not yet scanned, before the partitions pause (with the
 /// record-count bound `max_in_flight`, this bounds memory whatever the record sizes).
 const MAX_PENDING_BYTES: usize = 64 << 20;
+
+/// How long the in-flight bounds may stay reached before the partitions are paused. Shorter waits
+/// just stop reading: pausing purges librdkafka's prefetched records, which then are fetched again
+/// (measured: pausing at every bound halved throughput).
+const PAUSE_AFTER: Duration = Duration::from_secs(5);
 
 /// What `run` needs besides the processor.
 #[derive(Debug, Clone)]
@@ -47,164 +67,37 @@ pub struct RunConfig {
     /// `partition.assignment.strategy`; eager `range` by default (cooperative-sticky fails on the
     /// local broker, `broker.md`).
     pub assignment_strategy: String,
-    /// Records in flight (begun, not acknowledged) before consumption pauses.
+    /// Records in flight (begun, not acknowledged) before the partitions pause.
     pub max_in_flight: usize,
     /// How long a graceful stop may take before exiting non-zero.
     pub shutdown_deadline: Duration,
     /// librdkafka settings passed through (TLS, SASL …); delivery-critical keys are set after them.
     pub librdkafka: BTreeMap<String, String>,
+    /// Dead-letter storm detection.
+    pub storm: Storm,
+    /// Benchmark baseline: consume and produce one small reference record per input, no scanning.
+    pub pass_through: bool,
+    /// Stop (gracefully) once every assigned partition is handled up to its high watermark.
+    pub until_caught_up: bool,
 }
 
 /// Why the service stopped with an error. Messages carry no payload.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A Kafka client could not be created or subscribed.
-    #[error("kafka client: {0}")]
+    #[error("kafka client: {}", describe(.0))]
     Kafka(#[from] rdkafka::error::KafkaError),
     /// The graceful stop did not finish within its deadline.
     #[error("shutdown deadline of {0:?} passed with {1} records still in flight")]
     ShutdownDeadline(Duration, usize),
 }
 
-/// A dead-letter reference: where the bad record is and why, never its bytes.
-#[derive(Debug, Serialize)]
-struct DeadLetter<'a> {
-    version: u32,
-    reason: &'static str,
-    source: &'a Source,
-    length: usize,
-    /// HMAC-SHA256 of the record bytes (128 bits, hex), so a copy can be recognised.
-    payload_hmac: String,
-    kid: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error_line: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error_column: Option<usize>,
-}
-
-/// Counts the rebalances, so acknowledgements from before one are recognised and ignored.
-struct Ctx {
-    generation: Arc<AtomicU64>,
-}
-
-impl ClientContext for Ctx {}
-
-impl ConsumerContext for Ctx {
-    fn pre_rebalance(&self, _: &rdkafka::consumer::BaseConsumer<Self>, r: &Rebalance<'_>) {
-        if matches!(r, Rebalance::Revoke(_)) {
-            self.generation.fetch_add(1, Ordering::SeqCst);
-        }
-    }
-}
-
-fn consumer_config(c: &RunConfig) -> ClientConfig {
-    let mut cfg = ClientConfig::new();
-    for (k, v) in &c.librdkafka {
-        cfg.set(k, v);
-    }
-    cfg.set("bootstrap.servers", &c.brokers)
-        .set("group.id", &c.group)
-        .set("partition.assignment.strategy", &c.assignment_strategy)
-        .set("enable.auto.commit", "true")
-        .set("enable.auto.offset.store", "false")
-        .set("auto.offset.reset", "earliest")
-        .set("enable.partition.eof", "false")
-        .set("queued.max.messages.kbytes", "16384")
-        .set_log_level(RDKafkaLogLevel::Warning);
-    if !c.librdkafka.contains_key("session.timeout.ms") {
-        cfg.set("session.timeout.ms", "10000");
-    }
-    if !c.librdkafka.contains_key("max.poll.interval.ms") {
-        cfg.set("max.poll.interval.ms", "60000");
-    }
-    // A broker that comes back, or a topic created after start, is noticed within seconds.
-    for (k, v) in [("reconnect.backoff.max.ms", "2000"), ("topic.metadata.refresh.interval.ms", "10000")] {
-        if !c.librdkafka.contains_key(k) {
-            cfg.set(k, v);
-        }
-    }
-    cfg
-}
-
-fn producer_config(c: &RunConfig) -> ClientConfig {
-    let mut cfg = ClientConfig::new();
-    for (k, v) in &c.librdkafka {
-        cfg.set(k, v);
-    }
-    cfg.set("bootstrap.servers", &c.brokers)
-        .set("enable.idempotence", "true")
-        .set("compression.type", "lz4")
-        .set("linger.ms", "5")
-        .set("message.timeout.ms", "300000")
-        .set("queue.buffering.max.kbytes", "65536")
-        .set_log_level(RDKafkaLogLevel::Warning);
-    cfg
-}
-
-/// What the owner task hears back: a record fully handled (under the rebalance generation it began
-/// in).
+/// What the owner task hears back: a record fully handled (under the revoke count it began in).
 struct Ack {
     tp: Tp,
     offset: i64,
     generation: u64,
-}
-
-/// One record's outputs: (topic, key, payload).
-type Outputs = Vec<(String, String, Vec<u8>)>;
-
-/// Scans one record and returns what must be produced for it before its offset may be committed.
-fn outputs(proc: &Processor, cfg: &RunConfig, m: &impl Message) -> Outputs {
-    let Some(payload) = m.payload() else {
-        return Vec::new(); // A tombstone: nothing to scan, nothing to send.
-    };
-    let source = Source::Kafka {
-        topic: m.topic().to_owned(),
-        partition: m.partition(),
-        offset: m.offset(),
-        key: m.key().map(hex::encode),
-        timestamp: m.timestamp().to_millis(),
-    };
-    let p = proc.process(payload, &source, Mode::Live);
-    let mut out = Vec::with_capacity(p.commands.len() + 1);
-    if let Some(e) = p.error {
-        let dl = DeadLetter {
-            version: 1,
-            reason: e.as_str(),
-            source: &source,
-            length: payload.len(),
-            payload_hmac: proc.fingerprinter.record_hmac(payload),
-            kid: proc.fingerprinter.kid(),
-            error_line: p.error_position.map(|x| x.0),
-            error_column: p.error_position.map(|x| x.1),
-        };
-        let key = format!("{}/{}/{}", m.topic(), m.partition(), m.offset());
-        out.push((cfg.dlq_topic.clone(), key, serde_json::to_vec(&dl).expect("serialisable")));
-    }
-    for c in &p.commands {
-        // Keyed by the resource, so one resource's commands stay in order on one partition.
-        let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
-        out.push((cfg.commands_topic.clone(), key, serde_json::to_vec(c).expect("serialisable")));
-    }
-    out
-}
-
-/// Sends one record's outputs, retrying each failed delivery with backoff until it succeeds.
-async fn deliver(producer: FutureProducer, outs: Outputs) {
-    for (topic, key, payload) in outs {
-        let mut backoff = Duration::from_millis(100);
-        loop {
-            let rec = FutureRecord::to(&topic).key(&key).payload(&payload);
-            match producer.send(rec, Timeout::After(Duration::from_secs(30))).await {
-                Ok(_) => break,
-                Err((e, _)) => {
-                    // The error names a class and code, never the payload.
-                    eprintln!("piiguard: delivery to {topic} failed ({e}); retrying in {backoff:?}");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(10));
-                }
-            }
-        }
-    }
+    bad: bool,
 }
 
 /// Counters for the final summary.
@@ -216,6 +109,26 @@ pub struct RunStats {
     pub commands: u64,
     /// Dead-letter references produced.
     pub dead_letters: u64,
+    /// Events with a prohibited combination.
+    pub prohibited_combination: u64,
+    /// Events with an identifier and no name.
+    pub identifier: u64,
+}
+
+/// Why the partitions are paused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pause {
+    InFlight,
+    Storm,
+}
+
+impl Pause {
+    fn label(self) -> &'static str {
+        match self {
+            Pause::InFlight => "in_flight",
+            Pause::Storm => "dlq_storm",
+        }
+    }
 }
 
 /// Runs the service until `stop` resolves (SIGTERM/SIGINT in the binary), then drains, commits and
@@ -223,44 +136,123 @@ pub struct RunStats {
 pub async fn run(
     proc: Arc<Processor>,
     cfg: RunConfig,
+    metrics: Metrics,
+    health: Arc<Health>,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<RunStats, Error> {
-    let generation = Arc::new(AtomicU64::new(0));
-    let consumer: StreamConsumer<Ctx> =
-        consumer_config(&cfg).create_with_context(Ctx { generation: generation.clone() })?;
-    let producer: FutureProducer = producer_config(&cfg).create()?;
+    let revokes = Arc::new(AtomicU64::new(0));
+    let assigns = Arc::new(AtomicU64::new(0));
+    let progress = Arc::new(Mutex::new(Progress::new()));
+    let ctx = Ctx {
+        revokes: revokes.clone(),
+        assigns: assigns.clone(),
+        metrics: metrics.clone(),
+        health: health.clone(),
+        topics: cfg.topics.clone(),
+        progress: progress.clone(),
+    };
+    let consumer: StreamConsumer<Ctx> = kafka::consumer_config(&cfg).create_with_context(ctx)?;
+    let producer: FutureProducer = kafka::producer_config(&cfg).create()?;
     let topics: Vec<&str> = cfg.topics.iter().map(String::as_str).collect();
     consumer.subscribe(&topics)?;
+    let targets = Arc::new(Targets { commands_topic: cfg.commands_topic.clone(), dlq_topic: cfg.dlq_topic.clone(), pass_through: cfg.pass_through });
     let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<Ack>();
     let mut tracker = OffsetTracker::new();
-    let mut seen_generation = 0u64;
-    let cfg = Arc::new(cfg);
-    // Records, commands, dead letters (counted by the tasks that scan them).
-    let counts: Arc<[AtomicU64; 3]> = Arc::new(Default::default());
+    let mut seen_revokes = 0u64;
+    // Next offset stored per partition (for --until-caught-up).
+    let mut stored: BTreeMap<Tp, i64> = BTreeMap::new();
     // Bytes of records copied for scanning and not yet scanned.
     let pending_bytes = Arc::new(AtomicUsize::new(0));
+    let (mut records, mut bad) = (0u64, 0u64);
+    let mut storm = StormWindow::new(cfg.storm, Instant::now(), 0, 0);
+    let mut storm_until: Option<Instant> = None;
+    // The pause in force and the assignment it was applied to.
+    let mut paused: Option<(Pause, u64)> = None;
+    // Since when the in-flight bounds are reached.
+    let mut full_since: Option<Instant> = None;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Consume errors (broker away) are reports, queued while they last: read them without delay
     // (librdkafka reconnects on its own, with backoff) and log at most one line per 5 s.
     let mut last_log: Option<Instant> = None;
     let mut suppressed = 0u64;
+    let mut was_ready: Option<bool> = None;
     tokio::pin!(stop);
     loop {
-        let room = tracker.in_flight() < cfg.max_in_flight && pending_bytes.load(Ordering::Relaxed) < MAX_PENDING_BYTES;
+        health.turned();
+        // Also here, not only when a record arrives: a stale in-flight count must not keep a new
+        // assignment paused.
+        after_revoke(&revokes, &mut seen_revokes, &mut tracker, &mut stored);
+        let full = tracker.unsettled() >= cfg.max_in_flight || pending_bytes.load(Ordering::Relaxed) >= MAX_PENDING_BYTES;
+        if !full {
+            full_since = None;
+        } else if full_since.is_none() {
+            full_since = Some(Instant::now());
+        }
+        let want = if storm_until.is_some() {
+            Some(Pause::Storm)
+        } else if full_since.is_some_and(|t| t.elapsed() >= PAUSE_AFTER) {
+            Some(Pause::InFlight)
+        } else {
+            None
+        };
+        let assignment = assigns.load(Ordering::SeqCst);
+        if want != paused.map(|p| p.0) || (want.is_some() && paused.map(|p| p.1) != Some(assignment)) {
+            set_paused(&consumer, &metrics, paused.map(|p| p.0), want);
+            paused = want.map(|w| (w, assignment));
+        }
+        // At the bound, stop reading for a moment (librdkafka's bounded prefetch queue then stops
+        // fetching); past PAUSE_AFTER, pause the partitions and read again, which serves the
+        // group's heartbeats and rebalances while nothing is fetched.
+        let read = !full || paused.is_some();
         tokio::select! {
             biased;
             () = &mut stop => break,
-            Some(ack) = ack_rx.recv() => on_ack(&consumer, &mut tracker, seen_generation, ack),
-            msg = consumer.recv(), if room => {
+            Some(ack) = ack_rx.recv() => {
+                records += 1;
+                bad += u64::from(ack.bad);
+                on_ack(&consumer, &mut tracker, &mut stored, &metrics, seen_revokes, ack);
+                // Between ticks too, so a fast storm is caught within a few hundred records.
+                if records % 256 == 0 && storm_until.is_none() {
+                    check_storm(&mut storm, &mut storm_until, &cfg.storm, &metrics, &health, records, bad);
+                }
+            }
+            _ = tick.tick() => {
+                metrics.in_flight.set(tracker.in_flight() as i64);
+                let now = Instant::now();
+                if storm_until.is_some_and(|u| now >= u) {
+                    storm_until = None;
+                    health.set_storm(false);
+                    storm.reset(now, records, bad);
+                    tracing::warn!("dead-letter storm pause over; consuming again");
+                } else if storm_until.is_none() {
+                    check_storm(&mut storm, &mut storm_until, &cfg.storm, &metrics, &health, records, bad);
+                }
+                let ready = health.readiness();
+                if was_ready != Some(ready.is_ok()) {
+                    match ready {
+                        Ok(()) => tracing::info!("ready"),
+                        Err(why) => tracing::warn!(reason = why, "not ready"),
+                    }
+                    was_ready = Some(ready.is_ok());
+                }
+                metrics.ready.set(i64::from(ready.is_ok()));
+                if cfg.until_caught_up && tracker.in_flight() == 0 && caught_up(&consumer, &progress, &stored) {
+                    tracing::info!(records, "caught up with every assigned partition; stopping");
+                    break;
+                }
+            }
+            msg = consumer.recv(), if read => {
                 let m = match msg {
                     Ok(m) => {
                         if last_log.take().is_some() {
-                            eprintln!("piiguard: consuming again");
+                            tracing::info!("consuming again");
                         }
                         m
                     }
                     Err(e) => {
                         if last_log.is_none_or(|t| t.elapsed() >= Duration::from_secs(5)) {
-                            eprintln!("piiguard: consume error ({e}); {suppressed} more since the last report; librdkafka keeps reconnecting");
+                            tracing::warn!(error = %e, suppressed, "consume error; librdkafka keeps reconnecting");
                             last_log = Some(Instant::now());
                             suppressed = 0;
                         } else {
@@ -271,13 +263,7 @@ pub async fn run(
                     }
                 };
                 // A rebalance runs inside `recv`: check for one before tracking this record.
-                let gen_now = generation.load(Ordering::SeqCst);
-                if gen_now != seen_generation {
-                    // Partitions were revoked: in-flight acks are stale, and every partition
-                    // restarts from its committed offset (nothing past an unhandled record).
-                    tracker.clear();
-                    seen_generation = gen_now;
-                }
+                after_revoke(&revokes, &mut seen_revokes, &mut tracker, &mut stored);
                 let tp: Tp = (m.topic().to_owned(), m.partition());
                 let offset = m.offset();
                 // Tracked now, in offset order; scanned and delivered on any worker (both cores).
@@ -285,52 +271,119 @@ pub async fn run(
                 let owned = m.detach();
                 let size = owned.payload().map_or(0, <[u8]>::len);
                 pending_bytes.fetch_add(size, Ordering::Relaxed);
-                let (proc, cfg, counts, pending) = (proc.clone(), cfg.clone(), counts.clone(), pending_bytes.clone());
-                let (producer, tx, generation) = (producer.clone(), ack_tx.clone(), seen_generation);
+                let (proc, targets, metrics, pending) = (proc.clone(), targets.clone(), metrics.clone(), pending_bytes.clone());
+                let (producer, tx, generation) = (producer.clone(), ack_tx.clone(), seen_revokes);
                 tokio::spawn(async move {
-                    let outs = outputs(&proc, &cfg, &owned);
+                    let outs = record::outputs(&proc, &targets, &metrics, &owned);
+                    let timestamp = owned.timestamp().to_millis();
                     drop(owned);
                     pending.fetch_sub(size, Ordering::Relaxed);
-                    let dead = outs.iter().filter(|(t, _, _)| *t == cfg.dlq_topic).count() as u64;
-                    counts[0].fetch_add(1, Ordering::Relaxed);
-                    counts[1].fetch_add(outs.len() as u64 - dead, Ordering::Relaxed);
-                    counts[2].fetch_add(dead, Ordering::Relaxed);
-                    deliver(producer, outs).await;
-                    let _ = tx.send(Ack { tp, offset, generation });
+                    let bad = outs.iter().any(|o| matches!(o.dest, record::Dest::DeadLetter(_)));
+                    record::deliver(&producer, &metrics, outs, timestamp).await;
+                    let _ = tx.send(Ack { tp, offset, generation, bad });
                 });
             }
         }
     }
     // Graceful stop: no more fetching; wait for in-flight records, store, commit, leave, flush.
+    if let Ok(a) = consumer.assignment() {
+        let _ = consumer.pause(&a);
+    }
     let deadline = Instant::now() + cfg.shutdown_deadline;
     while tracker.in_flight() > 0 && Instant::now() < deadline {
         if let Ok(Some(ack)) = tokio::time::timeout(Duration::from_millis(100), ack_rx.recv()).await {
-            on_ack(&consumer, &mut tracker, seen_generation, ack);
+            records += 1;
+            on_ack(&consumer, &mut tracker, &mut stored, &metrics, seen_revokes, ack);
         }
     }
     let left = tracker.in_flight();
     if let Err(e) = consumer.commit_consumer_state(CommitMode::Sync) {
         // Nothing stored yet (no record handled) is not an error worth failing on.
-        eprintln!("piiguard: final commit: {e}");
+        tracing::info!(error = %e, "final commit");
     }
     consumer.unsubscribe();
     let _ = producer.flush(Timeout::After(Duration::from_secs(5)));
     if left > 0 {
         return Err(Error::ShutdownDeadline(cfg.shutdown_deadline, left));
     }
-    let [records, commands, dead_letters] = counts.as_ref().each_ref().map(|c| c.load(Ordering::Relaxed));
-    Ok(RunStats { records, commands, dead_letters })
+    let sum = |v: &prometheus::IntCounterVec, labels: &[&str]| labels.iter().map(|l| v.with_label_values(&[l]).get()).sum::<u64>();
+    let commands = sum(&metrics.commands_produced, &crate::metrics::ACTIONS);
+    let dead_letters = sum(&metrics.dead_letters, &crate::scanner::json::RecordError::ALL.map(|e| e.as_str()));
+    let reason = |r: &str| metrics.prohibited_events.with_label_values(&[r]).get();
+    Ok(RunStats { records, commands, dead_letters, prohibited_combination: reason("prohibited_combination"), identifier: reason("identifier") })
 }
 
-fn on_ack(consumer: &StreamConsumer<Ctx>, tracker: &mut OffsetTracker, generation: u64, ack: Ack) {
+/// After a revoke, in-flight acknowledgements are stale and every partition restarts from its
+/// committed offset (nothing past an unhandled record): forget the bookkeeping.
+fn after_revoke(revokes: &AtomicU64, seen: &mut u64, tracker: &mut OffsetTracker, stored: &mut BTreeMap<Tp, i64>) {
+    let now = revokes.load(Ordering::SeqCst);
+    if now != *seen {
+        tracker.clear();
+        stored.clear();
+        *seen = now;
+    }
+}
+
+/// Samples the counts into the storm window; past the threshold, starts a pause and reports it.
+fn check_storm(window: &mut StormWindow, until: &mut Option<Instant>, cfg: &Storm, metrics: &Metrics, health: &Health, records: u64, bad: u64) {
+    let now = Instant::now();
+    if let Some((b, total)) = window.observe(now, records, bad) {
+        *until = Some(now + cfg.pause);
+        health.set_storm(true);
+        metrics.dlq_storm_pauses.inc();
+        tracing::error!(bad_records = b, records = total, window_secs = cfg.window.as_secs(), pause_secs = cfg.pause.as_secs(),
+            "dead-letter storm: too many records are not valid JSON; partitions paused (check the producer of the input topics)");
+    }
+}
+
+/// Pauses or resumes the whole assignment.
+fn set_paused(consumer: &StreamConsumer<Ctx>, metrics: &Metrics, from: Option<Pause>, to: Option<Pause>) {
+    let Ok(assignment) = consumer.assignment() else { return };
+    if let Some(f) = from {
+        metrics.paused.with_label_values(&[f.label()]).set(0);
+    }
+    let result = match to {
+        Some(t) => {
+            metrics.paused.with_label_values(&[t.label()]).set(1);
+            consumer.pause(&assignment)
+        }
+        None => consumer.resume(&assignment),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "pause/resume failed");
+    }
+}
+
+/// Whether every assigned partition is handled up to the high watermark librdkafka last reported.
+fn caught_up(consumer: &StreamConsumer<Ctx>, progress: &Mutex<Progress>, stored: &BTreeMap<Tp, i64>) -> bool {
+    let Ok(assignment) = consumer.assignment() else { return false };
+    let elems = assignment.elements();
+    if elems.is_empty() {
+        return false;
+    }
+    let progress = progress.lock().expect("progress lock");
+    elems.iter().all(|e| {
+        let tp = (e.topic().to_owned(), e.partition());
+        match progress.get(&tp) {
+            Some(&(lo, hi, committed)) if hi >= 0 => stored.get(&tp).copied().unwrap_or(-1).max(committed).max(lo) >= hi,
+            _ => false,
+        }
+    })
+}
+
+fn on_ack(consumer: &StreamConsumer<Ctx>, tracker: &mut OffsetTracker, stored: &mut BTreeMap<Tp, i64>, metrics: &Metrics, generation: u64, ack: Ack) {
     if ack.generation != generation {
         return; // Begun before a rebalance: its partition restarts from the committed offset.
     }
     if let Some(w) = tracker.ack(&ack.tp, ack.offset) {
         // `store_offset` stores `w + 1`: the next record to read.
-        if let Err(e) = consumer.store_offset(&ack.tp.0, ack.tp.1, w) {
+        match consumer.store_offset(&ack.tp.0, ack.tp.1, w) {
+            Ok(()) => {
+                stored.insert(ack.tp.clone(), w + 1);
+                metrics.watermark.with_label_values(&[&ack.tp.0, &ack.tp.1.to_string()]).set(w + 1);
+            }
             // The partition moved away (ERR__STATE): the new owner resumes from the commit.
-            eprintln!("piiguard: offset not stored for {}[{}] ({e})", ack.tp.0, ack.tp.1);
+            Err(e) => tracing::info!(topic = %ack.tp.0, partition = ack.tp.1, error = %e, "offset not stored"),
         }
     }
 }

@@ -26,6 +26,8 @@ struct Partition {
 pub struct OffsetTracker {
     parts: HashMap<Tp, Partition>,
     in_flight: usize,
+    /// Pending plus acknowledged-above-a-gap: what a crash now would make the group read again.
+    unsettled: usize,
 }
 
 impl OffsetTracker {
@@ -41,6 +43,7 @@ impl OffsetTracker {
         debug_assert!(p.pending.last().is_none_or(|&l| l < offset), "offsets begin in order");
         if p.pending.insert(offset) {
             self.in_flight += 1;
+            self.unsettled += 1;
         }
     }
 
@@ -64,6 +67,7 @@ impl OffsetTracker {
                 let mut mark = offset;
                 let limit = lowest_pending.unwrap_or(i64::MAX);
                 let absorbed: Vec<i64> = p.done.range(..limit).copied().collect();
+                self.unsettled -= 1 + absorbed.len();
                 for o in absorbed {
                     p.done.remove(&o);
                     mark = mark.max(o);
@@ -81,6 +85,7 @@ impl OffsetTracker {
     pub fn forget(&mut self, tp: &Tp) {
         if let Some(p) = self.parts.remove(tp) {
             self.in_flight -= p.pending.len();
+            self.unsettled -= p.pending.len() + p.done.len();
         }
     }
 
@@ -88,11 +93,19 @@ impl OffsetTracker {
     pub fn clear(&mut self) {
         self.parts.clear();
         self.in_flight = 0;
+        self.unsettled = 0;
     }
 
     /// Records begun and not acknowledged, over all partitions.
     pub fn in_flight(&self) -> usize {
         self.in_flight
+    }
+
+    /// Records above the watermarks (pending, or acknowledged above a pending one): bounded by the
+    /// service's `max_in_flight`, so a stuck delivery pauses consumption instead of growing memory,
+    /// and bounds what is read again after a crash.
+    pub fn unsettled(&self) -> usize {
+        self.unsettled
     }
 
     /// The watermark per partition (offset of the last record of the handled prefix).
@@ -121,6 +134,7 @@ mod tests {
         assert_eq!(t.ack(&tp(), 10), Some(12));
         assert_eq!(t.ack(&tp(), 14), None);
         assert_eq!(t.in_flight(), 1);
+        assert_eq!(t.unsettled(), 2, "14 is done but held above 13");
         assert_eq!(t.ack(&tp(), 13), Some(14));
         assert_eq!(t.ack(&tp(), 13), None, "a duplicate ack is ignored");
         t.forget(&tp());
@@ -151,9 +165,13 @@ mod tests {
                 }
                 let prefix = (0..n as i64).take_while(|x| acked.contains(x)).last();
                 prop_assert_eq!(t.watermarks().get(&tp()).copied(), prefix.map(|p| p + 100));
+                let settled = prefix.map_or(0, |p| p as usize + 1);
+                prop_assert_eq!(t.unsettled(), n - settled);
+                prop_assert_eq!(t.in_flight(), n - acked.len());
             }
             prop_assert_eq!(last, Some(100 + n as i64 - 1));
             prop_assert_eq!(t.in_flight(), 0);
+            prop_assert_eq!(t.unsettled(), 0);
         }
     }
 }

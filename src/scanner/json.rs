@@ -101,6 +101,10 @@ pub enum RecordError {
 }
 
 impl RecordError {
+    /// Every reason, for metric label sets.
+    pub const ALL: [RecordError; 5] =
+        [RecordError::Empty, RecordError::InvalidUtf8, RecordError::ParseError, RecordError::TooDeep, RecordError::Oversize];
+
     /// The wire name, used in reports, dead-letter records and metric labels.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -58,3 +58,27 @@ fn redact_at(v: &mut Value, inner: &[String], spans: &[(usize, usize)]) {
     }
     *s = chars.into_iter().collect();
 }
+
+/// The planted values as sweep needles: each, and its digits alone when there are 6 or more.
+pub(crate) fn needles(secrets: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in secrets {
+        out.push(s.clone());
+        let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() >= 6 {
+            out.push(digits);
+        }
+    }
+    out
+}
+
+/// Drops hex tokens (fingerprints, command ids, SIDs, hex record keys): a digits-only needle could
+/// occur inside one by chance without anything leaking (the hex of ASCII digits is all digits
+/// and 3s). A quoted token of digits alone is kept: that is what a leaked value would look like.
+pub(crate) fn without_hex(s: &str) -> String {
+    let hex = |t: &str| {
+        (t.len() >= 32 && t.bytes().skip(2).all(|b| b.is_ascii_hexdigit()))
+            || (t.len() >= 8 && t.bytes().all(|b| b.is_ascii_hexdigit()) && t.bytes().any(|b| matches!(b, b'a'..=b'f')))
+    };
+    s.split('"').filter(|t| !hex(t)).collect::<Vec<_>>().join("\"")
+}

@@ -1,0 +1,173 @@
+//! Prometheus metrics of the service, on a private registry (no process-global state, so tests and
+//! several services in one process do not share counters).
+//!
+//! Label values come only from closed sets (kinds, reasons, actions, outcomes) or from the
+//! configuration (input topic names, partition numbers): never from a payload. Every labelled
+//! series of a closed set is created at zero on start, so alert rules see 0 rather than nothing.
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
+};
+
+use crate::scanner::json::RecordError;
+use crate::scanner::Kind;
+
+/// Outcomes of a consumed event (record): `consumed = clean + findings + dead_lettered`.
+pub const OUTCOMES: [&str; 3] = ["clean", "findings", "dead_lettered"];
+/// Command reasons.
+pub const REASONS: [&str; 2] = ["prohibited_combination", "identifier"];
+/// Command actions.
+pub const ACTIONS: [&str; 2] = ["redact", "delete"];
+/// Where a delivery goes.
+pub const DESTINATIONS: [&str; 2] = ["commands", "dlq"];
+/// Why consumption is paused.
+pub const PAUSE_REASONS: [&str; 2] = ["in_flight", "dlq_storm"];
+
+/// The service's metrics.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    /// Records consumed, per input topic.
+    pub events_consumed: IntCounterVec,
+    /// Record bytes scanned, per input topic.
+    pub bytes_scanned: IntCounterVec,
+    /// Records per outcome, per input topic.
+    pub events: IntCounterVec,
+    /// Findings per kind.
+    pub findings: IntCounterVec,
+    /// Events that need action, per reason.
+    pub prohibited_events: IntCounterVec,
+    /// Commands acknowledged by the broker, per action.
+    pub commands_produced: IntCounterVec,
+    /// Dead-letter references acknowledged, per reason.
+    pub dead_letters: IntCounterVec,
+    /// Failed delivery attempts (each is retried), per destination.
+    pub delivery_errors: IntCounterVec,
+    /// Rebalance events, per kind (assign, revoke).
+    pub rebalances: IntCounterVec,
+    /// Consumer lag (high watermark − committed offset), per assigned partition.
+    pub consumer_lag: IntGaugeVec,
+    /// Committed offset as librdkafka last reported it, per assigned partition.
+    pub committed_offset: IntGaugeVec,
+    /// Next offset stored for commit (the contiguous handled watermark), per partition.
+    pub watermark: IntGaugeVec,
+    /// Records read and not yet fully handled.
+    pub in_flight: IntGauge,
+    /// 1 while consumption is paused, per reason.
+    pub paused: IntGaugeVec,
+    /// Dead-letter storms that paused consumption.
+    pub dlq_storm_pauses: IntCounter,
+    /// 1 when ready (broker reachable, group joined, not paused by a storm).
+    pub ready: IntGauge,
+    /// Seconds to scan one record.
+    pub scan_duration: Histogram,
+    /// Seconds from a record's timestamp to the acknowledgement of its last command.
+    pub detection_latency: Histogram,
+    /// Assigned partitions.
+    pub assigned_partitions: IntGauge,
+    /// Brokers the consumer is connected to.
+    pub brokers_up: IntGauge,
+}
+
+fn counter(r: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
+    let c = IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric");
+    r.register(Box::new(c.clone())).expect("unique metric");
+    c
+}
+
+fn gauge(r: &Registry, name: &str, help: &str, labels: &[&str]) -> IntGaugeVec {
+    let g = IntGaugeVec::new(Opts::new(name, help), labels).expect("valid metric");
+    r.register(Box::new(g.clone())).expect("unique metric");
+    g
+}
+
+fn histogram(r: &Registry, name: &str, help: &str, buckets: Vec<f64>) -> Histogram {
+    let h = Histogram::with_opts(HistogramOpts::new(name, help).buckets(buckets)).expect("valid metric");
+    r.register(Box::new(h.clone())).expect("unique metric");
+    h
+}
+
+fn scalar_gauge(r: &Registry, name: &str, help: &str) -> IntGauge {
+    let g = IntGauge::new(name, help).expect("valid metric");
+    r.register(Box::new(g.clone())).expect("unique metric");
+    g
+}
+
+impl Metrics {
+    /// Creates the metrics for a service reading `topics`.
+    pub fn new(topics: &[String]) -> Metrics {
+        let r = Registry::new();
+        let m = Metrics {
+            events_consumed: counter(&r, "piiguard_events_consumed_total", "Records (events) consumed.", &["topic"]),
+            bytes_scanned: counter(&r, "piiguard_bytes_scanned_total", "Record bytes scanned.", &["topic"]),
+            events: counter(&r, "piiguard_events_total", "Records by outcome: clean, findings (scanned with at least one finding), dead_lettered (not valid JSON or too large; scanned as raw text).", &["topic", "outcome"]),
+            findings: counter(&r, "piiguard_findings_total", "Findings by kind (names and identifiers, whether or not a command names them).", &["kind"]),
+            prohibited_events: counter(&r, "piiguard_prohibited_events_total", "Events that need action, by reason.", &["reason"]),
+            commands_produced: counter(&r, "piiguard_commands_produced_total", "Commands acknowledged by the broker, by action.", &["action"]),
+            dead_letters: counter(&r, "piiguard_dead_letters_total", "Dead-letter references acknowledged by the broker, by reason.", &["reason"]),
+            delivery_errors: counter(&r, "piiguard_delivery_errors_total", "Failed delivery attempts (each is retried; the watermark waits), by destination.", &["destination"]),
+            rebalances: counter(&r, "piiguard_rebalances_total", "Consumer group rebalance events, by kind.", &["kind"]),
+            consumer_lag: gauge(&r, "piiguard_consumer_lag", "Records behind: high watermark minus committed offset, per assigned partition (librdkafka statistics).", &["topic", "partition"]),
+            committed_offset: gauge(&r, "piiguard_committed_offset", "Committed offset per assigned partition (librdkafka statistics).", &["topic", "partition"]),
+            watermark: gauge(&r, "piiguard_watermark_offset", "Next offset stored for commit: every record below it is handled.", &["topic", "partition"]),
+            in_flight: scalar_gauge(&r, "piiguard_in_flight_records", "Records read and not yet fully handled."),
+            paused: gauge(&r, "piiguard_paused", "1 while consumption is paused, by reason.", &["reason"]),
+            dlq_storm_pauses: {
+                let c = IntCounter::new("piiguard_dlq_storm_pauses_total", "Dead-letter storms that paused consumption.").expect("valid metric");
+                r.register(Box::new(c.clone())).expect("unique metric");
+                c
+            },
+            ready: scalar_gauge(&r, "piiguard_ready", "1 when ready: broker reachable, group joined, not paused by a dead-letter storm."),
+            scan_duration: histogram(&r, "piiguard_scan_duration_seconds", "Time to scan one record.", prometheus::exponential_buckets(5e-6, 4.0, 10).expect("valid buckets")),
+            detection_latency: histogram(&r, "piiguard_detection_latency_seconds", "Time from a record's timestamp to the broker's acknowledgement of its commands.", vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0]),
+            assigned_partitions: scalar_gauge(&r, "piiguard_assigned_partitions", "Partitions assigned to this instance."),
+            brokers_up: scalar_gauge(&r, "piiguard_brokers_up", "Brokers the consumer is connected to."),
+            registry: r,
+        };
+        let info = gauge(&m.registry, "piiguard_build_info", "Build information; the value is 1.", &["version"]);
+        info.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
+        for t in topics {
+            m.events_consumed.with_label_values(&[t]);
+            m.bytes_scanned.with_label_values(&[t]);
+            for o in OUTCOMES {
+                m.events.with_label_values(&[t.as_str(), o]);
+            }
+        }
+        for k in Kind::ALL {
+            m.findings.with_label_values(&[k.as_str()]);
+        }
+        for r in REASONS {
+            m.prohibited_events.with_label_values(&[r]);
+        }
+        for a in ACTIONS {
+            m.commands_produced.with_label_values(&[a]);
+        }
+        for e in RecordError::ALL {
+            m.dead_letters.with_label_values(&[e.as_str()]);
+        }
+        for d in DESTINATIONS {
+            m.delivery_errors.with_label_values(&[d]);
+        }
+        for k in ["assign", "revoke"] {
+            m.rebalances.with_label_values(&[k]);
+        }
+        for p in PAUSE_REASONS {
+            m.paused.with_label_values(&[p]);
+        }
+        m
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut buf).expect("text encoding");
+        String::from_utf8(buf).expect("UTF-8 exposition")
+    }
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}

@@ -1,0 +1,102 @@
+//! Liveness and readiness of the service, as `/healthz` and `/readyz` report them.
+//!
+//! Ready means: a broker is reachable (librdkafka statistics or its all-brokers-down error), the
+//! group is joined (an assignment arrived, possibly empty when there are more instances than
+//! partitions), and consumption is not paused by a dead-letter storm. Alive means the service loop
+//! turned within [`STALL`]; a wedged loop fails the liveness probe so the supervisor restarts it.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long the service loop may go without turning before the process counts as not alive.
+pub const STALL: Duration = Duration::from_secs(60);
+
+/// Shared health state.
+#[derive(Debug)]
+pub struct Health {
+    start: Instant,
+    /// 0: no report yet, 1: up, 2: down.
+    broker: AtomicU8,
+    joined: AtomicBool,
+    storm: AtomicBool,
+    last_turn_ms: AtomicU64,
+}
+
+impl Default for Health {
+    fn default() -> Health {
+        Health {
+            start: Instant::now(),
+            broker: AtomicU8::new(0),
+            joined: AtomicBool::new(false),
+            storm: AtomicBool::new(false),
+            last_turn_ms: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Health {
+    /// Whether some broker is connected.
+    pub fn set_broker_up(&self, up: bool) {
+        self.broker.store(if up { 1 } else { 2 }, Ordering::Relaxed);
+    }
+
+    /// Whether the group is joined (assignment received).
+    pub fn set_joined(&self, joined: bool) {
+        self.joined.store(joined, Ordering::Relaxed);
+    }
+
+    /// Whether a dead-letter storm paused consumption.
+    pub fn set_storm(&self, storm: bool) {
+        self.storm.store(storm, Ordering::Relaxed);
+    }
+
+    /// The service loop turned.
+    pub fn turned(&self) {
+        self.last_turn_ms.store(self.start.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+
+    /// `Ok` when ready, else why not (a fixed phrase).
+    pub fn readiness(&self) -> Result<(), &'static str> {
+        let broker = self.broker.load(Ordering::Relaxed);
+        if broker == 0 {
+            Err("connecting to the broker")
+        } else if broker == 2 {
+            Err("broker unreachable")
+        } else if !self.joined.load(Ordering::Relaxed) {
+            Err("waiting for a partition assignment")
+        } else if self.storm.load(Ordering::Relaxed) {
+            Err("paused by a dead-letter storm")
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether the service loop turned recently.
+    pub fn alive(&self) -> bool {
+        let last = Duration::from_millis(self.last_turn_ms.load(Ordering::Relaxed));
+        self.start.elapsed().saturating_sub(last) < STALL
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ready_only_with_broker_group_and_no_storm() {
+        let h = Health::default();
+        assert_eq!(h.readiness(), Err("connecting to the broker"));
+        h.set_broker_up(false);
+        assert_eq!(h.readiness(), Err("broker unreachable"));
+        h.set_broker_up(true);
+        assert_eq!(h.readiness(), Err("waiting for a partition assignment"));
+        h.set_joined(true);
+        assert_eq!(h.readiness(), Ok(()));
+        h.set_storm(true);
+        assert_eq!(h.readiness(), Err("paused by a dead-letter storm"));
+        h.set_storm(false);
+        h.set_broker_up(false);
+        assert_eq!(h.readiness(), Err("broker unreachable"));
+        assert!(h.alive());
+    }
+}

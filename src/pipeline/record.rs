@@ -1,0 +1,161 @@
+//! One record's work: scan it, build what must be produced for it (commands, a dead-letter
+//! reference), count it, and deliver, retrying each failed delivery until it succeeds.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rdkafka::message::{Message, OwnedMessage};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::util::Timeout;
+use serde::Serialize;
+
+use crate::commands::{Mode, Source};
+use crate::metrics::Metrics;
+use crate::process::Processor;
+use crate::scanner::Kind;
+
+/// A dead-letter reference: where the bad record is and why, never its bytes.
+#[derive(Debug, Serialize)]
+struct DeadLetter<'a> {
+    version: u32,
+    reason: &'static str,
+    source: &'a Source,
+    length: usize,
+    /// HMAC-SHA256 of the record bytes (128 bits, hex), so a copy can be recognised.
+    payload_hmac: String,
+    kid: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_column: Option<usize>,
+}
+
+/// What a produced record is, for counting its acknowledgement.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Dest {
+    /// A command with this action.
+    Command(&'static str),
+    /// A dead-letter reference with this reason.
+    DeadLetter(&'static str),
+    /// A pass-through copy (benchmark baseline).
+    PassThrough,
+}
+
+/// One record to produce.
+pub(crate) struct Out {
+    pub(crate) dest: Dest,
+    topic: String,
+    key: String,
+    payload: Vec<u8>,
+}
+
+/// Where outputs go and whether to scan at all.
+#[derive(Debug, Clone)]
+pub(crate) struct Targets {
+    pub(crate) commands_topic: String,
+    pub(crate) dlq_topic: String,
+    /// Benchmark baseline: no scanning, one small reference record per input.
+    pub(crate) pass_through: bool,
+}
+
+fn source_of(m: &OwnedMessage) -> Source {
+    Source::Kafka {
+        topic: m.topic().to_owned(),
+        partition: m.partition(),
+        offset: m.offset(),
+        key: m.key().map(hex::encode),
+        timestamp: m.timestamp().to_millis(),
+    }
+}
+
+/// Scans one record, counts it, and returns what must be produced before its offset may be
+/// committed.
+pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &OwnedMessage) -> Vec<Out> {
+    let topic = m.topic();
+    metrics.events_consumed.with_label_values(&[topic]).inc();
+    let Some(payload) = m.payload() else {
+        // A tombstone: nothing to scan, nothing to send.
+        metrics.events.with_label_values(&[topic, "clean"]).inc();
+        return Vec::new();
+    };
+    let coords = format!("{topic}/{}/{}", m.partition(), m.offset());
+    if t.pass_through {
+        let body = serde_json::to_vec(&source_of(m)).expect("serialisable");
+        return vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: body }];
+    }
+    let source = source_of(m);
+    let started = Instant::now();
+    let p = proc.process(payload, &source, Mode::Live);
+    metrics.scan_duration.observe(started.elapsed().as_secs_f64());
+    metrics.bytes_scanned.with_label_values(&[topic]).inc_by(payload.len() as u64);
+    for (k, n) in Kind::ALL.iter().zip(p.findings) {
+        if n > 0 {
+            metrics.findings.with_label_values(&[k.as_str()]).inc_by(n);
+        }
+    }
+    let outcome = if p.error.is_some() {
+        "dead_lettered"
+    } else if p.findings.iter().any(|&n| n > 0) {
+        "findings"
+    } else {
+        "clean"
+    };
+    metrics.events.with_label_values(&[topic, outcome]).inc();
+    let mut out = Vec::with_capacity(p.commands.len() + 1);
+    if let Some(e) = p.error {
+        let dl = DeadLetter {
+            version: 1,
+            reason: e.as_str(),
+            source: &source,
+            length: payload.len(),
+            payload_hmac: proc.fingerprinter.record_hmac(payload),
+            kid: proc.fingerprinter.kid(),
+            error_line: p.error_position.map(|x| x.0),
+            error_column: p.error_position.map(|x| x.1),
+        };
+        let payload = serde_json::to_vec(&dl).expect("serialisable");
+        out.push(Out { dest: Dest::DeadLetter(e.as_str()), topic: t.dlq_topic.clone(), key: coords, payload });
+    }
+    for c in &p.commands {
+        metrics.prohibited_events.with_label_values(&[c.reason.as_str()]).inc();
+        // Keyed by the resource, so one resource's commands stay in order on one partition.
+        let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
+        let payload = serde_json::to_vec(c).expect("serialisable");
+        out.push(Out { dest: Dest::Command(c.action.as_str()), topic: t.commands_topic.clone(), key, payload });
+    }
+    out
+}
+
+/// Sends one record's outputs, retrying each failed delivery with backoff until it succeeds, and
+/// counts the acknowledgements. `timestamp_ms` is the record's timestamp, for the detection latency.
+pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: Vec<Out>, timestamp_ms: Option<i64>) {
+    let mut commands = false;
+    for o in outs {
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            let rec = FutureRecord::to(&o.topic).key(&o.key).payload(&o.payload);
+            match producer.send(rec, Timeout::After(Duration::from_secs(30))).await {
+                Ok(_) => break,
+                Err((e, _)) => {
+                    let destination = if matches!(o.dest, Dest::DeadLetter(_)) { "dlq" } else { "commands" };
+                    metrics.delivery_errors.with_label_values(&[destination]).inc();
+                    // The error names a class and code, never the payload.
+                    tracing::warn!(topic = %o.topic, error = %e, retry_in_ms = backoff.as_millis() as u64, "delivery failed; the watermark waits for the retry");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
+                }
+            }
+        }
+        match o.dest {
+            Dest::Command(action) => {
+                metrics.commands_produced.with_label_values(&[action]).inc();
+                commands = true;
+            }
+            Dest::DeadLetter(reason) => metrics.dead_letters.with_label_values(&[reason]).inc(),
+            Dest::PassThrough => {}
+        }
+    }
+    if let (true, Some(ts)) = (commands, timestamp_ms) {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        metrics.detection_latency.observe((now - ts).max(0) as f64 / 1000.0);
+    }
+}
