@@ -140,6 +140,34 @@ fn quantile(text: &str, name: &str, q: f64) -> f64 {
     lo
 }
 
+/// The broker's own ceiling: a plain consumer reading the whole topic (manual assignment, no
+/// group, nothing produced). Returns the wall time.
+fn plain_consume(b: &Broker, topic: &str, partitions: i32, n: u64) -> Duration {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let c: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &b.addr)
+        .set("group.id", "bench-plain")
+        .set("enable.auto.commit", "false")
+        .set("fetch.wait.max.ms", "100")
+        .create()
+        .unwrap();
+    let mut tpl = rdkafka::TopicPartitionList::new();
+    for p in 0..partitions {
+        tpl.add_partition_offset(topic, p, rdkafka::Offset::Beginning).unwrap();
+    }
+    c.assign(&tpl).unwrap();
+    let start = Instant::now();
+    let mut got = 0;
+    while got < n && start.elapsed() < Duration::from_secs(600) {
+        if let Some(m) = c.poll(Duration::from_millis(100)) {
+            m.expect("fetch");
+            got += 1;
+        }
+    }
+    assert_eq!(got, n, "plain consumer read every record");
+    start.elapsed()
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -162,9 +190,13 @@ fn main() {
     // Bytes in the backlog: the same generator, same seed.
     let bytes: u64 = piiguard::generate::Generator::new(1).take(events as usize).map(|g| g.line.len() as u64).sum();
 
-    // 1. Throughput, alternating modes so drift hits both.
-    let (mut scan_rates, mut pass_rates, mut peak) = (Vec::new(), Vec::new(), 0);
+    // 1. Throughput, alternating modes so drift hits both; a plain consumer gives the broker's
+    // ceiling for reading alone.
+    let (mut scan_rates, mut pass_rates, mut plain_rates, mut peak) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for i in 0..runs {
+        let took = plain_consume(&b, "bench", 4, events);
+        plain_rates.push(events as f64 / took.as_secs_f64());
+        println!("run {i} {:>12}: {events} events in {:.2} s = {:.0} events/s", "plain read", took.as_secs_f64(), events as f64 / took.as_secs_f64());
         for pass in [true, false] {
             let group = format!("bench-{}-{i}", if pass { "pass" } else { "scan" });
             let extra: &[&str] = if pass { &["--until-caught-up", "--pass-through"] } else { &["--until-caught-up"] };
@@ -175,9 +207,9 @@ fn main() {
             if pass { pass_rates.push(rate) } else { scan_rates.push(rate) }
         }
     }
-    let (scan, pass) = (median(&mut scan_rates), median(&mut pass_rates));
+    let (scan, pass, plain) = (median(&mut scan_rates), median(&mut pass_rates), median(&mut plain_rates));
     let mb = |r: f64| r * bytes as f64 / events as f64 / 1e6;
-    println!("throughput (median of {runs}): run {scan:.0} events/s ({:.1} MB/s), pass-through {pass:.0} events/s ({:.1} MB/s), ratio {:.2} (target >= 0.8)", mb(scan), mb(pass), scan / pass);
+    println!("throughput (median of {runs}): run {scan:.0} events/s ({:.1} MB/s), pass-through {pass:.0} events/s ({:.1} MB/s), ratio {:.2} (target >= 0.8); plain read of the topic {plain:.0} events/s ({:.1} MB/s)", mb(scan), mb(pass), scan / pass, mb(plain));
 
     // 2. Latency at half the pass-through rate.
     for (t, p) in [("live", 4), ("live.commands", 4), ("live.dlq", 1)] {

@@ -18,7 +18,12 @@ fi
 # Lints (Cargo.toml [lints]) must be clean.
 cargo clippy --release --locked --all-targets -- -D warnings
 
+# Deployment files: alert rules (promtool check and unit tests), compose file, Kubernetes manifests.
+scripts/check-deploy.sh
+
 cargo test --release --locked --lib --bins --test integration -- --show-output
 cargo test --release --locked --doc
-# Benchmarks in test mode: one iteration each, so their finding-count checks run.
+# Benchmarks in test mode: one iteration each, so their finding-count checks run; the end-to-end
+# harness on a small backlog (its full run is `cargo bench --bench e2e`, see BENCHMARKS.md).
 cargo test --release --locked --bench scanner
+E2E_QUICK=1 cargo test --release --locked --bench e2e

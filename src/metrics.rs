@@ -120,7 +120,7 @@ impl Metrics {
             },
             ready: scalar_gauge(&r, "piiguard_ready", "1 when ready: broker reachable, group joined, not paused by a dead-letter storm."),
             scan_duration: histogram(&r, "piiguard_scan_duration_seconds", "Time to scan one record.", prometheus::exponential_buckets(5e-6, 4.0, 10).expect("valid buckets")),
-            detection_latency: histogram(&r, "piiguard_detection_latency_seconds", "Time from a record's timestamp to the broker's acknowledgement of its commands.", vec![0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0]),
+            detection_latency: histogram(&r, "piiguard_detection_latency_seconds", "Time from a record's timestamp to the broker's acknowledgement of its commands.", vec![0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0]),
             assigned_partitions: scalar_gauge(&r, "piiguard_assigned_partitions", "Partitions assigned to this instance."),
             brokers_up: scalar_gauge(&r, "piiguard_brokers_up", "Brokers the consumer is connected to."),
             registry: r,

@@ -20,6 +20,7 @@ use crate::common;
 
 mod delivery;
 mod faults;
+mod observability;
 
 /// A broker for one test; stopped (and its directory removed) on drop.
 struct Broker {
