@@ -5,7 +5,8 @@
 //!    bounds both, so the ratio says what scanning costs end to end;
 //! 2. p99 detection latency (record timestamp → command acknowledged, from the service's own
 //!    histogram) while events arrive at half the pass-through rate;
-//! 3. peak RSS (VmHWM) while draining a large backlog.
+//! 3. peak RSS (VmHWM) while draining a large backlog;
+//! 4. `piiguard replay` of the backlog (scan, commands to a file) against a plain read of it.
 //!
 //! `cargo bench --bench e2e` (full: 200,000 events × 3 runs per mode, 20 s of latency load, a
 //! 1,000,000-event backlog). `E2E_QUICK=1` runs a small version (the test command uses it so the
@@ -207,7 +208,27 @@ fn main() {
             if pass { pass_rates.push(rate) } else { scan_rates.push(rate) }
         }
     }
+    // Replay of the same backlog (scan, commands to a file) against the plain read.
+    let mut replay_rates = Vec::new();
+    for i in 0..runs {
+        let out = std::env::temp_dir().join(format!("piiguard-e2e-replay-{}.jsonl", std::process::id()));
+        let start = Instant::now();
+        let ok = Command::new(BIN)
+            .args(["replay", "--brokers", &b.addr, "--topic", "bench", "--from", "earliest", "--output", out.to_str().unwrap()])
+            .env("PIIGUARD_HMAC_KEY", KEY)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "replay failed");
+        let _ = std::fs::remove_file(&out);
+        let took = start.elapsed();
+        replay_rates.push(events as f64 / took.as_secs_f64());
+        println!("run {i} {:>12}: {events} events in {:.2} s = {:.0} events/s", "replay", took.as_secs_f64(), events as f64 / took.as_secs_f64());
+    }
+    let replay = median(&mut replay_rates);
     let (scan, pass, plain) = (median(&mut scan_rates), median(&mut pass_rates), median(&mut plain_rates));
+    println!("replay (median of {runs}): {replay:.0} events/s, {:.2} of the plain read", replay / plain);
     let mb = |r: f64| r * bytes as f64 / events as f64 / 1e6;
     println!("throughput (median of {runs}): run {scan:.0} events/s ({:.1} MB/s), pass-through {pass:.0} events/s ({:.1} MB/s), ratio {:.2} (target >= 0.8); plain read of the topic {plain:.0} events/s ({:.1} MB/s)", mb(scan), mb(pass), scan / pass, mb(plain));
 

@@ -17,6 +17,7 @@
 //! - [`config`]: the service configuration (file, environment, flags).
 //! - [`metrics`] and [`http`]: Prometheus metrics, `/metrics`, `/healthz`, `/readyz`.
 //! - [`load`]: produce generated events into a topic.
+//! - [`replay`]: rescan a time or offset range of historical topics.
 //! - [`pipeline`]: the `piiguard run` Kafka service (consumer group, at-least-once).
 
 pub mod commands;
@@ -30,6 +31,7 @@ pub mod metrics;
 pub mod pipeline;
 pub mod policy;
 pub mod process;
+pub mod replay;
 pub mod rule;
 pub mod scan;
 pub mod scanner;

@@ -17,7 +17,7 @@
 pub mod health;
 mod kafka;
 pub mod offsets;
-mod record;
+pub(crate) mod record;
 mod storm;
 
 pub use kafka::describe;
@@ -155,7 +155,7 @@ pub async fn run(
     let producer: FutureProducer = kafka::producer_config(&cfg).create()?;
     let topics: Vec<&str> = cfg.topics.iter().map(String::as_str).collect();
     consumer.subscribe(&topics)?;
-    let targets = Arc::new(Targets { commands_topic: cfg.commands_topic.clone(), dlq_topic: cfg.dlq_topic.clone(), pass_through: cfg.pass_through });
+    let targets = Arc::new(Targets { commands_topic: cfg.commands_topic.clone(), dlq_topic: cfg.dlq_topic.clone(), pass_through: cfg.pass_through, mode: crate::commands::Mode::Live });
     let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<Ack>();
     let mut tracker = OffsetTracker::new();
     let mut seen_revokes = 0u64;

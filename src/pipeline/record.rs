@@ -43,9 +43,9 @@ pub(crate) enum Dest {
 /// One record to produce.
 pub(crate) struct Out {
     pub(crate) dest: Dest,
-    topic: String,
+    pub(crate) topic: String,
     key: String,
-    payload: Vec<u8>,
+    pub(crate) payload: Vec<u8>,
 }
 
 /// Where outputs go and whether to scan at all.
@@ -55,6 +55,8 @@ pub(crate) struct Targets {
     pub(crate) dlq_topic: String,
     /// Benchmark baseline: no scanning, one small reference record per input.
     pub(crate) pass_through: bool,
+    /// `live` or `replay`, written in the commands.
+    pub(crate) mode: Mode,
 }
 
 fn source_of(m: &OwnedMessage) -> Source {
@@ -84,7 +86,7 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     }
     let source = source_of(m);
     let started = Instant::now();
-    let p = proc.process(payload, &source, Mode::Live);
+    let p = proc.process(payload, &source, t.mode);
     metrics.scan_duration.observe(started.elapsed().as_secs_f64());
     metrics.bytes_scanned.with_label_values(&[topic]).inc_by(payload.len() as u64);
     for (k, n) in Kind::ALL.iter().zip(p.findings) {

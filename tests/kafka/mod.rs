@@ -21,6 +21,7 @@ use crate::common;
 mod delivery;
 mod faults;
 mod observability;
+mod replay;
 
 /// A broker for one test; stopped (and its directory removed) on drop.
 struct Broker {
