@@ -22,7 +22,10 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  success; for `scan`, no prohibited data found (or --exit-zero)
   1  `scan` found data that needs action (commands were written)
-  2  error: bad flags, unreadable input or output, invalid policy or key
+  2  error: bad flags or configuration, unreadable input or output, invalid policy or key, unknown
+     topic, bad replay range, broker unreachable (replay); for `run`, a failed start or a graceful
+     stop past its deadline
+  101 internal error (details withheld)
 
 Environment:
   PIIGUARD_HMAC_KEY       fingerprint key as hex (at least 32 bytes); --hmac-key-file overrides it
@@ -63,8 +66,7 @@ enum Cmd {
     /// hash; never the bytes) and are still scanned as raw text. SIGTERM or SIGINT: stop fetching,
     /// drain, commit, leave the group, exit 0 (non-zero past --shutdown-deadline).
     Run(RunArgs),
-    /// Rescan historical topics over a time or offset range (after a rule change, an incident, or
-    /// for an audit).
+    /// Rescan historical topics over a time or offset range (rule change, incident, audit)
     ///
     /// Resolves start offsets per partition from --from (timestamps looked up on the broker and
     /// checked), snapshots the end offsets at start, reads with manual assignment (never joining or
@@ -302,11 +304,7 @@ impl ServiceArgs {
             None => FileConfig::default(),
         };
         let env = FileConfig { librdkafka: Some(config::librdkafka_from_env(std::env::vars())), ..FileConfig::default() };
-        let mut x = std::collections::BTreeMap::new();
-        for kv in &self.librdkafka {
-            let Some((k, v)) = kv.split_once('=') else { bail!("-X takes KEY=VALUE, got a value without '='") };
-            x.insert(k.trim().to_owned(), config::Scalar::String(v.trim().to_owned()));
-        }
+        let x = parse_x(&self.librdkafka)?.into_iter().map(|(k, v)| (k, config::Scalar::String(v))).collect();
         let flags = FileConfig {
             brokers: self.brokers.clone(),
             group: self.group.clone(),
@@ -379,6 +377,24 @@ fn open_output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
     })
 }
 
+fn write_json(path: &PathBuf, value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let mut w = open_output(Some(path))?;
+    serde_json::to_writer_pretty(&mut w, value)?;
+    w.write_all(b"\n")?;
+    w.flush()?;
+    Ok(())
+}
+
+/// `-X KEY=VALUE` flags.
+fn parse_x(flags: &[String]) -> anyhow::Result<std::collections::BTreeMap<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for kv in flags {
+        let Some((k, v)) = kv.split_once('=') else { bail!("-X takes KEY=VALUE, got a value without '='") };
+        out.insert(k.trim().to_owned(), v.trim().to_owned());
+    }
+    Ok(out)
+}
+
 fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let proc = args.common.processor()?;
     let mut out = open_output(args.output.as_ref())?;
@@ -400,10 +416,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         eprint!("{}", summary.render());
     }
     if let Some(p) = &args.summary_json {
-        let mut w = open_output(Some(p))?;
-        serde_json::to_writer_pretty(&mut w, &summary)?;
-        w.write_all(b"\n")?;
-        w.flush()?;
+        write_json(p, &summary)?;
     }
     Ok(if summary.total_commands() > 0 && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -469,21 +482,14 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     if !args.dry_run && std::env::var(piiguard::keys::KEY_ENV).is_err() && args.common.hmac_key_file.is_none() {
         bail!("no HMAC key: set --hmac-key-file, PIIGUARD_HMAC_KEY_FILE or PIIGUARD_HMAC_KEY (hex) so fingerprints match the live service's");
     }
-    let mut librdkafka = std::collections::BTreeMap::new();
-    for kv in &args.librdkafka {
-        let Some((k, v)) = kv.split_once('=') else { bail!("-X takes KEY=VALUE, got a value without '='") };
-        librdkafka.insert(k.trim().to_owned(), v.trim().to_owned());
-    }
+    let librdkafka = parse_x(&args.librdkafka)?;
     let proc = std::sync::Arc::new(args.common.processor()?);
     let cfg = ReplayConfig { brokers: args.brokers, topics: args.topics, from, to, output, checkpoint: args.checkpoint, librdkafka, max_in_flight: args.max_in_flight.max(1) };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let summary = rt.block_on(piiguard::replay::replay(proc, cfg))?;
     eprint!("{}", summary.render());
     if let Some(p) = &args.summary_json {
-        let mut w = open_output(Some(p))?;
-        serde_json::to_writer_pretty(&mut w, &summary)?;
-        w.write_all(b"\n")?;
-        w.flush()?;
+        write_json(p, &summary)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -188,6 +188,12 @@ fn resolve_spans(cfg: &ReplayConfig) -> Result<BTreeMap<Tp, Span>, Error> {
     range::check_order(cfg.from, cfg.to)?;
     let c: BaseConsumer = consumer_config(cfg).create()?;
     let md = c.fetch_metadata(None, Duration::from_secs(10)).map_err(|_| Error::Unreachable(cfg.brokers.clone()))?;
+    // A missing commands topic would make every delivery retry forever: say so now.
+    if let Output::Topic(out) = &cfg.output {
+        if !md.topics().iter().any(|t| t.name() == out && t.error().is_none() && !t.partitions().is_empty()) {
+            return Err(Error::UnknownTopic(out.clone()));
+        }
+    }
     let times = matches!(cfg.from, Bound::Time(_)) || matches!(cfg.to, Bound::Time(_));
     let mut spans = BTreeMap::new();
     for topic in &cfg.topics {

@@ -148,6 +148,7 @@ fn an_empty_range_exits_0_with_zero_counts_and_bad_arguments_get_clear_errors() 
         (&["--topic", topic, "--from", "earliest", "--to", "offset:100000", "--dry-run"], "past the end of the partition"),
         (&["--topic", topic, "--from", "yesterday", "--dry-run"], "RFC 3339"),
         (&["--topic", topic, "--from", "earliest"], "--commands-topic"),
+        (&["--topic", topic, "--from", "earliest", "--commands-topic", "no-such-commands"], "unknown topic `no-such-commands`"),
     ];
     for (args, want) in cases {
         let mut full = vec!["--brokers", b.addr.as_str()];
@@ -159,5 +160,5 @@ fn an_empty_range_exits_0_with_zero_counts_and_bad_arguments_get_clear_errors() 
     let (code, err) = replay(&["--brokers", "127.0.0.1:1", "--topic", topic, "--from", "earliest", "--dry-run"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("broker unreachable"), "{err}");
-    println!("empty range: exit 0, 0 records; 7 bad invocations: exit 2 with their messages");
+    println!("empty range: exit 0, 0 records; 8 bad invocations: exit 2 with their messages");
 }
