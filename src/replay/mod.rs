@@ -161,6 +161,8 @@ fn consumer_config(cfg: &ReplayConfig) -> ClientConfig {
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("enable.partition.eof", "false")
+        // Records deleted by retention during the replay must be an error, not a silent jump.
+        .set("auto.offset.reset", "error")
         .set("queued.max.messages.kbytes", "16384")
         .set("fetch.wait.max.ms", "100");
     c
@@ -358,7 +360,17 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig) -> Result<Summary, 
                     progress.tick();
                 }
                 msg = consumer.recv(), if room => {
-                    let m = msg?;
+                    let m = match msg {
+                        Ok(m) => m,
+                        Err(e) if fatal(&e) => return Err(e.into()),
+                        Err(e) => {
+                            // Transport errors: librdkafka reconnects; a crash would resume from
+                            // the checkpoint anyway.
+                            tracing::warn!(error = %e, "consume error; retrying");
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                            continue;
+                        }
+                    };
                     let tp: Tp = (m.topic().to_owned(), m.partition());
                     let Some(&end) = open.get(&tp) else { continue };
                     let offset = m.offset();
@@ -423,6 +435,12 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig) -> Result<Summary, 
     }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Errors a replay cannot go past: the range is no longer there.
+fn fatal(e: &rdkafka::error::KafkaError) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as C;
+    matches!(e.rdkafka_error_code(), Some(C::OffsetOutOfRange | C::AutoOffsetReset | C::UnknownTopicOrPartition | C::UnknownPartition | C::TopicAuthorizationFailed))
 }
 
 /// A partition reached its end: stop fetching it.

@@ -51,16 +51,28 @@ fn the_middle_window_gives_exactly_its_commands_and_the_live_group_is_left_alone
     let b = Broker::start();
     let topic = "replay-a";
     create_topics(&b, &[(topic, 3), ("replay-a.commands", 3), ("replay-a.dlq", 1)]);
-    // Three windows an hour apart, 1,000 events each, one millisecond apart.
-    let payloads: Vec<Vec<u8>> = Generator::new(41).take(3_000).map(|g| g.line.into_bytes()).collect();
-    let ts: Vec<i64> = (0..3_000).map(|i| BASE + (i / 1_000) * HOUR + i % 1_000).collect();
+    // Three windows an hour apart, 1,000 events each, one millisecond apart; in the middle of
+    // window B, 30 late records stamped in window A (out of timestamp order: inside B's offsets,
+    // outside its time range, so only the client-side filter keeps them out).
+    let n = 3_030;
+    let payloads: Vec<Vec<u8>> = Generator::new(41).take(n).map(|g| g.line.into_bytes()).collect();
+    let ts: Vec<i64> = (0..n as i64)
+        .map(|i| match i {
+            0..1_000 => BASE + i,
+            1_000..1_500 => BASE + HOUR + (i - 1_000),
+            1_500..1_530 => BASE + 100 + (i - 1_500),
+            1_530..2_030 => BASE + HOUR + (i - 1_030),
+            _ => BASE + 2 * HOUR + (i - 2_030),
+        })
+        .collect();
     let coords = produce_at(&b, topic, &payloads, &ts);
-    let middle: Vec<usize> = (1_000..2_000).collect();
+    let middle: Vec<usize> = (0..n).filter(|&i| (BASE + HOUR..BASE + 2 * HOUR).contains(&ts[i])).collect();
+    assert_eq!(middle.len(), 1_000);
     let expected = expected_ids(topic, &middle.iter().map(|&i| payloads[i].clone()).collect::<Vec<_>>(), &middle.iter().map(|&i| coords[i]).collect::<Vec<_>>());
     // The live service handles everything first; its committed offsets are the reference.
     let svc = spawn_service(&b, topic, "g-live");
     let start = Instant::now();
-    while committed(&b, "g-live", topic, 3) < 3_000 && start.elapsed() < Duration::from_secs(60) {
+    while committed(&b, "g-live", topic, 3) < n as i64 && start.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(200));
     }
     let (code, _, _) = svc.stop();
@@ -81,6 +93,7 @@ fn the_middle_window_gives_exactly_its_commands_and_the_live_group_is_left_alone
     assert_eq!(distinct, expected, "exactly the middle window's commands");
     assert_eq!(got.len(), distinct.len());
     assert_eq!(s["records"], 1_000);
+    assert_eq!(s["filtered"], 30, "the late records inside B's offsets are filtered by timestamp");
     assert!(std::fs::read_to_string(&out).unwrap().lines().all(|l| l.contains("\"mode\":\"replay\"")));
     assert!(expected.is_subset(&live_ids), "the same ids the live run gave");
     assert_eq!(committed(&b, "g-live", topic, 3), live_committed, "the live group's offsets are untouched");
