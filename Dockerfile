@@ -22,6 +22,8 @@ COPY --from=build /src/target/release/piiguard /usr/local/bin/piiguard
 COPY policy.example.toml piiguard.example.toml /etc/piiguard/
 USER 10001:10001
 EXPOSE 9464
-# `ulimit -c 0`: no core dumps, whatever the runtime's default.
+# `ulimit -c 0`: no core dumps, whatever the runtime's default. Mount the configuration at
+# /etc/piiguard/piiguard.toml (docker-compose.yml and deploy/k8s/ do); the example files beside it
+# document every key.
 ENTRYPOINT ["/bin/sh", "-c", "ulimit -c 0 && exec /usr/local/bin/piiguard \"$@\"", "piiguard"]
 CMD ["run", "--config", "/etc/piiguard/piiguard.toml"]

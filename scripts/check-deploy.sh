@@ -10,11 +10,16 @@ command -v promtool >/dev/null || need+=(prometheus)
 command -v docker-compose >/dev/null || need+=(docker-compose)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
-  # Install without starting the packaged Prometheus service.
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  # Install without starting the packaged Prometheus service (a policy-rc.d of our own, removed
+  # after; one that was already there is left alone).
+  ours=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    ours=1
+  fi
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  [ -z "$ours" ] || rm -f /usr/sbin/policy-rc.d
 fi
 python3 -c 'import kubernetes_validate' 2>/dev/null || python3 -m pip install -q kubernetes-validate==1.37.0
 
@@ -24,7 +29,7 @@ echo "check-deploy: promtool test rules"
 (cd deploy/prometheus && promtool test rules alerts.test.yml)
 echo "check-deploy: promtool check config"
 # The compose setup mounts the rules at /etc/prometheus/alerts.yml; check the config beside them.
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"; rm -f /usr/sbin/policy-rc.d' EXIT
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 sed "s|/etc/prometheus/alerts.yml|$PWD/deploy/prometheus/alerts.yml|" deploy/prometheus/prometheus.yml > "$tmp/prometheus.yml"
 promtool check config "$tmp/prometheus.yml"
 echo "check-deploy: docker-compose config"
