@@ -4,11 +4,10 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::util::Timeout;
 
-use crate::pipeline::describe;
+use crate::pipeline::{describe, idempotent_producer_config};
 
 /// Why loading failed. Carries no payload.
 #[derive(Debug, thiserror::Error)]
@@ -38,18 +37,7 @@ pub async fn produce(
     records: impl Iterator<Item = Vec<u8>>,
     rate: Option<f64>,
 ) -> Result<u64, Error> {
-    let mut cfg = ClientConfig::new();
-    for (k, v) in librdkafka {
-        cfg.set(k, v);
-    }
-    let producer: FutureProducer = cfg
-        .set("bootstrap.servers", brokers)
-        .set("enable.idempotence", "true")
-        .set("compression.type", "lz4")
-        .set("linger.ms", "5")
-        .set_log_level(RDKafkaLogLevel::Warning)
-        .create()
-        .map_err(Error::Client)?;
+    let producer: FutureProducer = idempotent_producer_config(brokers, librdkafka).create().map_err(Error::Client)?;
     // Producing to a missing topic would wait for message.timeout.ms per record: ask first.
     let md = tokio::task::block_in_place(|| producer.client().fetch_metadata(Some(topic), Duration::from_secs(30))).map_err(Error::Client)?;
     if md.topics().iter().all(|t| t.name() != topic || t.error().is_some() || t.partitions().is_empty()) {

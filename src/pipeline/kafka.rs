@@ -101,13 +101,27 @@ impl ConsumerContext for Ctx {
     }
 }
 
-fn base(c: &RunConfig) -> ClientConfig {
+/// A client's settings: the pass-through table (TLS, SASL …), then the brokers. Shared by `run`,
+/// `replay` and the event loader.
+pub(crate) fn client_config(brokers: &str, librdkafka: &BTreeMap<String, String>) -> ClientConfig {
     let mut cfg = ClientConfig::new();
-    for (k, v) in &c.librdkafka {
+    for (k, v) in librdkafka {
         cfg.set(k, v);
     }
-    cfg.set("bootstrap.servers", &c.brokers).set_log_level(RDKafkaLogLevel::Warning);
+    cfg.set("bootstrap.servers", brokers).set_log_level(RDKafkaLogLevel::Warning);
     cfg
+}
+
+/// The producer of `replay` and the event loader: idempotent, lz4 (SQL engines of the local broker
+/// drop Snappy), short linger.
+pub(crate) fn idempotent_producer_config(brokers: &str, librdkafka: &BTreeMap<String, String>) -> ClientConfig {
+    let mut cfg = client_config(brokers, librdkafka);
+    cfg.set("enable.idempotence", "true").set("compression.type", "lz4").set("linger.ms", "5");
+    cfg
+}
+
+fn base(c: &RunConfig) -> ClientConfig {
+    client_config(&c.brokers, &c.librdkafka)
 }
 
 fn default(cfg: &mut ClientConfig, c: &RunConfig, key: &str, value: &str) {

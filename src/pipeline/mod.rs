@@ -21,6 +21,7 @@ pub(crate) mod record;
 mod storm;
 
 pub use kafka::describe;
+pub(crate) use kafka::{client_config, idempotent_producer_config};
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
+use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer, StreamConsumer};
 use rdkafka::message::Message;
 use rdkafka::producer::FutureProducer;
@@ -28,7 +28,7 @@ use tokio::sync::mpsc;
 
 use crate::commands::Mode;
 use crate::metrics::Metrics;
-use crate::pipeline::describe;
+use crate::pipeline::{client_config, describe, idempotent_producer_config};
 use crate::pipeline::offsets::{OffsetTracker, Tp};
 use crate::pipeline::record::{self, Dest, Targets};
 use crate::process::Processor;
@@ -142,20 +142,11 @@ impl Summary {
     }
 }
 
-fn base_config(cfg: &ReplayConfig) -> ClientConfig {
-    let mut c = ClientConfig::new();
-    for (k, v) in &cfg.librdkafka {
-        c.set(k, v);
-    }
-    c.set("bootstrap.servers", &cfg.brokers).set_log_level(RDKafkaLogLevel::Emerg);
-    c
-}
-
 /// A consumer that joins no group: manual assignment from explicit offsets, nothing committed
 /// anywhere. librdkafka wants a group id for `assign`; a throw-away one is never used on the
 /// broker (no subscribe, no commit, no stored-offset lookup).
 fn consumer_config(cfg: &ReplayConfig) -> ClientConfig {
-    let mut c = base_config(cfg);
+    let mut c = client_config(&cfg.brokers, &cfg.librdkafka);
     let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     c.set("group.id", format!("piiguard-replay-{}-{nonce}", std::process::id()))
         .set("enable.auto.commit", "false")
@@ -294,11 +285,7 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig) -> Result<Summary, 
     };
     let metrics = Metrics::new(&cfg.topics);
     let producer: Option<FutureProducer> = match &cfg.output {
-        Output::Topic(_) => {
-            let mut pc = base_config(&cfg);
-            pc.set("enable.idempotence", "true").set("compression.type", "lz4").set("linger.ms", "5");
-            Some(pc.create()?)
-        }
+        Output::Topic(_) => Some(idempotent_producer_config(&cfg.brokers, &cfg.librdkafka).create()?),
         _ => None,
     };
     let targets = Arc::new(Targets {
