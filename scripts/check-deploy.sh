@@ -35,7 +35,7 @@ promtool check config "$tmp/prometheus.yml"
 echo "check-deploy: docker-compose config"
 docker-compose -f docker-compose.yml config -q
 echo "check-deploy: kubernetes-validate"
-kubernetes-validate --strict deploy/k8s/configmap.yaml deploy/k8s/secret.example.yaml deploy/k8s/deployment.yaml \
+kubernetes-validate --strict deploy/k8s/configmap.yaml deploy/k8s/secret.example.yaml deploy/k8s/statefulset.yaml \
   deploy/k8s/service.yaml deploy/k8s/pdb.yaml deploy/k8s/networkpolicy.yaml
 # ServiceMonitor is a Prometheus Operator CRD: no schema in the Kubernetes set; check its shape.
 python3 - <<'PY'

@@ -30,7 +30,8 @@ echo "== producing $count generated events (seed 1) to flex-events"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "== running the service until it has caught up (metrics on http://127.0.0.1:$port/metrics)"
-"$bin" run --brokers "$BROKERS" --group piiguard-demo --topic flex-events \
+# Static membership (--group-instance-id): a restarted instance takes its partitions back at once.
+"$bin" run --brokers "$BROKERS" --group piiguard-demo --group-instance-id demo-0 --topic flex-events \
   --commands-topic piiguard.commands --dlq-topic piiguard.dlq \
   --hmac-key-file "$key" --metrics-addr "127.0.0.1:$port" --until-caught-up \
   2> demo-out/service.log &

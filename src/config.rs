@@ -27,6 +27,14 @@ pub struct FileConfig {
     pub brokers: Option<String>,
     /// Consumer group.
     pub group: Option<String>,
+    /// Static membership: this instance's stable id in the group (`group.instance.id`), e.g. the
+    /// pod name of a StatefulSet. A restarted instance with the same id takes its partitions
+    /// back at once instead of waiting for the broker to expire the dead member.
+    pub group_instance_id: Option<String>,
+    /// Seconds a partition of the input topics may sit with lag and no committed progress, while
+    /// not assigned to this instance, before it counts as stalled (reported, and this instance
+    /// leaves and rejoins the group); 0 disables the check.
+    pub group_stall_secs: Option<u64>,
     /// Input topics.
     pub topics: Option<Vec<String>>,
     /// Topic for commands.
@@ -124,6 +132,10 @@ pub struct Settings {
     pub brokers: String,
     /// Consumer group.
     pub group: String,
+    /// Static membership id (`None`: dynamic membership).
+    pub group_instance_id: Option<String>,
+    /// When a partition owned by no progressing member counts as stalled (`None`: not checked).
+    pub group_stall: Option<Duration>,
     /// Input topics.
     pub topics: Vec<String>,
     /// Where commands go.
@@ -189,6 +201,8 @@ pub mod defaults {
     pub const MAX_RECORD_BYTES: usize = 1 << 20;
     /// Graceful stop deadline in seconds.
     pub const SHUTDOWN_DEADLINE_SECS: u64 = 30;
+    /// Seconds without committed progress before a partition with lag counts as stalled.
+    pub const GROUP_STALL_SECS: u64 = 120;
 }
 
 /// librdkafka properties piiguard sets itself because delivery guarantees rest on them, and where
@@ -196,6 +210,7 @@ pub mod defaults {
 const OWNED_PROPERTIES: &[(&str, &str)] = &[
     ("bootstrap.servers", "use `brokers` / --brokers"),
     ("group.id", "use `group` / --group"),
+    ("group.instance.id", "use `group_instance_id` / --group-instance-id"),
     ("enable.auto.commit", "offsets are committed as a contiguous watermark"),
     ("enable.auto.offset.store", "offsets are committed as a contiguous watermark"),
     ("enable.idempotence", "the producer is always idempotent"),
@@ -272,6 +287,8 @@ pub fn merge(base: FileConfig, over: FileConfig) -> FileConfig {
     FileConfig {
         brokers: over.brokers.or(base.brokers),
         group: over.group.or(base.group),
+        group_instance_id: over.group_instance_id.or(base.group_instance_id),
+        group_stall_secs: over.group_stall_secs.or(base.group_stall_secs),
         topics: over.topics.or(base.topics),
         commands_topic: over.commands_topic.or(base.commands_topic),
         dlq_topic: over.dlq_topic.or(base.dlq_topic),
@@ -345,6 +362,17 @@ impl Settings {
         if !(storm.max_ratio > 0.0 && storm.max_ratio <= 1.0) || storm.window.is_zero() || storm.min_bad == 0 {
             return Err(invalid("dlq_storm: max_ratio must be in (0, 1], window_secs and min_bad positive"));
         }
+        let group_instance_id = match c.group_instance_id.map(|g| g.trim().to_owned()) {
+            Some(g) if g.is_empty() => None,
+            Some(g) if g.len() > 249 || !g.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-')) => {
+                return Err(invalid("group_instance_id must be 1 to 249 characters of a-z, A-Z, 0-9, '.', '_' and '-'"));
+            }
+            g => g,
+        };
+        let group_stall = match c.group_stall_secs.unwrap_or(defaults::GROUP_STALL_SECS) {
+            0 => None,
+            s => Some(Duration::from_secs(s)),
+        };
         let mut librdkafka = BTreeMap::new();
         for (k, v) in c.librdkafka.unwrap_or_default() {
             if let Some((_, instead)) = OWNED_PROPERTIES.iter().find(|(o, _)| *o == k) {
@@ -355,6 +383,8 @@ impl Settings {
         Ok(Settings {
             brokers,
             group: c.group.unwrap_or_else(|| defaults::GROUP.into()),
+            group_instance_id,
+            group_stall,
             topics,
             commands_topic,
             dlq_topic,
@@ -381,6 +411,8 @@ impl Settings {
         let f = FileConfig {
             brokers: Some(self.brokers.clone()),
             group: Some(self.group.clone()),
+            group_instance_id: self.group_instance_id.clone(),
+            group_stall_secs: Some(self.group_stall.map_or(0, |d| d.as_secs())),
             topics: Some(self.topics.clone()),
             commands_topic: Some(self.commands_topic.clone()),
             dlq_topic: Some(self.dlq_topic.clone()),

@@ -19,6 +19,7 @@
 //! - [`load`]: produce generated events into a topic.
 //! - [`replay`]: rescan a time or offset range of historical topics.
 //! - [`pipeline`]: the `piiguard run` Kafka service (consumer group, at-least-once).
+//! - [`shutdown`]: bounded stops (deadline watchdog, second signal) for every broker command.
 
 pub mod commands;
 pub mod config;
@@ -35,3 +36,4 @@ pub mod replay;
 pub mod rule;
 pub mod scan;
 pub mod scanner;
+pub mod shutdown;

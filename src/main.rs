@@ -17,15 +17,23 @@ use piiguard::policy::Policy;
 use piiguard::process::Processor;
 use piiguard::scan::{scan_reader, Summary};
 use piiguard::scanner::ScannerBuilder;
+use piiguard::shutdown::{StopGuard, EXIT_ABANDONED};
 
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success; for `scan`, no prohibited data found (or --exit-zero)
   1  `scan` found data that needs action (commands were written)
   2  error: bad flags or configuration, unreadable input or output, invalid policy or key, unknown
-     topic, bad replay range, broker unreachable (replay); for `run`, a failed start or a graceful
-     stop past its deadline
+     topic, bad replay range, broker unreachable (replay); for `run`, a failed start
+  3  a stop that abandoned work (`run`, `replay`, `generate --topic`): the stop deadline passed
+     (--shutdown-deadline-secs, 30 s; e.g. the broker went away during the stop), records were
+     still in flight, the final commit failed, a replay or load was interrupted, or a second
+     SIGTERM/SIGINT came. Nothing is lost: uncommitted records are read again after a restart, and
+     a replay resumes from its --checkpoint
   101 internal error (details withheld)
+
+Stopping: SIGTERM or SIGINT stops fetching, drains, commits, leaves the group and closes, all
+within the stop deadline; the process exits 0 when all of it completed, 3 otherwise.
 
 Environment:
   PIIGUARD_HMAC_KEY       fingerprint key as hex (at least 32 bytes); --hmac-key-file overrides it
@@ -36,7 +44,7 @@ Environment:
 #[derive(Parser, Debug)]
 #[command(name = "piiguard", version, after_help = AFTER_HELP, max_term_width = 100)]
 struct Cli {
-    /// Log format of `run` (stderr): text or json. Level from PIIGUARD_LOG (error, warn, info,
+    /// Log format of `run`, `replay` and `generate` (stderr): text or json. Level from PIIGUARD_LOG (error, warn, info,
     /// debug; default info). Log lines carry counts, coordinates and error classes, never data.
     #[arg(long, global = true, env = "PIIGUARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -64,7 +72,8 @@ enum Cmd {
     /// reference) are acknowledged by the broker and every record before it is handled too. Records
     /// that are not JSON get a dead-letter reference (source coordinates, reason, length, keyed
     /// hash; never the bytes) and are still scanned as raw text. SIGTERM or SIGINT: stop fetching,
-    /// drain, commit, leave the group, exit 0 (non-zero past --shutdown-deadline).
+    /// drain, commit, leave the group, close, exit 0; within --shutdown-deadline-secs whatever the
+    /// broker does, exit 3 when work was abandoned (a second signal exits 3 at once).
     Run(RunArgs),
     /// Rescan historical topics over a time or offset range (rule change, incident, audit)
     ///
@@ -154,6 +163,10 @@ struct ReplayArgs {
     /// Records in flight at most (bounds memory).
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     max_in_flight: usize,
+    /// Seconds a stop (SIGTERM, SIGINT) may take to flush the output and save the checkpoint;
+    /// past it the process exits with code 3 anyway. A second signal exits at once.
+    #[arg(long, value_name = "SECS", default_value_t = config::defaults::SHUTDOWN_DEADLINE_SECS)]
+    shutdown_deadline_secs: u64,
     /// librdkafka property, KEY=VALUE (repeat; TLS and SASL settings go here).
     #[arg(short = 'X', value_name = "KEY=VALUE")]
     librdkafka: Vec<String>,
@@ -182,6 +195,17 @@ struct ServiceArgs {
     /// Consumer group; scale out by running more instances in the same group. [default: piiguard]
     #[arg(long, env = "PIIGUARD_GROUP")]
     group: Option<String>,
+    /// Static membership: this instance's stable id in the group (group.instance.id), unique per
+    /// instance and the same across its restarts (a StatefulSet pod name). A restarted instance
+    /// takes its partitions back at once. [default: none, dynamic membership]
+    #[arg(long, env = "PIIGUARD_GROUP_INSTANCE_ID", value_name = "ID")]
+    group_instance_id: Option<String>,
+    /// Seconds a partition of the input topics may keep lag without committed progress while no
+    /// other member moves it before it counts as stalled: /readyz reports it, and this instance
+    /// leaves and rejoins the group (with backoff) to make the broker reassign it. 0 disables.
+    /// [default: 120]
+    #[arg(long, value_name = "SECS")]
+    group_stall_secs: Option<u64>,
     /// Input topic (repeat for several). Required here or in the config file.
     #[arg(long = "topic", value_name = "TOPIC")]
     topics: Vec<String>,
@@ -213,7 +237,9 @@ struct ServiceArgs {
     /// [default: 1048576]
     #[arg(long, value_name = "BYTES")]
     max_record_bytes: Option<usize>,
-    /// Seconds a graceful stop may take. [default: 30]
+    /// Seconds a stop (SIGTERM, SIGINT, --until-caught-up) may take: drain, commit, leave, flush,
+    /// close. Past it the process exits 3 anyway (uncommitted records are read again after a
+    /// restart). [default: 30]
     #[arg(long, value_name = "SECS")]
     shutdown_deadline_secs: Option<u64>,
     /// Add a masked preview (last 4 characters) of each identifier to the commands.
@@ -308,6 +334,8 @@ impl ServiceArgs {
         let flags = FileConfig {
             brokers: self.brokers.clone(),
             group: self.group.clone(),
+            group_instance_id: self.group_instance_id.clone(),
+            group_stall_secs: self.group_stall_secs,
             topics: (!self.topics.is_empty()).then(|| self.topics.clone()),
             commands_topic: self.commands_topic.clone(),
             dlq_topic: self.dlq_topic.clone(),
@@ -348,6 +376,8 @@ fn service_processor(s: &Settings) -> anyhow::Result<(Processor, String)> {
 }
 
 fn config_check(args: ServiceArgs) -> anyhow::Result<ExitCode> {
+    // The librdkafka probe never connects, but its close is a client close like any other.
+    StopGuard::new("config check").arm(std::time::Duration::from_secs(config::defaults::SHUTDOWN_DEADLINE_SECS));
     let s = args.settings()?;
     let (_, key_source) = service_processor(&s)?;
     print!("{}", s.render_masked(&key_source));
@@ -427,6 +457,8 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let cfg = piiguard::pipeline::RunConfig {
         brokers: s.brokers.clone(),
         group: s.group.clone(),
+        group_instance_id: s.group_instance_id.clone(),
+        group_stall: s.group_stall,
         topics: s.topics.clone(),
         commands_topic: s.commands_topic.clone(),
         dlq_topic: s.dlq_topic.clone(),
@@ -440,24 +472,19 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     };
     let metrics = Metrics::new(&s.topics);
     let health = std::sync::Arc::new(Health::default());
+    let guard = StopGuard::new("run");
+    let deadline = s.shutdown_deadline;
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let stats = rt.block_on(async move {
+        let stop = guard.listen(deadline);
         if let Some(addr) = s.metrics_addr {
             let bound = piiguard::http::serve(addr, metrics.clone(), health.clone())
                 .await
                 .with_context(|| format!("cannot serve metrics on {addr}"))?;
             tracing::info!(addr = %bound, "metrics on /metrics, health on /healthz and /readyz");
         }
-        tracing::info!(group = %s.group, topics = ?s.topics, commands_topic = %s.commands_topic, dlq_topic = %s.dlq_topic, key = %key_source, pass_through = args.pass_through, "starting");
-        let stop = async {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            tracing::info!("stop requested: draining");
-        };
-        Ok::<_, anyhow::Error>(piiguard::pipeline::run(std::sync::Arc::new(proc), cfg, metrics, health, stop).await?)
+        tracing::info!(group = %s.group, group_instance_id = s.group_instance_id.as_deref().unwrap_or("(dynamic membership)"), topics = ?s.topics, commands_topic = %s.commands_topic, dlq_topic = %s.dlq_topic, key = %key_source, pass_through = args.pass_through, "starting");
+        Ok::<_, anyhow::Error>(piiguard::pipeline::run(std::sync::Arc::new(proc), cfg, metrics, health, guard, stop).await?)
     })?;
     tracing::info!(
         records = stats.records,
@@ -484,9 +511,14 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     }
     let librdkafka = parse_x(&args.librdkafka)?;
     let proc = std::sync::Arc::new(args.common.processor()?);
-    let cfg = ReplayConfig { brokers: args.brokers, topics: args.topics, from, to, output, checkpoint: args.checkpoint, librdkafka, max_in_flight: args.max_in_flight.max(1) };
+    let shutdown_deadline = std::time::Duration::from_secs(args.shutdown_deadline_secs);
+    let cfg = ReplayConfig { brokers: args.brokers, topics: args.topics, from, to, output, checkpoint: args.checkpoint, librdkafka, max_in_flight: args.max_in_flight.max(1), shutdown_deadline };
+    let guard = StopGuard::new("replay");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let summary = rt.block_on(piiguard::replay::replay(proc, cfg))?;
+    let summary = rt.block_on(async move {
+        let stop = guard.listen(shutdown_deadline);
+        piiguard::replay::replay(proc, cfg, guard, stop).await
+    })?;
     eprint!("{}", summary.render());
     if let Some(p) = &args.summary_json {
         write_json(p, &summary)?;
@@ -499,9 +531,26 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         let events = Generator::new(args.seed).take(args.count as usize).map(|g| g.line.into_bytes());
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
         let started = std::time::Instant::now();
-        let n = rt.block_on(piiguard::load::produce(brokers, topic, &Default::default(), events, args.rate))?;
-        eprintln!("piiguard: produced {n} events to {topic} in {:.1} s", started.elapsed().as_secs_f64());
-        return Ok(ExitCode::SUCCESS);
+        let guard = StopGuard::new("generate");
+        let no_settings = Default::default();
+        let produced = rt.block_on(async {
+            let stop = guard.listen(std::time::Duration::from_secs(config::defaults::SHUTDOWN_DEADLINE_SECS));
+            tokio::select! {
+                n = piiguard::load::produce(brokers, topic, &no_settings, events, args.rate) => n.map(Some),
+                () = stop => Ok(None),
+            }
+        });
+        drop(rt);
+        return match produced? {
+            Some(n) => {
+                eprintln!("piiguard: produced {n} events to {topic} in {:.1} s", started.elapsed().as_secs_f64());
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                eprintln!("piiguard: interrupted after {:.1} s; events already acknowledged stay in {topic}", started.elapsed().as_secs_f64());
+                Ok(ExitCode::from(EXIT_ABANDONED))
+            }
+        };
     }
     let mut out = open_output(args.output.as_ref())?;
     let labels_path = args.labels.clone().or_else(|| args.output.as_ref().map(|o| PathBuf::from(format!("{}.labels.jsonl", o.display()))));
@@ -521,6 +570,12 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether an error is a stop that did not finish its work (exit code 3, not 2).
+fn abandoned(e: &anyhow::Error) -> bool {
+    matches!(e.downcast_ref::<piiguard::pipeline::Error>(), Some(piiguard::pipeline::Error::StopIncomplete { .. }))
+        || matches!(e.downcast_ref::<piiguard::replay::Error>(), Some(piiguard::replay::Error::Interrupted { .. }))
+}
+
 fn main() -> ExitCode {
     // A panic message could quote data; print only where it happened.
     std::panic::set_hook(Box::new(|info| {
@@ -535,14 +590,20 @@ fn main() -> ExitCode {
             run(a)
         }
         Cmd::Config(ConfigCmd::Check(a)) => config_check(a),
-        Cmd::Replay(a) => replay(a),
-        Cmd::Generate(a) => generate(a),
+        Cmd::Replay(a) => {
+            init_logs(cli.log_format);
+            replay(a)
+        }
+        Cmd::Generate(a) => {
+            init_logs(cli.log_format);
+            generate(a)
+        }
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("piiguard: error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(if abandoned(&e) { EXIT_ABANDONED } else { 2 })
         }
     }
 }

@@ -68,6 +68,13 @@ pub struct Metrics {
     pub assigned_partitions: IntGauge,
     /// Brokers the consumer is connected to.
     pub brokers_up: IntGauge,
+    /// Group lag (high watermark − the group's committed offset) of every partition of the input
+    /// topics, whoever owns it.
+    pub group_lag: IntGaugeVec,
+    /// Partitions with lag and no committed progress for the stall time, not assigned here.
+    pub group_stalled_partitions: IntGauge,
+    /// Times this instance left and rejoined the group to unstick stalled partitions.
+    pub group_rejoins: IntCounter,
 }
 
 fn counter(r: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -123,6 +130,13 @@ impl Metrics {
             detection_latency: histogram(&r, "piiguard_detection_latency_seconds", "Time from a record's timestamp to the broker's acknowledgement of its commands.", vec![0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0]),
             assigned_partitions: scalar_gauge(&r, "piiguard_assigned_partitions", "Partitions assigned to this instance."),
             brokers_up: scalar_gauge(&r, "piiguard_brokers_up", "Brokers the consumer is connected to."),
+            group_lag: gauge(&r, "piiguard_group_lag", "Records behind for the whole group: high watermark minus the group's committed offset, per partition of the input topics, whoever owns it.", &["topic", "partition"]),
+            group_stalled_partitions: scalar_gauge(&r, "piiguard_group_stalled_partitions", "Partitions of the input topics with lag and no committed progress for the stall time, not assigned to this instance."),
+            group_rejoins: {
+                let c = IntCounter::new("piiguard_group_rejoins_total", "Times this instance left and rejoined the group because partitions stalled.").expect("valid metric");
+                r.register(Box::new(c.clone())).expect("unique metric");
+                c
+            },
             registry: r,
         };
         let info = gauge(&m.registry, "piiguard_build_info", "Build information; the value is 1.", &["version"]);

@@ -68,10 +68,24 @@ fn bad_values_get_clear_errors() {
         ("brokers = \"b:1\"\ntopics = [\"t\"]\nmax_in_flight = 0\n", "at least 1"),
         ("brokers = \"b:1\"\ntopics = [\"t\"]\n[dlq_storm]\nmax_ratio = 1.5\n", "max_ratio"),
         ("brokers = \"b:1\"\ntopics = [\"t\"]\n[librdkafka]\n\"enable.auto.commit\" = true\n", "set by piiguard"),
+        ("brokers = \"b:1\"\ntopics = [\"t\"]\n[librdkafka]\n\"group.instance.id\" = \"x\"\n", "use `group_instance_id`"),
+        ("brokers = \"b:1\"\ntopics = [\"t\"]\ngroup_instance_id = \"pod 0\"\n", "group_instance_id must be"),
     ];
     for (text, want) in cases {
         let e = Settings::resolve(file(text)).unwrap_err().to_string();
         assert!(e.contains(want), "{text:?}: {e}");
     }
     assert_eq!(Settings::resolve(file("brokers = \"b:1\"\ntopics = [\"t\"]\nmetrics_addr = \"off\"\n")).unwrap().metrics_addr, None);
+}
+
+#[test]
+fn static_membership_and_the_stall_check() {
+    let s = Settings::resolve(file("brokers = \"b:1\"\ntopics = [\"t\"]\n")).unwrap();
+    assert_eq!(s.group_instance_id, None, "dynamic membership by default");
+    assert_eq!(s.group_stall, Some(Duration::from_secs(defaults::GROUP_STALL_SECS)));
+    let s = Settings::resolve(file("brokers = \"b:1\"\ntopics = [\"t\"]\ngroup_instance_id = \" piiguard-0 \"\ngroup_stall_secs = 0\n")).unwrap();
+    assert_eq!(s.group_instance_id.as_deref(), Some("piiguard-0"));
+    assert_eq!(s.group_stall, None, "0 disables the check");
+    let s = Settings::resolve(file("brokers = \"b:1\"\ntopics = [\"t\"]\ngroup_instance_id = \"\"\n")).unwrap();
+    assert_eq!(s.group_instance_id, None, "an empty id means dynamic membership");
 }

@@ -2,7 +2,8 @@
 //!
 //! Ready means: a broker is reachable (librdkafka statistics or its all-brokers-down error), the
 //! group is joined (an assignment arrived, possibly empty when there are more instances than
-//! partitions), and consumption is not paused by a dead-letter storm. Alive means the service loop
+//! partitions), consumption is not paused by a dead-letter storm, and no partition of the group
+//! is stalled (lag, no committed progress, not assigned here: `pipeline::group`). Alive means the service loop
 //! turned within [`STALL`]; a wedged loop fails the liveness probe so the supervisor restarts it.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
@@ -19,6 +20,7 @@ pub struct Health {
     broker: AtomicU8,
     joined: AtomicBool,
     storm: AtomicBool,
+    group_stalled: AtomicBool,
     last_turn_ms: AtomicU64,
 }
 
@@ -29,6 +31,7 @@ impl Default for Health {
             broker: AtomicU8::new(0),
             joined: AtomicBool::new(false),
             storm: AtomicBool::new(false),
+            group_stalled: AtomicBool::new(false),
             last_turn_ms: AtomicU64::new(0),
         }
     }
@@ -50,6 +53,11 @@ impl Health {
         self.storm.store(storm, Ordering::Relaxed);
     }
 
+    /// Whether partitions of the group sit with lag and no progress (see `pipeline::group`).
+    pub fn set_group_stalled(&self, stalled: bool) {
+        self.group_stalled.store(stalled, Ordering::Relaxed);
+    }
+
     /// The service loop turned.
     pub fn turned(&self) {
         self.last_turn_ms.store(self.start.elapsed().as_millis() as u64, Ordering::Relaxed);
@@ -66,6 +74,8 @@ impl Health {
             Err("waiting for a partition assignment")
         } else if self.storm.load(Ordering::Relaxed) {
             Err("paused by a dead-letter storm")
+        } else if self.group_stalled.load(Ordering::Relaxed) {
+            Err("partitions of the group stalled: lag and no committed progress, owned by no live member")
         } else {
             Ok(())
         }
@@ -95,6 +105,9 @@ mod tests {
         h.set_storm(true);
         assert_eq!(h.readiness(), Err("paused by a dead-letter storm"));
         h.set_storm(false);
+        h.set_group_stalled(true);
+        assert!(h.readiness().is_err_and(|r| r.starts_with("partitions of the group stalled")));
+        h.set_group_stalled(false);
         h.set_broker_up(false);
         assert_eq!(h.readiness(), Err("broker unreachable"));
         assert!(h.alive());

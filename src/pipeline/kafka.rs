@@ -31,6 +31,8 @@ pub(crate) struct Ctx {
     pub(crate) health: Arc<Health>,
     pub(crate) topics: Vec<String>,
     pub(crate) progress: Arc<Mutex<Progress>>,
+    /// Partitions assigned here, for the group monitor.
+    pub(crate) assigned: super::group::Assigned,
 }
 
 impl ClientContext for Ctx {
@@ -83,6 +85,7 @@ impl ConsumerContext for Ctx {
             self.metrics.rebalances.with_label_values(&["revoke"]).inc();
             self.metrics.assigned_partitions.set(0);
             self.metrics.watermark.reset();
+            self.assigned.lock().expect("assigned lock").clear();
         }
     }
 
@@ -93,6 +96,7 @@ impl ConsumerContext for Ctx {
                 self.health.set_joined(true);
                 self.metrics.rebalances.with_label_values(&["assign"]).inc();
                 self.metrics.assigned_partitions.set(tpl.count() as i64);
+                *self.assigned.lock().expect("assigned lock") = tpl.elements().iter().map(|e| (e.topic().to_owned(), e.partition())).collect();
                 tracing::info!(partitions = tpl.count(), "partitions assigned");
             }
             Rebalance::Revoke(tpl) => tracing::info!(partitions = tpl.count(), "partitions revoked"),
@@ -138,11 +142,19 @@ pub(crate) fn consumer_config(c: &RunConfig) -> ClientConfig {
         .set("enable.auto.commit", "true")
         .set("enable.auto.offset.store", "false")
         .set("enable.partition.eof", "false");
+    if let Some(id) = &c.group_instance_id {
+        cfg.set("group.instance.id", id);
+    }
+    // A static member is expected back within the session timeout, so it must cover a restart
+    // (process start, group join, first heartbeat): librdkafka's own 45 s then, instead of 10 s.
+    // The local broker also expires a static member that rejoined if its session runs out before
+    // its first heartbeat (docs/local-broker.md).
+    let session = if c.group_instance_id.is_some() { "45000" } else { "10000" };
     for (k, v) in [
         ("auto.offset.reset", "earliest"),
         // Bounds what librdkafka prefetches (per partition, in KiB).
         ("queued.max.messages.kbytes", "16384"),
-        ("session.timeout.ms", "10000"),
+        ("session.timeout.ms", session),
         ("max.poll.interval.ms", "60000"),
         // A broker that comes back, or a topic created after start, is noticed within seconds.
         ("reconnect.backoff.max.ms", "2000"),

@@ -14,6 +14,7 @@
 //! assigned partitions are paused (`Consumer::pause`) and the loop reads again, so the group session
 //! and rebalances stay served.
 
+mod group;
 pub mod health;
 mod kafka;
 pub mod offsets;
@@ -24,7 +25,7 @@ pub use kafka::describe;
 pub(crate) use kafka::{client_config, idempotent_producer_config};
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,7 @@ use tokio::sync::mpsc;
 use crate::config::Storm;
 use crate::metrics::Metrics;
 use crate::process::Processor;
+use crate::shutdown::{Phase, StopGuard};
 use health::Health;
 use kafka::{Ctx, Progress};
 use offsets::{OffsetTracker, Tp};
@@ -59,6 +61,10 @@ pub struct RunConfig {
     pub brokers: String,
     /// Consumer group.
     pub group: String,
+    /// Static membership id (`group.instance.id`); `None` for dynamic membership.
+    pub group_instance_id: Option<String>,
+    /// When a partition not assigned here counts as stalled (`None`: not checked).
+    pub group_stall: Option<Duration>,
     /// Input topics.
     pub topics: Vec<String>,
     /// Where commands go.
@@ -88,9 +94,16 @@ pub enum Error {
     /// A Kafka client could not be created or subscribed.
     #[error("kafka client: {}", describe(.0))]
     Kafka(#[from] rdkafka::error::KafkaError),
-    /// The graceful stop did not finish within its deadline.
-    #[error("shutdown deadline of {0:?} passed with {1} records still in flight")]
-    ShutdownDeadline(Duration, usize),
+    /// The stop finished its steps but not its work: records were still in flight when the
+    /// drain's share of the deadline ran out, or the final commit failed. Nothing is lost: what
+    /// was not committed is read again after a restart.
+    #[error("stop incomplete: {in_flight} records abandoned in flight, final commit {}; uncommitted records are read again after a restart", if *committed { "done" } else { "failed" })]
+    StopIncomplete {
+        /// Records begun and not handled.
+        in_flight: usize,
+        /// Whether the final commit succeeded.
+        committed: bool,
+    },
 }
 
 /// What the owner task hears back: a record fully handled (under the revoke count it began in).
@@ -132,18 +145,23 @@ impl Pause {
     }
 }
 
-/// Runs the service until `stop` resolves (SIGTERM/SIGINT in the binary), then drains, commits and
-/// leaves the group.
+/// Runs the service until `stop` resolves (SIGTERM/SIGINT in the binary) or, with
+/// `until_caught_up`, every assigned partition is handled; then drains, commits, leaves the group
+/// and closes, all within `shutdown_deadline` (`guard` exits the process past it).
 pub async fn run(
     proc: Arc<Processor>,
     cfg: RunConfig,
     metrics: Metrics,
     health: Arc<Health>,
+    guard: Arc<StopGuard>,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<RunStats, Error> {
     let revokes = Arc::new(AtomicU64::new(0));
     let assigns = Arc::new(AtomicU64::new(0));
     let progress = Arc::new(Mutex::new(Progress::new()));
+    let assigned: group::Assigned = Arc::default();
+    let rejoin = Arc::new(AtomicBool::new(false));
+    let monitor_stop = Arc::new(AtomicBool::new(false));
     let ctx = Ctx {
         revokes: revokes.clone(),
         assigns: assigns.clone(),
@@ -151,11 +169,15 @@ pub async fn run(
         health: health.clone(),
         topics: cfg.topics.clone(),
         progress: progress.clone(),
+        assigned: assigned.clone(),
     };
     let consumer: StreamConsumer<Ctx> = kafka::consumer_config(&cfg).create_with_context(ctx)?;
     let producer: FutureProducer = kafka::producer_config(&cfg).create()?;
     let topics: Vec<&str> = cfg.topics.iter().map(String::as_str).collect();
     consumer.subscribe(&topics)?;
+    if let Some(stall) = cfg.group_stall {
+        group::spawn(&cfg, stall, metrics.clone(), health.clone(), assigned.clone(), rejoin.clone(), monitor_stop.clone())?;
+    }
     let targets = Arc::new(Targets { commands_topic: cfg.commands_topic.clone(), dlq_topic: cfg.dlq_topic.clone(), pass_through: cfg.pass_through, mode: crate::commands::Mode::Live });
     let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<Ack>();
     let mut tracker = OffsetTracker::new();
@@ -181,6 +203,14 @@ pub async fn run(
     tokio::pin!(stop);
     loop {
         health.turned();
+        if rejoin.swap(false, Ordering::SeqCst) {
+            // The revoke this causes resets the bookkeeping: records in flight are read again.
+            metrics.group_rejoins.inc();
+            consumer.unsubscribe();
+            if let Err(e) = consumer.subscribe(&topics) {
+                tracing::error!(error = %e, "rejoining the group failed");
+            }
+        }
         // Also here, not only when a record arrives: a stale in-flight count must not keep a new
         // assignment paused.
         after_revoke(&revokes, &mut seen_revokes, &mut tracker, &mut stored);
@@ -286,26 +316,46 @@ pub async fn run(
             }
         }
     }
-    // Graceful stop: no more fetching; wait for in-flight records, store, commit, leave, flush.
+    // Graceful stop: no more fetching; wait for in-flight records, store, commit, leave, flush,
+    // close. Every step runs under the stop deadline: past it the guard's watchdog exits the
+    // process (a client call that waits for a broker that went away never returns by itself).
+    guard.arm(cfg.shutdown_deadline);
+    monitor_stop.store(true, Ordering::Relaxed);
+    let began = Instant::now();
+    guard.enter(Phase::Drain, tracker.in_flight());
     if let Ok(a) = consumer.assignment() {
         let _ = consumer.pause(&a);
     }
-    let deadline = Instant::now() + cfg.shutdown_deadline;
-    while tracker.in_flight() > 0 && Instant::now() < deadline {
+    // The drain may use the deadline but a reserve for the commit and the close.
+    let reserve = (cfg.shutdown_deadline / 3).min(Duration::from_secs(5));
+    let drain_until = began + cfg.shutdown_deadline.saturating_sub(reserve);
+    while tracker.in_flight() > 0 && Instant::now() < drain_until {
         if let Ok(Some(ack)) = tokio::time::timeout(Duration::from_millis(100), ack_rx.recv()).await {
             records += 1;
             on_ack(&consumer, &mut tracker, &mut stored, &metrics, seen_revokes, ack);
         }
     }
     let left = tracker.in_flight();
-    if let Err(e) = consumer.commit_consumer_state(CommitMode::Sync) {
-        // Nothing stored yet (no record handled) is not an error worth failing on.
-        tracing::info!(error = %e, "final commit");
-    }
+    guard.enter(Phase::Commit, left);
+    let committed = match consumer.commit_consumer_state(CommitMode::Sync) {
+        Ok(()) => true,
+        // Nothing stored since the last commit (or no record handled at all).
+        Err(e) if e.rdkafka_error_code() == Some(rdkafka::types::RDKafkaErrorCode::NoOffset) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "final commit failed; records handled since the last commit are read again after a restart");
+            false
+        }
+    };
+    guard.enter(Phase::Leave, left);
     consumer.unsubscribe();
-    let _ = producer.flush(Timeout::After(Duration::from_secs(5)));
-    if left > 0 {
-        return Err(Error::ShutdownDeadline(cfg.shutdown_deadline, left));
+    guard.enter(Phase::Flush, left);
+    let _ = producer.flush(Timeout::After(Duration::from_secs(5).min(cfg.shutdown_deadline.saturating_sub(began.elapsed()))));
+    guard.enter(Phase::Close, left);
+    drop(consumer);
+    drop(producer);
+    tracing::info!(took_ms = began.elapsed().as_millis() as u64, in_flight_abandoned = left, committed, "stop finished");
+    if left > 0 || !committed {
+        return Err(Error::StopIncomplete { in_flight: left, committed });
     }
     let sum = |v: &prometheus::IntCounterVec, labels: &[&str]| labels.iter().map(|l| v.with_label_values(&[l]).get()).sum::<u64>();
     let commands = sum(&metrics.commands_produced, &crate::metrics::ACTIONS);

@@ -32,6 +32,7 @@ use crate::pipeline::{client_config, describe, idempotent_producer_config};
 use crate::pipeline::offsets::{OffsetTracker, Tp};
 use crate::pipeline::record::{self, Dest, Targets};
 use crate::process::Processor;
+use crate::shutdown::{Phase, StopGuard};
 use checkpoint::{key, Checkpoint};
 use range::{Bound, PartitionFacts, Span};
 
@@ -65,6 +66,8 @@ pub struct ReplayConfig {
     pub librdkafka: BTreeMap<String, String>,
     /// Records in flight at most.
     pub max_in_flight: usize,
+    /// How long a stop (SIGTERM, SIGINT) may take before the process exits anyway.
+    pub shutdown_deadline: Duration,
 }
 
 /// Why a replay failed. Messages carry no payload.
@@ -88,6 +91,14 @@ pub enum Error {
     /// Reading or writing a file.
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
+    /// Stopped by a signal before the end of the range.
+    #[error("interrupted after {records} records{}", if *checkpointed { "; the checkpoint holds the handled prefix: rerun the same command to resume" } else { " (no --checkpoint: a rerun starts over)" })]
+    Interrupted {
+        /// Records scanned before the stop.
+        records: u64,
+        /// Whether a checkpoint was saved.
+        checkpointed: bool,
+    },
 }
 
 /// The final summary (text on stderr, JSON with `--summary-json`).
@@ -230,8 +241,12 @@ struct Done {
     dead: Option<&'static str>,
 }
 
-/// Runs the replay to the end of the range.
-pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig) -> Result<Summary, Error> {
+/// Runs the replay to the end of the range, or until `stop` resolves: then the output is flushed,
+/// the checkpoint saved (not complete) and [`Error::Interrupted`] returned, all within
+/// `shutdown_deadline` (`guard` exits the process past it).
+pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuard>, stop: impl std::future::Future<Output = ()>) -> Result<Summary, Error> {
+    tokio::pin!(stop);
+    let mut interrupted = false;
     let started = Instant::now();
     let spec = format!("topics={:?} from={} to={} output={:?}", cfg.topics, cfg.from, cfg.to, cfg.output);
     let c2 = cfg.clone();
@@ -319,6 +334,12 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig) -> Result<Summary, 
             }
             let room = tracker.unsettled() < cfg.max_in_flight;
             tokio::select! {
+                () = &mut stop => {
+                    guard.arm(cfg.shutdown_deadline);
+                    guard.enter(Phase::Drain, tracker.in_flight());
+                    interrupted = true;
+                    break;
+                }
                 Some(d) = rx.recv() => {
                     if let Some(w) = writer.as_mut() {
                         for l in &d.lines {
@@ -401,6 +422,13 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig) -> Result<Summary, 
     }
     if let Some(w) = writer.as_mut() {
         w.flush().map_err(|e| Error::Io("output".into(), e))?;
+    }
+    if interrupted {
+        // Records in flight are abandoned: the checkpoint holds only the handled prefix.
+        guard.enter(Phase::Flush, 0);
+        save(&cfg, cp, writer.as_mut())?;
+        progress.finish();
+        return Err(Error::Interrupted { records: summary.records, checkpointed: cfg.checkpoint.is_some() });
     }
     if matches!(cfg.output, Output::DryRun) {
         summary.commands = 0;

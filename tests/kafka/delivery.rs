@@ -99,7 +99,9 @@ fn kill_9_at_three_points_loses_nothing() {
     let l = load(&b, topic, 4, 50_000, 23);
     let max_in_flight = 2_000;
     let limit = max_in_flight.to_string();
-    let spawn = || spawn_service_at(&b.addr, topic, "g-c", &["--max-in-flight", &limit]);
+    // Static membership: each restart takes the partitions back at once (with dynamic membership
+    // the local broker can keep the killed member for good: docs/local-broker.md).
+    let spawn = || spawn_service_at(&b.addr, topic, "g-c", &["--max-in-flight", &limit, "--group-instance-id", "kill9-0"]);
     let start = Instant::now();
     // Kill points: when a quarter, a half and three quarters of the records are consumed, so every
     // kill lands mid-run whatever the machine's speed.
@@ -162,51 +164,100 @@ fn sigterm_mid_run_exits_0_and_restart_duplicates_nothing() {
 
 #[test]
 fn two_instances_one_killed_the_survivor_finishes() {
+    // Dynamic membership: the survivor must get the dead member's partitions whatever the broker
+    // does. The local broker sometimes never reassigns them (measured: 3 of 6 runs, the survivor
+    // left with 0 partitions; docs/local-broker.md); the survivor's group monitor then sees them
+    // stalled and rejoins. 15 s here instead of the 120 s default.
     let b = Broker::start();
     let topic = "events-e";
     create_topics(&b, &[(topic, 4), ("events-e.commands", 4), ("events-e.dlq", 1)]);
     let mut reader = Reader::new(&b, "events-e.commands");
-    let a = spawn_service(&b, topic, "g-e");
-    let s = spawn_service(&b, topic, "g-e");
-    // Both share the partitions, and the group is settled, before the events arrive … (The local
-    // broker can keep a member killed *during* a rebalance as a zombie holding its partitions, with
-    // no further rebalance: measured in 2 of 3 runs; recorded in the closing note of the run
-    // issue. Apache Kafka expires such a member after session.timeout.ms.)
+    let flags = ["--group-stall-secs", "15"];
+    let a = spawn_service_at(&b.addr, topic, "g-e", &flags);
+    let s = spawn_service_at(&b.addr, topic, "g-e", &flags);
+    // Both joined (each had an assignment) before the events arrive. The broker may leave one with
+    // no partitions: then the other holds all four, and the kill below takes the holder.
     let start = Instant::now();
     let assigned = |x: &Service| x.metric("piiguard_assigned_partitions", &[]);
-    let rebalances = |x: &Service| x.metric("piiguard_rebalances_total", &[]);
-    let mut settled_since = (Instant::now(), -1.0);
-    while start.elapsed() < Duration::from_secs(90) {
-        let n = rebalances(&a) + rebalances(&s);
-        if n != settled_since.1 {
-            settled_since = (Instant::now(), n);
-        }
-        let shared = assigned(&a) >= 1.0 && assigned(&s) >= 1.0 && assigned(&a) + assigned(&s) == 4.0;
-        if shared && settled_since.0.elapsed() > Duration::from_secs(7) {
-            break;
-        }
+    let joined = |x: &Service| x.metric("piiguard_rebalances_total", &["kind=\"assign\""]) >= 1.0;
+    while !(joined(&a) && joined(&s) && assigned(&a) + assigned(&s) == 4.0) && start.elapsed() < Duration::from_secs(90) {
         std::thread::sleep(Duration::from_millis(100));
     }
     let shared = (assigned(&a), assigned(&s));
-    // … then, while the events are being produced, `a` is killed once it consumed 5,000 (of its
-    // ~20,000).
-    let (l, at, log_a) = std::thread::scope(|scope| {
+    assert!(joined(&a) && joined(&s), "both instances joined within 90 s: {shared:?}");
+    let (victim, survivor) = if shared.0 >= 1.0 { (a, s) } else { (s, a) };
+    // … then, while the events are being produced, the victim is killed once it consumed 5,000.
+    let (l, at, log_v) = std::thread::scope(|scope| {
         let filling = scope.spawn(|| fill(&b, topic, 40_000, 25));
-        let at = wait_position(&a, 0, 5_000, Duration::from_secs(120)) + s.metric("piiguard_events_consumed_total", &[]) as i64;
-        let log_a = a.kill();
-        (filling.join().unwrap(), at, log_a)
+        let at = wait_position(&victim, 0, 5_000, Duration::from_secs(120)) + survivor.metric("piiguard_events_consumed_total", &[]) as i64;
+        let log_v = victim.kill();
+        (filling.join().unwrap(), at, log_v)
     });
-    assert_eq!(shared.0 + shared.1, 4.0, "the two instances shared the 4 partitions: {shared:?}");
+    assert_eq!(shared.0 + shared.1, 4.0, "the group held the 4 partitions: {shared:?}");
     assert!(at < 40_000, "the kill landed mid-run");
-    reader.until(l.expected.len(), Duration::from_secs(180));
+    let killed = Instant::now();
+    reader.until(l.expected.len(), Duration::from_secs(240));
+    let took = killed.elapsed();
     let got = std::mem::take(&mut reader.seen);
-    let rebalances = s.metric("piiguard_rebalances_total", &["kind=\"assign\""]);
-    let (code, _, log_s) = s.stop();
+    let assigns = survivor.metric("piiguard_rebalances_total", &["kind=\"assign\""]);
+    let rejoins = survivor.metric("piiguard_group_rejoins_total", &[]);
+    let final_assigned = assigned(&survivor);
+    let (code, _, log_s) = survivor.stop();
     let distinct = ids(&got);
     let missing = l.expected.difference(&distinct).count();
-    println!("two instances, one killed at {at} of 40,000 records consumed ({} commands expected): missing {missing}, duplicates {}; partitions shared {shared:?}, survivor saw {rebalances} assignments", l.expected.len(), got.len() - distinct.len());
-    assert_eq!(missing, 0);
+    println!("two instances {shared:?}, one killed at {at} of 40,000 records consumed ({} commands expected): missing {missing}, duplicates {}; survivor saw {assigns} assignments, rejoined {rejoins} times, held {final_assigned} partitions, all commands {took:.1?} after the kill", l.expected.len(), got.len() - distinct.len());
+    assert_eq!(missing, 0, "survivor log: {log_s}");
     assert_eq!(code, Some(0));
-    assert!(rebalances >= 2.0, "the survivor was assigned the dead instance's partitions");
-    assert_no_leaks(&l.secrets, &[log_a.as_bytes(), log_s.as_bytes(), &got.concat()]);
+    assert_eq!(final_assigned, 4.0, "the survivor took over every partition");
+    assert_no_leaks(&l.secrets, &[log_v.as_bytes(), log_s.as_bytes(), &got.concat()]);
+}
+
+/// Three instances killed with -9 one after another while they start (the second and third
+/// before their group join completed), then a fourth: it must consume every record. Run with
+/// static membership (one id for every restart) and with dynamic membership plus the group monitor.
+fn rapid_kills_during_start_up(case: &str, flags: &[&str]) {
+    let b = Broker::start();
+    let topic = format!("events-rapid-{case}");
+    let l = load(&b, &topic, 1, 10_000, 28);
+    let group = format!("g-rapid-{case}");
+    let mut logs = String::new();
+    // Instance 1 is killed once it holds the partition and consumed records; 2 and 3 as soon as
+    // they reach the broker, before their join completes.
+    let first = spawn_service_at(&b.addr, &topic, &group, flags);
+    wait_position(&first, 0, 1, Duration::from_secs(60));
+    logs += &first.kill();
+    for _ in 0..2 {
+        let svc = spawn_service_at(&b.addr, &topic, &group, flags);
+        let start = Instant::now();
+        while svc.metric("piiguard_brokers_up", &[]) < 1.0 && start.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let joined = svc.metric("piiguard_assigned_partitions", &[]);
+        logs += &svc.kill();
+        println!("  {case}: killed an instance {:.1?} after start, assigned then: {joined}", start.elapsed());
+    }
+    let mut reader = Reader::new(&b, &format!("{topic}.commands"));
+    let started = Instant::now();
+    let fourth = spawn_service_at(&b.addr, &topic, &group, flags);
+    reader.until(l.expected.len(), Duration::from_secs(180));
+    let took = started.elapsed();
+    let rejoins = fourth.metric("piiguard_group_rejoins_total", &[]);
+    let (code, _, log) = fourth.stop();
+    logs += &log;
+    let got = ids(&reader.seen);
+    let (missing, spurious) = (l.expected.difference(&got).count(), got.difference(&l.expected).count());
+    println!("rapid kill -9 x3 during start-up ({case}), then a fourth instance: {} commands expected, missing {missing}, spurious {spurious}, all commands {took:.1?} after the fourth started, {rejoins} rejoins", l.expected.len());
+    assert_eq!((missing, spurious), (0, 0), "fourth instance log: {log}");
+    assert_eq!(code, Some(0));
+    assert_no_leaks(&l.secrets, &[logs.as_bytes(), &reader.seen.concat()]);
+}
+
+#[test]
+fn rapid_kills_during_start_up_static_membership_takes_the_partition_back() {
+    rapid_kills_during_start_up("static", &["--group-instance-id", "rapid-0", "--group-stall-secs", "0"]);
+}
+
+#[test]
+fn rapid_kills_during_start_up_dynamic_membership_rejoins_when_stalled() {
+    rapid_kills_during_start_up("dynamic", &["--group-stall-secs", "10"]);
 }

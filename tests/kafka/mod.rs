@@ -22,6 +22,7 @@ mod delivery;
 mod faults;
 mod observability;
 mod replay;
+mod stop;
 
 /// A broker for one test; stopped (and its directory removed) on drop.
 struct Broker {
@@ -53,6 +54,41 @@ impl Broker {
         assert!(out.status.success(), "broker did not start: {}", String::from_utf8_lossy(&out.stderr));
         let field = |k: &str| text.split_whitespace().find_map(|w| w.strip_prefix(k)).expect("broker.sh prints BROKERS= and DIR=").to_string();
         Broker { addr: field("BROKERS="), dir: field("DIR="), _turn: turn }
+    }
+}
+
+impl Broker {
+    fn port(&self) -> u16 {
+        self.addr.rsplit(':').next().and_then(|p| p.parse().ok()).expect("BROKERS=127.0.0.1:PORT")
+    }
+
+    fn pid(&self) -> String {
+        std::fs::read_to_string(format!("{}/broker.pid", self.dir)).expect("broker.pid").trim().to_owned()
+    }
+
+    /// Sends a signal (`KILL`, `STOP`, `CONT` …) to the broker process.
+    fn signal(&self, sig: &str) {
+        Command::new("kill").args([&format!("-{sig}"), &self.pid()]).status().unwrap();
+    }
+
+    /// kill -9, and waits until the port is closed.
+    fn kill(&self) {
+        self.signal("KILL");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", self.port())).is_ok() {
+            assert!(start.elapsed() < Duration::from_secs(30), "the broker's port stays open after kill -9");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Starts the broker again on the same port with the same SQLite store.
+    fn restart(&self) {
+        let out = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/broker.sh"))
+            .env("BROKER_PORT", self.port().to_string())
+            .args(["start", &self.dir])
+            .output()
+            .expect("broker.sh runs");
+        assert!(out.status.success(), "broker did not restart: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
 
@@ -200,15 +236,28 @@ fn free_port() -> u16 {
 /// `piiguard run` on `addr` reading `input`, writing `<input>.commands` and `<input>.dlq`, with
 /// short group timeouts and its own metrics port; `extra` flags are appended.
 fn spawn_service_at(addr: &str, input: &str, group: &str, extra: &[&str]) -> Service {
+    spawn_service_env(addr, input, group, extra, &[])
+}
+
+/// [`spawn_service_at`] with extra environment variables.
+fn spawn_service_env(addr: &str, input: &str, group: &str, extra: &[&str], env: &[(&str, &str)]) -> Service {
     let metrics_port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_piiguard"))
         .args(["run", "--brokers", addr, "--group", group, "--topic", input])
         .args(["--commands-topic", &format!("{input}.commands"), "--dlq-topic", &format!("{input}.dlq")])
         .args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
-        .args(["-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=10000", "-X", "auto.commit.interval.ms=500"])
+        // Short group timeouts for quick failover; a static member keeps a session long enough
+        // to cover its restart (the service's default for static membership is 45 s).
+        .args(if extra.contains(&"--group-instance-id") {
+            ["-X", "session.timeout.ms=30000", "-X", "max.poll.interval.ms=60000"]
+        } else {
+            ["-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=10000"]
+        })
+        .args(["-X", "auto.commit.interval.ms=500"])
         .args(extra)
         .env("PIIGUARD_HMAC_KEY", "5a".repeat(32))
         .env_remove("PIIGUARD_LOG")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -234,18 +283,43 @@ fn spawn_service(b: &Broker, input: &str, group: &str) -> Service {
 
 impl Service {
     /// SIGTERM; waits for the exit. Returns (exit code, time to exit, stderr).
-    fn stop(mut self) -> (Option<i32>, Duration, String) {
+    fn stop(self) -> (Option<i32>, Duration, String) {
         let start = Instant::now();
+        self.sigterm();
+        self.wait_exit(start)
+    }
+
+    fn sigterm(&self) {
         Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+    }
+
+    /// Waits for the exit (at most 90 s, then kill -9 and fail). Returns (exit code, time since
+    /// `since`, stderr).
+    fn wait_exit(mut self, since: Instant) -> (Option<i32>, Duration, String) {
         let code = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 break status.code();
             }
-            assert!(start.elapsed() < Duration::from_secs(40), "no exit 40 s after SIGTERM");
-            std::thread::sleep(Duration::from_millis(100));
+            if since.elapsed() > Duration::from_secs(90) {
+                let _ = self.child.kill();
+                panic!("no exit 90 s after SIGTERM; stderr: {}", self.logs_after_exit());
+            }
+            std::thread::sleep(Duration::from_millis(20));
         };
-        let took = start.elapsed();
+        let took = since.elapsed();
         (code, took, self.logs_after_exit())
+    }
+
+    /// Waits until the service's stderr contains `needle` (or `timeout`); returns whether it did.
+    fn wait_log(&self, needle: &str, timeout: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if self.log.lock().unwrap().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        false
     }
 
     /// kill -9; returns stderr.

@@ -94,6 +94,9 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
         "timestamp", "level", "message", "addr", "group", "topics", "commands_topic", "dlq_topic", "key", "pass_through",
         "partitions", "reason", "records", "prohibited_combination", "identifier", "commands", "dead_letters", "error",
         "suppressed", "topic", "partition", "retry_in_ms", "bad_records", "window_secs", "pause_secs",
+        // Membership, stops and the group monitor: configuration and counts.
+        "group_instance_id", "signal", "deadline_secs", "took_ms", "in_flight_abandoned", "committed", "phase", "in_flight",
+        "exit_code", "command", "hold_ms", "stalled_partitions", "stall_secs", "assigned_here",
     ];
     let mut lines = 0;
     for l in logs.lines().filter(|l| !l.trim().is_empty()) {
