@@ -338,6 +338,8 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
                     guard.arm(cfg.shutdown_deadline);
                     guard.enter(Phase::Drain, tracker.in_flight());
                     interrupted = true;
+                    // Saved now: closing the clients below may wait for a broker that is gone.
+                    save(&cfg, cp, writer.as_mut())?;
                     break;
                 }
                 Some(d) = rx.recv() => {

@@ -42,6 +42,20 @@ fn file_ids(path: &std::path::Path) -> Vec<String> {
     std::fs::read_to_string(path).unwrap_or_default().lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["command_id"].as_str().unwrap().to_owned()).collect()
 }
 
+/// Starts `piiguard` with `args` (a replay with `--checkpoint cp`) and returns once the checkpoint
+/// on disk shows progress (or after 60 s).
+fn spawn_until_checkpointed(args: &[&str], cp: &std::path::Path) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_piiguard")).args(args).env("PIIGUARD_HMAC_KEY", "5a".repeat(32)).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let progressed = || {
+        std::fs::read(cp).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok()).is_some_and(|v| v["next"].as_object().unwrap().values().map(|x| x.as_i64().unwrap()).sum::<i64>() > 0)
+    };
+    let start = Instant::now();
+    while !progressed() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
 fn rfc3339(ms: i64) -> String {
     humantime::format_rfc3339_millis(std::time::UNIX_EPOCH + Duration::from_millis(ms as u64)).to_string()
 }
@@ -113,15 +127,8 @@ fn kill_9_during_a_checkpointed_replay_then_a_rerun_covers_the_range_with_no_gap
     let dir = tempfile::tempdir().unwrap();
     let (out, cp) = (dir.path().join("out.jsonl"), dir.path().join("cp.json"));
     let args = ["replay", "--brokers", &b.addr, "--topic", topic, "--from", "earliest", "--output", out.to_str().unwrap(), "--checkpoint", cp.to_str().unwrap(), "--max-in-flight", "500"];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_piiguard")).args(args).env("PIIGUARD_HMAC_KEY", "5a".repeat(32)).stderr(std::process::Stdio::null()).spawn().unwrap();
     // Kill once a checkpoint with progress is on disk.
-    let start = Instant::now();
-    let progressed = |cp: &std::path::Path| {
-        std::fs::read(cp).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok()).is_some_and(|v| v["next"].as_object().unwrap().values().map(|x| x.as_i64().unwrap()).sum::<i64>() > 0)
-    };
-    while !progressed(&cp) && start.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut child = spawn_until_checkpointed(&args, &cp);
     Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap();
     let _ = child.wait();
     let first = file_ids(&out).len();
@@ -174,4 +181,44 @@ fn an_empty_range_exits_0_with_zero_counts_and_bad_arguments_get_clear_errors() 
     assert_eq!(code, Some(2));
     assert!(err.contains("broker unreachable"), "{err}");
     println!("empty range: exit 0, 0 records; 8 bad invocations: exit 2 with their messages");
+}
+
+#[test]
+fn sigterm_while_the_broker_is_frozen_exits_3_within_the_deadline_and_a_rerun_resumes() {
+    let b = Broker::start();
+    let topic = "replay-d";
+    let l = load(&b, topic, 4, 60_000, 44);
+    let dir = tempfile::tempdir().unwrap();
+    let (out, cp) = (dir.path().join("out.jsonl"), dir.path().join("cp.json"));
+    let args = ["replay", "--brokers", &b.addr, "--topic", topic, "--from", "earliest", "--output", out.to_str().unwrap(), "--checkpoint", cp.to_str().unwrap(), "--max-in-flight", "500", "--shutdown-deadline-secs", "5"];
+    let mut child = spawn_until_checkpointed(&args, &cp);
+    // The broker stops answering (connections stay open), then the stop is asked for.
+    b.signal("STOP");
+    let sigterm = Instant::now();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let code = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s.code();
+        }
+        if sigterm.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("no exit 60 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = sigterm.elapsed();
+    b.signal("CONT");
+    let saved: Value = serde_json::from_slice(&std::fs::read(&cp).unwrap()).unwrap();
+    println!("replay: SIGTERM with the broker frozen: exit {code:?} {took:.1?} after it (deadline 5 s), checkpoint complete: {}", saved["complete"]);
+    assert_eq!(code, Some(3));
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert_eq!(saved["complete"], false, "the stop landed mid-replay");
+    let (code, err) = replay(&args[1..]);
+    assert_eq!(code, Some(0), "{err}");
+    let distinct: BTreeSet<String> = file_ids(&out).into_iter().collect();
+    let missing = l.expected.difference(&distinct).count();
+    println!("  rerun: {} distinct of {} expected, missing {missing}", distinct.len(), l.expected.len());
+    assert!(err.contains("resumed from checkpoint"), "{err}");
+    assert_eq!(missing, 0, "no gap");
+    assert_eq!(distinct.difference(&l.expected).count(), 0);
 }
