@@ -334,8 +334,8 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
             }
             let room = tracker.unsettled() < cfg.max_in_flight;
             tokio::select! {
+                // The signal that resolves `stop` has armed the deadline already.
                 () = &mut stop => {
-                    guard.arm(cfg.shutdown_deadline);
                     guard.enter(Phase::Drain, tracker.in_flight());
                     interrupted = true;
                     // Saved now: closing the clients below may wait for a broker that is gone.
@@ -426,9 +426,8 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
         w.flush().map_err(|e| Error::Io("output".into(), e))?;
     }
     if interrupted {
-        // Records in flight are abandoned: the checkpoint holds only the handled prefix.
-        guard.enter(Phase::Flush, 0);
-        save(&cfg, cp, writer.as_mut())?;
+        // Records in flight are abandoned: the checkpoint, saved at the signal, holds only the
+        // handled prefix.
         progress.finish();
         return Err(Error::Interrupted { records: summary.records, checkpointed: cfg.checkpoint.is_some() });
     }
