@@ -94,8 +94,15 @@ impl Fingerprinter {
                 mac.update(w.to_lowercase().as_bytes());
             }
         } else {
-            for b in value.bytes().filter(u8::is_ascii_alphanumeric) {
-                mac.update(&[b.to_ascii_uppercase()]);
+            // Full-width digits and letters count as their ASCII forms ("１２３" is "123").
+            for c in value.chars() {
+                let c = match c {
+                    '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    c => c,
+                };
+                if c.is_ascii_alphanumeric() {
+                    mac.update(&[c.to_ascii_uppercase() as u8]);
+                }
             }
         }
         hex::encode(&mac.finalize().into_bytes()[..16])

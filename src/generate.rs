@@ -2,7 +2,9 @@
 //! benchmarks. Deterministic: the same seed gives the same events on every machine (ChaCha8 stream).
 //!
 //! Every value is synthetic: SSNs are drawn from valid ranges with random digits, cards are built with
-//! a brand prefix and a Luhn check digit, names come from `data/names/generator-locales.json`. The
+//! a brand prefix and a Luhn check digit, names come from `data/names/generator-names.json` (PyPI
+//! Faker's locales: another source than the detector's lists), written as people write them (lower
+//! case, ALL CAPS, initials, `Last, First` and non-Latin scripts in name fields). The
 //! clean events carry the hard negatives the detectors must not report (SIDs, UUIDs, phone numbers,
 //! dates, times, amounts, ZIP+4, tracking and order numbers, Luhn-invalid and out-of-range numbers,
 //! single first names, everyday words that are also names).
@@ -41,10 +43,16 @@ pub struct Generated {
     pub secrets: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 struct Locale {
+    #[serde(default = "latin")]
+    script: String,
     first: Vec<String>,
     last: Vec<String>,
+}
+
+fn latin() -> String {
+    "latin".into()
 }
 
 /// The generator.
@@ -102,9 +110,16 @@ impl Generator {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Generator {
         let raw: std::collections::BTreeMap<String, Locale> =
-            serde_json::from_str(include_str!("../data/names/generator-locales.json")).expect("bundled JSON is valid");
+            serde_json::from_str(include_str!("../data/names/generator-names.json")).expect("bundled JSON is valid");
         let locales = raw.into_values().filter(|l| !l.first.is_empty() && !l.last.is_empty()).collect();
         Generator { rng: ChaCha8Rng::seed_from_u64(seed), locales, line: 0 }
+    }
+
+    /// A generator whose names come only from `first` and `last` (Latin script): for leave-out tests
+    /// that plant names the detector's lists do not hold.
+    pub fn with_names(seed: u64, first: Vec<String>, last: Vec<String>) -> Generator {
+        assert!(!first.is_empty() && !last.is_empty(), "name pools must not be empty");
+        Generator { rng: ChaCha8Rng::seed_from_u64(seed), locales: vec![Locale { script: latin(), first, last }], line: 0 }
     }
 
     fn pick<'a>(&mut self, xs: &'a [&'a str]) -> &'a str {
@@ -188,19 +203,42 @@ impl Generator {
         format!("GB{:02}{rest}", 98 - rem)
     }
 
+    /// A first and last name from a Latin-script locale (text templates).
     fn full_name(&mut self) -> (String, String) {
-        let li = self.rng.gen_range(0..self.locales.len());
+        let latin: Vec<usize> = (0..self.locales.len()).filter(|&i| self.locales[i].script == "latin").collect();
+        let li = *latin.choose(&mut self.rng).expect("a Latin-script locale");
         let first = self.locales[li].first.choose(&mut self.rng).expect("non-empty").clone();
         let last = self.locales[li].last.choose(&mut self.rng).expect("non-empty").clone();
         (first, last)
     }
 
-    /// A name as written in text: "First Last", "F. Last", or upper case.
+    /// A name as written in text: "First Last", "F. Last", ALL CAPS or lower case.
     fn written_name(&mut self) -> String {
         let (f, l) = self.full_name();
         match self.rng.gen_range(0..10) {
             0 => format!("{}. {l}", f.chars().next().expect("non-empty")),
             1 => format!("{} {}", f.to_uppercase(), l.to_uppercase()),
+            2 => format!("{} {}", f.to_lowercase(), l.to_lowercase()),
+            _ => format!("{f} {l}"),
+        }
+    }
+
+    /// A name as a name field holds it: "First Last", "Last, First", "LAST FIRST" (caller ID), or a
+    /// name in another script (family name first and no space for Han, kana and Hangul).
+    fn field_name(&mut self) -> String {
+        let other: Vec<usize> = (0..self.locales.len()).filter(|&i| self.locales[i].script != "latin").collect();
+        if !other.is_empty() && self.rng.gen_bool(0.15) {
+            let li = *other.choose(&mut self.rng).expect("non-empty");
+            let f = self.locales[li].first.choose(&mut self.rng).expect("non-empty").clone();
+            let l = self.locales[li].last.choose(&mut self.rng).expect("non-empty").clone();
+            let cjk = l.chars().next().is_some_and(|c| matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF));
+            return if cjk { format!("{l}{f}") } else { format!("{f} {l}") };
+        }
+        let (f, l) = self.full_name();
+        match self.rng.gen_range(0..10) {
+            0 => format!("{l}, {f}"),
+            1 => format!("{} {}", l.to_uppercase(), f.to_uppercase()),
+            2 => format!("{} {}", f.to_lowercase(), l.to_lowercase()),
             _ => format!("{f} {l}"),
         }
     }
@@ -351,12 +389,39 @@ impl Generator {
             let n = self.written_name();
             p.secrets.push(n.clone());
             p.name = true;
-            let t = *["Hi, this is {} calling about my bill.", "My name is {}.", "Account holder: {}.", "{} here, need help.", "Hello, {} speaking."].choose(&mut self.rng).expect("x");
+            let t = *[
+                "Hi, this is {} calling about my bill.",
+                "My name is {}.",
+                "Account holder: {}.",
+                "{} here, need help.",
+                "Hello, {} speaking.",
+                "hi this is {} again",
+                "the name on the card is {}",
+                "it's in the name of {}.",
+                "Thanks,\n{}",
+                "Customer {} called about the refund.",
+            ]
+            .choose(&mut self.rng)
+            .expect("x");
             parts.push(t.replace("{}", &n));
         }
         if matches!(scenario, Scenario::Combination | Scenario::IdentifierOnly) {
             let s = self.identifier_sentence(p);
             parts.push(format!("{s}."));
+        }
+        if scenario == Scenario::IdentifierOnly && self.rng.gen_bool(0.3) {
+            // Shaped like a person's name, but a company, a street or a place.
+            let s = *[
+                "I bank with Wells Fargo.",
+                "My broker is Charles Schwab.",
+                "Deliver to 12 Martin Luther King Jr Blvd.",
+                "I was stuck on the George Washington Bridge.",
+                "The branch in San Jose closed.",
+                "Thanks Priya, that helps.",
+            ]
+            .choose(&mut self.rng)
+            .expect("x");
+            parts.push(s.to_string());
         }
         for _ in 0..self.rng.gen_range(1..3) {
             let s = self.hard_negative();
@@ -405,8 +470,7 @@ impl Generator {
             }
             "conversations_message_added" => {
                 let author = if name_in_field && scenario != Scenario::IdentifierOnly && scenario != Scenario::Clean {
-                    let (f, l) = self.full_name();
-                    let n = format!("{f} {l}");
+                    let n = self.field_name();
                     p.secrets.push(n.clone());
                     p.name = true;
                     n
@@ -423,8 +487,7 @@ impl Generator {
             "conversations_webhook" => {
                 let mut attrs = json!({"channel": "sms"});
                 if name_in_field && matches!(scenario, Scenario::Combination | Scenario::NameOnly) {
-                    let (f, l) = self.full_name();
-                    let n = format!("{f} {l}");
+                    let n = self.field_name();
                     p.secrets.push(n.clone());
                     p.name = true;
                     attrs["customerName"] = json!(n);
@@ -440,8 +503,7 @@ impl Generator {
                 let wt = self.sid("WT");
                 let phone = self.phone();
                 let customer = if name_in_field && matches!(scenario, Scenario::Combination | Scenario::NameOnly) {
-                    let (f, l) = self.full_name();
-                    let n = format!("{f} {l}");
+                    let n = self.field_name();
                     p.secrets.push(n.clone());
                     p.name = true;
                     n

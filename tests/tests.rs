@@ -6,5 +6,7 @@ mod common;
 mod corpus;
 mod fuzz;
 mod kafka;
+mod leaveout;
 mod leaks;
 mod schema;
+mod written;

@@ -29,12 +29,8 @@ impl Cues {
     pub const PIN: Cues = Cues(1 << 6);
     /// Card expiry.
     pub const EXPIRY: Cues = Cues(1 << 7);
-    /// A person's name follows ("my name is", "account holder").
-    pub const NAME: Cues = Cues(1 << 8);
     /// The number is something else (order, invoice, tracking, phone, zip …): suppresses weak cues.
     pub const NOT_PII: Cues = Cues(1 << 9);
-    /// A name may follow ("this is", "speaking with"): only names found in the lists are taken.
-    pub const NAME_WEAK: Cues = Cues(1 << 10);
 
     /// No cue.
     pub const fn empty() -> Cues {
@@ -75,6 +71,36 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("soc sec", Cues::SSN),
     ("itin", Cues::SSN),
     ("taxpayer id", Cues::SSN),
+    // Misspellings seen in typed chat ("soical", "acount", "lisence", "rounting").
+    ("soical", Cues::SSN),
+    ("scoial", Cues::SSN),
+    ("socail", Cues::SSN),
+    ("sosial", Cues::SSN),
+    ("socal security", Cues::SSN),
+    ("social secuirty", Cues::SSN),
+    ("social securty", Cues::SSN),
+    ("acount", Cues::ACCOUNT),
+    ("accout", Cues::ACCOUNT),
+    ("accnt", Cues::ACCOUNT),
+    ("acnt", Cues::ACCOUNT),
+    ("acct no", Cues::ACCOUNT),
+    ("acc no", Cues::ACCOUNT),
+    ("rounting", Cues::ROUTING),
+    ("routeing", Cues::ROUTING),
+    ("routng", Cues::ROUTING),
+    ("lisence", Cues::DL),
+    ("liscense", Cues::DL),
+    ("lisense", Cues::DL),
+    ("liscence", Cues::DL),
+    ("licens", Cues::DL),
+    ("lic", Cues::DL),
+    ("lic.", Cues::DL),
+    ("lic#", Cues::DL),
+    ("lic no", Cues::DL),
+    ("licence no.", Cues::DL),
+    ("license no.", Cues::DL),
+    ("drivers lic", Cues::DL),
+    ("driver's lic", Cues::DL),
     ("account", Cues::ACCOUNT),
     ("account number", Cues::ACCOUNT),
     ("account no", Cues::ACCOUNT),
@@ -129,33 +155,22 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("expiry", Cues::EXPIRY),
     ("expiration", Cues::EXPIRY),
     ("valid thru", Cues::EXPIRY),
-    ("my name is", Cues::NAME),
-    ("name is", Cues::NAME),
-    ("this is", Cues::NAME_WEAK),
-    ("account holder", Cues::NAME),
-    ("cardholder", Cues::NAME),
-    ("card holder", Cues::NAME),
-    ("name:", Cues::NAME),
-    ("speaking with", Cues::NAME_WEAK),
-    // "My name is" in the generator's and Twilio's common locales (non-ASCII cues match exactly).
-    ("me llamo", Cues::NAME),
-    ("mi nombre es", Cues::NAME),
-    ("je m'appelle", Cues::NAME),
-    ("je m’appelle", Cues::NAME),
-    ("ich heiße", Cues::NAME),
-    ("ich heisse", Cues::NAME),
-    ("mein name ist", Cues::NAME),
-    ("mi chiamo", Cues::NAME),
-    ("meu nome é", Cues::NAME),
-    ("nazywam się", Cues::NAME),
-    ("benim adım", Cues::NAME),
-    ("ονομάζομαι", Cues::NAME),
-    ("Ονομάζομαι", Cues::NAME),
-    ("меня зовут", Cues::NAME),
-    ("Меня зовут", Cues::NAME),
-    ("мене звати", Cues::NAME),
-    ("Мене звати", Cues::NAME),
     ("order", Cues::NOT_PII),
+    ("imei", Cues::NOT_PII),
+    ("meid", Cues::NOT_PII),
+    ("iccid", Cues::NOT_PII),
+    ("sim", Cues::NOT_PII),
+    ("sim card", Cues::NOT_PII),
+    ("esn", Cues::NOT_PII),
+    ("serial", Cues::NOT_PII),
+    ("s/n", Cues::NOT_PII),
+    ("sku", Cues::NOT_PII),
+    ("upc", Cues::NOT_PII),
+    ("gift card", Cues::NOT_PII),
+    ("giftcard", Cues::NOT_PII),
+    ("voucher", Cues::NOT_PII),
+    ("coupon", Cues::NOT_PII),
+    ("promo", Cues::NOT_PII),
     ("invoice", Cues::NOT_PII),
     ("tracking", Cues::NOT_PII),
     ("confirmation", Cues::NOT_PII),
@@ -184,9 +199,6 @@ pub struct CueHit {
 #[derive(Debug, Clone)]
 pub struct CueMatcher {
     ac: AhoCorasick,
-    /// "name" and "holder", case-sensitive: fast (vectorised) searches that tell whether a
-    /// lower-case name can follow a cue at all.
-    name_prefilter: [memchr::memmem::Finder<'static>; 2],
 }
 
 impl CueMatcher {
@@ -197,15 +209,7 @@ impl CueMatcher {
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(CUE_WORDS.iter().map(|(w, _)| w))?;
-        // Lower-case names follow English cues in practice ("my name is jane doe"); capitalised
-        // names after any cue are found from the name's side. Two SIMD substring searches.
-        let name_prefilter = [memchr::memmem::Finder::new("name").into_owned(), memchr::memmem::Finder::new("holder").into_owned()];
-        Ok(CueMatcher { ac, name_prefilter })
-    }
-
-    /// False when `hay` certainly holds no English name cue followed by a lower-case name.
-    pub fn may_have_name_cue(&self, hay: &[u8]) -> bool {
-        self.name_prefilter.iter().any(|f| f.find(hay).is_some())
+        Ok(CueMatcher { ac })
     }
 
     /// Calls `f` for every whole-word cue inside `hay[from..to]` (offsets are into `hay`).
@@ -257,6 +261,10 @@ const NAME_KEYS: &[&str] = &[
     "friendlyname", "agentname", "username", "firstlastname", "contactname",
     "callername", "accountholder", "accountholdername", "cardholder", "cardholdername",
     "holdername", "displayname", "identity", "workername", "personname", "patientname",
+    // Webchat and Conversations attributes carry the customer's friendly name in `from`; phone
+    // numbers, addresses and channel ids there are not name-shaped and are left alone.
+    "from", "participantname", "membername", "subscribername", "policyholder", "insuredname",
+    "clientname", "callerid", "cnam", "agentfullname",
 ];
 
 /// Substrings of normalised keys that carry a cue.
@@ -366,7 +374,6 @@ mod tests {
         assert!(!cues("accountant").contains(Cues::ACCOUNT));
         assert!(!cues("cards").contains(Cues::CARD));
         assert!(cues("acct 123").contains(Cues::ACCOUNT));
-        assert!(cues("Name: Jane").contains(Cues::NAME));
     }
 
     #[test]

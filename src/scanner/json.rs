@@ -345,6 +345,25 @@ struct Walker<'s> {
     /// Memoised key hints, kept per thread across records (taken from the thread for the
     /// record's walk, then put back: no per-key thread-local access).
     hints: Box<KeyHints>,
+    /// The event (index into `events`) known to hold an identifier: its strings are scanned for
+    /// names as they come.
+    ident_event: Option<usize>,
+    /// Strings of the current event seen before its first identifier, kept to be scanned for names
+    /// if one comes (a name alone makes no command; see `ScannerBuilder::names_everywhere`).
+    pending: Vec<Pending>,
+}
+
+/// A string kept aside for the name rules.
+struct Pending {
+    event: usize,
+    /// Index in the event's findings where this string's findings belong (document order).
+    at: usize,
+    path: String,
+    inner: Vec<String>,
+    in_key: bool,
+    occurrence: u32,
+    hint: FieldHint,
+    text: String,
 }
 
 thread_local! {
@@ -373,6 +392,43 @@ impl<'s> Walker<'s> {
             capture: None,
             key_hashes: Vec::new(),
             hints: KEY_HINTS.with(|h| h.take()).unwrap_or_default(),
+            ident_event: None,
+            pending: Vec::new(),
+        }
+    }
+
+    fn event_index(&self) -> usize {
+        self.events.len().saturating_sub(1)
+    }
+
+    /// Scans the kept strings of the current event for names, now that it holds an identifier.
+    fn drain_pending(&mut self) {
+        let ev_idx = self.event_index();
+        if self.ident_event != Some(ev_idx) || self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let mut matches = Vec::new();
+        // From the last to the first, so each insertion leaves the earlier indices valid.
+        for p in pending.into_iter().rev().filter(|p| p.event == ev_idx) {
+            matches.clear();
+            super::scan_names(self.sc, &p.text, &p.hint, &mut matches, 0);
+            if matches.is_empty() {
+                continue;
+            }
+            let mut cc = CharCounter::new(p.text.as_bytes());
+            let found: Vec<Finding> = matches
+                .iter()
+                .map(|m| finding_from(m, &p.path, &p.inner, p.in_key, p.occurrence, &p.text[m.start..m.end], &mut cc, self.fp, self.sc.preview))
+                .collect();
+            let max = self.sc.max_findings;
+            let ev = self.event();
+            let room = max.saturating_sub(ev.findings.len());
+            if room < found.len() {
+                ev.truncated = true;
+            }
+            let at = p.at.min(ev.findings.len());
+            ev.findings.splice(at..at, found.into_iter().take(room));
         }
     }
 
@@ -409,8 +465,9 @@ impl<'s> Walker<'s> {
                 return 0;
             }
         }
-        // Nothing without a digit or a space can hold a finding, embedded JSON included.
-        if !super::swar::has_digit_or_space(s.as_bytes()) {
+        // Nothing without a digit or a space can hold a finding, embedded JSON included (a name in
+        // a script written without spaces is the exception).
+        if !super::swar::has_digit_or_space(s.as_bytes()) && (s.is_ascii() || in_key) {
             return 0;
         }
         let t = s.trim();
@@ -418,13 +475,15 @@ impl<'s> Walker<'s> {
             && t.len() >= 2
             && self.inner.len() < self.sc.max_embedded
             && ((t.starts_with('{') && t.ends_with('}')) || (t.starts_with('[') && t.ends_with(']')));
-        if embedded {
-            let before = self.event().findings.len();
-            if self.embedded(s) {
-                return self.event().findings.len() - before;
-            }
+        let before = self.event().findings.len();
+        let done = embedded && self.embedded(s);
+        if !done {
+            self.scan_string(s, in_key);
         }
-        self.scan_string(s, in_key)
+        if self.inner.is_empty() {
+            self.drain_pending();
+        }
+        self.event().findings.len() - before
     }
 
     /// Scans JSON held in a string. Returns false (leaving no trace) when it is not JSON after all.
@@ -436,6 +495,8 @@ impl<'s> Walker<'s> {
         let before = self.events.get(ev).map_or(0, |e| e.findings.len());
         let keys = self.key_hashes.len();
         let too_deep = self.too_deep;
+        let pending = self.pending.len();
+        let ident_event = self.ident_event;
         self.inner.push(saved_path.clone());
         let mut de = serde_json::Deserializer::from_str(s);
         let ok = Node { w: self, depth: EVENT_DEPTH_EMBEDDED }.deserialize(&mut de).and_then(|()| de.end()).is_ok();
@@ -446,6 +507,8 @@ impl<'s> Walker<'s> {
                 e.findings.truncate(before);
             }
             self.too_deep = too_deep;
+            self.pending.truncate(pending);
+            self.ident_event = ident_event;
         }
         // An attempt that failed inside an object leaves its key hashes behind.
         self.key_hashes.truncate(keys);
@@ -455,12 +518,28 @@ impl<'s> Walker<'s> {
         ok
     }
 
-    /// Scans one string; returns how many findings it added.
-    fn scan_string(&mut self, s: &str, in_key: bool) -> usize {
+    /// Scans one string: identifiers, and names when the event holds an identifier (or keeps the
+    /// string aside for the name rules until it does).
+    fn scan_string(&mut self, s: &str, in_key: bool) {
         let hint = if in_key { FieldHint::default() } else { self.hint };
         let mut matches = std::mem::take(&mut self.matches);
         matches.clear();
-        super::scan_into(self.sc, s, &hint, &mut matches);
+        let idents = super::scan_identifiers(self.sc, s, &hint, &mut matches);
+        let ev_idx = self.event_index();
+        if idents > 0 {
+            self.ident_event = Some(ev_idx);
+        }
+        if self.ident_event == Some(ev_idx) || self.sc.names_everywhere {
+            super::scan_names(self.sc, s, &hint, &mut matches, 0);
+        } else if super::may_hold_name(s, &hint) {
+            if self.pending.first().is_some_and(|p| p.event != ev_idx) {
+                self.pending.clear();
+            }
+            let (path, inner) = self.location();
+            let at = self.event().findings.len();
+            let occurrence = self.occurrence;
+            self.pending.push(Pending { event: ev_idx, at, path, inner, in_key, occurrence, hint, text: s.to_owned() });
+        }
         if !matches.is_empty() {
             let (path, inner) = self.location();
             let max = self.sc.max_findings;
@@ -478,9 +557,7 @@ impl<'s> Walker<'s> {
                 ev.findings.push(f);
             }
         }
-        let n = matches.len();
         self.matches = matches;
-        n
     }
 
     /// (outer pointer, inner pointers) for the current position.
@@ -498,6 +575,9 @@ impl<'s> Walker<'s> {
     fn number(&mut self, digits: &str) {
         if digits.len() >= 7 {
             self.scan_string(digits, false);
+            if self.inner.is_empty() {
+                self.drain_pending();
+            }
         }
     }
 

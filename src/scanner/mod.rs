@@ -26,6 +26,7 @@ pub mod names;
 mod numbers;
 mod swar;
 pub mod validate;
+mod view;
 
 use cues::{CueMatcher, FieldHint};
 use names::NameLists;
@@ -94,8 +95,11 @@ pub enum Detector {
     NameInitial,
     /// The value of a name field.
     NameField,
-    /// Words after "my name is" and similar cues.
+    /// Words after "my name is" and similar cues, in any case.
     NameCue,
+    /// Capitalised words in no list (or one listed, one not) that look like a name by the learned
+    /// score.
+    NameScore,
 }
 
 /// Something written next to a card or account number that belongs to it.
@@ -169,11 +173,12 @@ pub struct ScannerBuilder {
     max_embedded: usize,
     preview: bool,
     names: Option<Arc<NameLists>>,
+    names_everywhere: bool,
 }
 
 impl Default for ScannerBuilder {
     fn default() -> Self {
-        ScannerBuilder { cue_window: 48, max_depth: 64, max_findings: 1000, max_embedded: 3, preview: false, names: None }
+        ScannerBuilder { cue_window: 48, max_depth: 64, max_findings: 1000, max_embedded: 3, preview: false, names: None, names_everywhere: false }
     }
 }
 
@@ -208,6 +213,15 @@ impl ScannerBuilder {
         self.names = Some(Arc::new(lists));
         self
     }
+    /// Look for names in every string. Off by default: a name alone makes no command, so names are
+    /// looked for only in texts and events that hold an identifier (in an event, the strings before
+    /// the first identifier are kept aside and scanned for names once one is found). This keeps the
+    /// name rules, which cost more than the identifier scan, off the clean traffic that is most of a
+    /// stream.
+    pub fn names_everywhere(mut self, on: bool) -> Self {
+        self.names_everywhere = on;
+        self
+    }
     /// Compiles the scanner.
     pub fn build(self) -> Result<Scanner, BuildError> {
         if !(8..=1000).contains(&self.cue_window) {
@@ -219,9 +233,11 @@ impl ScannerBuilder {
         if self.max_findings == 0 {
             return Err(BuildError::Setting { setting: "max_findings", reason: "must be at least 1" });
         }
-        let names = self.names.unwrap_or_else(|| Arc::new(NameLists::bundled()));
+        let names = self.names.unwrap_or_else(NameLists::shared);
         Ok(Scanner(Arc::new(Inner {
             cues: CueMatcher::new()?,
+            name_cues: names::cued::NameCues::new()?,
+            names_everywhere: self.names_everywhere,
             states: dl::StateFinder::new()?,
             names,
             cue_window: self.cue_window,
@@ -233,23 +249,63 @@ impl ScannerBuilder {
     }
 }
 
-/// Identifiers, then names, merged into one run ordered by start.
-fn scan_into(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
-    if !swar::has_digit_or_space(text.as_bytes()) {
+/// Identifiers in `text`, appended to `out`; returns how many.
+fn scan_identifiers(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) -> usize {
+    let first = out.len();
+    if !text.is_ascii() || memchr::memchr(b'\n', text.as_bytes()).is_some() {
+        // Full-width digits, typographic spaces and dashes, a number split over lines.
+        if let Some(v) = view::normalise(text) {
+            numbers::scan(inner, v.text.as_bytes(), hint, out);
+            for m in &mut out[first..] {
+                m.start = v.original(m.start);
+                m.end = v.original(m.end);
+                for p in &mut m.parts {
+                    p.start = v.original(p.start);
+                    p.end = v.original(p.end);
+                }
+            }
+            return out.len() - first;
+        }
+    }
+    if swar::next_digit(text.as_bytes(), 0).is_none() {
+        return 0;
+    }
+    numbers::scan(inner, text.as_bytes(), hint, out);
+    out.len() - first
+}
+
+/// True when `text` could hold a name the name rules would find: a space between two words, a name
+/// field, or a script written without spaces.
+fn may_hold_name(text: &str, hint: &FieldHint) -> bool {
+    text.len() >= 4 && (hint.name_field || memchr::memchr(b' ', text.as_bytes()).is_some() || !text.is_ascii())
+}
+
+/// Names in `text`, merged into `out[from..]` (which holds the same text's identifiers) by start.
+fn scan_names(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>, from: usize) {
+    if !may_hold_name(text, hint) {
         return;
     }
-    let first = out.len();
-    numbers::scan(inner, text.as_bytes(), hint, out);
     let mid = out.len();
     names::scan(inner, text, hint, out);
-    if out.len() > mid && mid > first {
+    if out.len() > mid && mid > from {
         // Names never overlap identifiers (identifiers hold a digit); merge the two sorted runs.
-        out[first..].sort_by_key(|m| m.start);
+        out[from..].sort_by_key(|m| m.start);
+    }
+}
+
+/// Identifiers, then (when there are any, or always with `names_everywhere`) names, in one run
+/// ordered by start.
+fn scan_into(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+    let first = out.len();
+    if scan_identifiers(inner, text, hint, out) > 0 || inner.names_everywhere {
+        scan_names(inner, text, hint, out, first);
     }
 }
 
 pub(crate) struct Inner {
     cues: CueMatcher,
+    name_cues: names::cued::NameCues,
+    names_everywhere: bool,
     states: dl::StateFinder,
     names: Arc<NameLists>,
     cue_window: usize,
@@ -283,22 +339,35 @@ impl Scanner {
     }
 
     /// Scans raw bytes that are not valid JSON (or not UTF-8): each valid UTF-8 stretch is scanned as
-    /// text; offsets are into `bytes`.
+    /// text; offsets are into `bytes`. Names are looked for when any stretch holds an identifier.
     pub fn scan_bytes(&self, bytes: &[u8], out: &mut Vec<Match>) {
-        let mut offset = 0;
-        for chunk in bytes.utf8_chunks() {
-            let first = out.len();
-            self.scan_field(chunk.valid(), &FieldHint::default(), out);
-            for m in &mut out[first..] {
-                m.start += offset;
-                m.end += offset;
-                for p in &mut m.parts {
-                    p.start += offset;
-                    p.end += offset;
-                }
+        let hint = FieldHint::default();
+        let first = out.len();
+        let mut idents = 0;
+        for pass in 0..2 {
+            if pass == 1 && idents == 0 && !self.0.names_everywhere {
+                break;
             }
-            offset += chunk.valid().len() + chunk.invalid().len();
+            let mut offset = 0;
+            for chunk in bytes.utf8_chunks() {
+                let at = out.len();
+                if pass == 0 {
+                    idents += scan_identifiers(&self.0, chunk.valid(), &hint, out);
+                } else {
+                    names::scan(&self.0, chunk.valid(), &hint, out);
+                }
+                for m in &mut out[at..] {
+                    m.start += offset;
+                    m.end += offset;
+                    for p in &mut m.parts {
+                        p.start += offset;
+                        p.end += offset;
+                    }
+                }
+                offset += chunk.valid().len() + chunk.invalid().len();
+            }
         }
+        out[first..].sort_by_key(|m| m.start);
     }
 
     pub(crate) fn inner(&self) -> &Inner {

@@ -63,7 +63,7 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
         }
         if t.n == MAX_GROUPS || t.len > t.digits.len() {
             // Skip the rest of this long run of digits and separators.
-            while p < hay.len() && (hay[p].is_ascii_digit() || hay[p] == b' ' || hay[p] == b'-') {
+            while p < hay.len() && (hay[p].is_ascii_digit() || matches!(hay[p], b' ' | b'-' | b'.')) {
                 p += 1;
             }
             return Err(p);
@@ -73,7 +73,7 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
         t.n += 1;
         t.end = p;
         // Continue over one separator followed by a digit; the separator must stay the same.
-        if p + 1 < hay.len() && (hay[p] == b' ' || hay[p] == b'-') && hay[p + 1].is_ascii_digit() {
+        if p + 1 < hay.len() && matches!(hay[p], b' ' | b'-' | b'.') && hay[p + 1].is_ascii_digit() {
             match t.sep {
                 None => t.sep = Some(hay[p]),
                 Some(s) if s == hay[p] => {}
@@ -166,6 +166,7 @@ fn context(sc: &Inner, hay: &[u8], start: usize, end: usize, hint: &FieldHint) -
 fn sentence_break(hay: &[u8], i: usize) -> bool {
     match hay[i] {
         b'\n' => true,
+        b'.' if abbreviation(hay, i) => false,
         b'.' | b'!' | b'?' => {
             let mut j = i + 1;
             let spaces = j;
@@ -176,6 +177,18 @@ fn sentence_break(hay: &[u8], i: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// True when the '.' at `i` ends an abbreviation that introduces a number ("licence no. J 243 …",
+/// "acct. 1234"), not a sentence.
+fn abbreviation(hay: &[u8], i: usize) -> bool {
+    let mut s = i;
+    while s > 0 && hay[s - 1].is_ascii_alphabetic() && i - s < 5 {
+        s -= 1;
+    }
+    let w = &hay[s..i];
+    (s == 0 || !hay[s - 1].is_ascii_alphabetic())
+        && ["no", "nr", "num", "lic", "acct", "acc", "dl", "sec", "soc", "ref", "tel"].iter().any(|a| w.eq_ignore_ascii_case(a.as_bytes()))
 }
 
 fn floor_char(hay: &[u8], mut i: usize) -> usize {
@@ -229,6 +242,11 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
 }
 
 fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match> {
+    // Dots separate groups only in the SSN and card layouts ("123.45.6789", "4111.1111.1111.1111");
+    // anything else with dots is a decimal, a version, an address or a date.
+    if t.sep == Some(b'.') && t.layout() != [3, 2, 4] && !CARD_LAYOUTS.contains(&t.layout()) {
+        return None;
+    }
     // Cards first: a grouped card may be followed by more digits (a CVV), so try group prefixes.
     if t.sep.is_some() {
         for layout in CARD_LAYOUTS {
@@ -257,8 +275,8 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     }
     // SSN 3-2-4 with one separator used in both places.
     if layout == [3, 2, 4] && validate::is_ssn(d) {
-        // Dashes make the SSN shape on their own; spaces ("123 45 6789") need a cue.
-        if t.sep == Some(b'-') || context(sc, hay, t.start, t.end, hint).all.contains(Cues::SSN) {
+        // Dashes and dots make the SSN shape on their own; spaces ("123 45 6789") need a cue.
+        if matches!(t.sep, Some(b'-' | b'.')) || context(sc, hay, t.start, t.end, hint).all.contains(Cues::SSN) {
             return Some(Match::new(Kind::Ssn, Detector::Ssn, t.start, t.end, 0.95));
         }
     }
@@ -280,6 +298,7 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     if let Some(p) = order.iter().position(|c| ctx.nearest.contains(*c)) {
         order[..=p].rotate_right(1);
     }
+    let mut return_start = t.start;
     for cue in order {
         if !want(cue) {
             continue;
@@ -288,15 +307,31 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
             Some((Kind::Ssn, Detector::SsnBare, 0.85))
         } else if cue == Cues::ROUTING && t.sep.is_none() && validate::is_aba(d) {
             Some((Kind::Routing, Detector::Routing, 0.9))
-        } else if cue == Cues::DL && t.sep.is_none() && dl::is_dl(d, state_near(sc, hay, t.start, t.end)) {
+        } else if cue == Cues::DL && dl::is_dl(d, state_near(sc, hay, t.start, t.end)) {
+            // Printed with separators too: New York "123 456 789", Colorado "12-345-6789".
             Some((Kind::Dl, Detector::Dl, 0.8))
+        } else if cue == Cues::DL && matches!(t.sep, Some(b' ' | b'-')) {
+            // Michigan "A 123 456 789 012", Maryland "E-504-882-985-823": a letter standing alone
+            // before the digit groups, with the same separator.
+            let s = t.start;
+            let letter = s >= 2 && Some(hay[s - 1]) == t.sep && hay[s - 2].is_ascii_alphabetic() && (s == 2 || !hay[s - 3].is_ascii_alphanumeric());
+            let mut tok = [0u8; 21];
+            if letter && d.len() < 20 {
+                tok[0] = hay[s - 2].to_ascii_uppercase();
+                tok[1..=d.len()].copy_from_slice(d);
+            }
+            let found = letter && d.len() < 20 && dl::is_dl(&tok[..=d.len()], None);
+            if found {
+                return_start = s - 2;
+            }
+            found.then_some((Kind::Dl, Detector::Dl, 0.8))
         } else if cue == Cues::ACCOUNT && (8..=17).contains(&d.len()) && !validate::all_same(d) {
             Some((Kind::Account, Detector::Account, 0.8))
         } else {
             None
         };
         if let Some((kind, det, conf)) = m {
-            return Some(Match::new(kind, det, t.start, t.end, conf));
+            return Some(Match::new(kind, det, return_start, t.end, conf));
         }
     }
     None
@@ -310,9 +345,11 @@ fn state_near(sc: &Inner, hay: &[u8], start: usize, end: usize) -> Option<dl::St
 
 fn card(sc: &Inner, hay: &[u8], d: &[u8], start: usize, end: usize, hint: &FieldHint) -> Option<Match> {
     let brand = validate::is_card(d)?;
-    // IIN, length, layout and Luhn already make a card; only a Maestro number (12-19 digits, weak
-    // IIN) also needs a card cue, so only it pays for the cue lookup.
-    if brand == validate::CardBrand::Maestro && !context(sc, hay, start, end, hint).all.contains(Cues::CARD) {
+    // IIN, length, layout and Luhn make a card, unless the nearest cue says it is something else (an
+    // IMEI is 15 Luhn-valid digits by design; order, gift-card and tracking numbers). A Maestro number
+    // (12-19 digits, weak IIN) also needs a card cue.
+    let ctx = context(sc, hay, start, end, hint);
+    if ctx.nearest.contains(Cues::NOT_PII) || brand == validate::CardBrand::Maestro && !ctx.all.contains(Cues::CARD) {
         return None;
     }
     let conf = 0.95;
@@ -339,20 +376,46 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
         return end;
     }
     let letters = i - s;
-    if letters <= 3
-        && (6..=20).contains(&tok.len())
-        && tok[0].is_ascii_uppercase()
-        && !(s > 0 && hay[s - 1] == b'-')
-        && hay.get(e) != Some(&b'-')
-    {
-        let mut up = [0u8; 20];
-        for (u, b) in up.iter_mut().zip(tok) {
-            *u = b.to_ascii_uppercase();
+    // Washington: "WDL" and nine letters or digits.
+    if tok.len() == 12 && tok[..3].eq_ignore_ascii_case(b"WDL") {
+        if context(sc, hay, s, e, hint).all.contains(Cues::DL) || sc.states.hint(&hay[floor_char(hay, s.saturating_sub(40))..s]).is_some() {
+            out.push(Match::new(Kind::Dl, Detector::Dl, s, e, 0.85));
         }
+        return e;
+    }
+    if letters <= 3 && (2..=20).contains(&tok.len()) && !(s > 0 && hay[s - 1] == b'-') {
+        // Printed with separators: Florida "A123-456-78-901-2", Illinois "A123-4567-8901",
+        // New Jersey "A1234 56789 01234". The groups after the first are digits.
+        let mut up = [0u8; 24];
+        let mut n = 0;
+        for b in tok {
+            up[n] = b.to_ascii_uppercase();
+            n += 1;
+        }
+        let mut end = e;
+        if let Some(&sep) = hay.get(e).filter(|b| matches!(**b, b'-' | b' ')) {
+            let mut p = e;
+            while p + 1 < hay.len() && hay[p] == sep && hay[p + 1].is_ascii_digit() {
+                let gs = p + 1;
+                let mut ge = gs;
+                while ge < hay.len() && hay[ge].is_ascii_digit() {
+                    ge += 1;
+                }
+                if n + (ge - gs) > 20 || hay.get(ge).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') {
+                    break;
+                }
+                up[n..n + (ge - gs)].copy_from_slice(&hay[gs..ge]);
+                n += ge - gs;
+                end = ge;
+                p = ge;
+            }
+        }
+        let dangling = end == e && hay.get(e) == Some(&b'-');
         // A token with letters fits any state's shape or none (state hints only narrow all-digit
         // numbers), so check the shape before paying for the cue lookup.
-        if dl::is_dl(&up[..tok.len()], None) && context(sc, hay, s, e, hint).all.contains(Cues::DL) {
-            out.push(Match::new(Kind::Dl, Detector::Dl, s, e, 0.85));
+        if !dangling && (6..=20).contains(&n) && dl::is_dl(&up[..n], None) && context(sc, hay, s, end, hint).all.contains(Cues::DL) {
+            out.push(Match::new(Kind::Dl, Detector::Dl, s, end, 0.85));
+            return end;
         }
     }
     e

@@ -2,12 +2,12 @@ use crate::scanner::cues::field_hint;
 use crate::scanner::{Detector, Kind, ScannerBuilder};
 
 fn names(text: &str) -> Vec<&str> {
-    let s = ScannerBuilder::new().build().unwrap();
+    let s = ScannerBuilder::new().names_everywhere(true).build().unwrap();
     s.scan_text(text).into_iter().filter(|m| m.kind == Kind::Name).map(|m| &text[m.start..m.end]).collect()
 }
 
 fn field(key: &str, value: &str) -> Option<Detector> {
-    let s = ScannerBuilder::new().build().unwrap();
+    let s = ScannerBuilder::new().names_everywhere(true).build().unwrap();
     let mut out = Vec::new();
     s.scan_field(value, &field_hint(key), &mut out);
     out.into_iter().find(|m| m.kind == Kind::Name).map(|m| m.detector)
@@ -53,3 +53,6 @@ t!(strong_cue_common_words, "Account holder: Valentine Miller.", ["Valentine Mil
 t!(turkish_upper, "SEÇIL TEKIN here", ["SEÇIL TEKIN"]);
 t!(turkish_dotless, "MÜNIR ATILGAN speaking", ["MÜNIR ATILGAN"]);
 t!(possessive, "read back Jane Doe's SSN and O'Neil", ["Jane Doe"]);
+
+t!(sign_off_then_sentence, "card number 3530-3548-1249-4908. Thanks,\nJames Balogun May I ask what", ["James Balogun May"]);
+

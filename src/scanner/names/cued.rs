@@ -1,0 +1,357 @@
+//! Names found from the cue's side, in any case: "hi this is maria gonzalez", "name on the card is
+//! Ngozi Eze", "Mr. Tanaka Hiroshi", "Zehra Pruschke speaking", "regards,\nAroha Ngata".
+//!
+//! One case-insensitive automaton holds the cues. It runs over the whole string, which costs about
+//! 0.4 GB/s, so the scanner runs this pass only where a name can matter: in strings of events that
+//! hold an identifier (see [`ScannerBuilder::names_everywhere`](crate::scanner::ScannerBuilder::names_everywhere)).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::word::{next_word, prev_word, word_at, Word};
+use super::{negative, negative_evidence, read_run, Run, SCORE_WEAK};
+use crate::scanner::{Detector, Inner, Kind, Match};
+
+/// How much a cue says about the words next to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    /// A name follows: "my name is", "account holder", "name on the card". Any words that are not
+    /// everyday English are taken.
+    Strong,
+    /// A title: "Mr.", "Sra.", "Herr". Like `Strong`, but the word right after it may be a surname
+    /// alone ("Mr. Smith"), which is not a full name.
+    Title,
+    /// A name may follow: "this is", "I'm", "thanks", "customer". Listed or name-like words only.
+    Weak,
+    /// A name stands before it: "… speaking", "… here", "… calling". Listed or name-like words, at
+    /// the start of a sentence or after a greeting.
+    After,
+}
+
+const CUES: &[(&str, Cue)] = &[
+    ("my name is", Cue::Strong),
+    ("my name's", Cue::Strong),
+    ("my names", Cue::Strong),
+    ("name is", Cue::Strong),
+    ("name's", Cue::Strong),
+    ("name:", Cue::Strong),
+    ("full name", Cue::Strong),
+    ("legal name", Cue::Strong),
+    ("first and last name", Cue::Strong),
+    ("account holder", Cue::Strong),
+    ("account holder name", Cue::Strong),
+    ("accountholder", Cue::Strong),
+    ("account owner", Cue::Strong),
+    ("primary account holder", Cue::Strong),
+    ("cardholder", Cue::Strong),
+    ("card holder", Cue::Strong),
+    ("cardholder name", Cue::Strong),
+    ("card member", Cue::Strong),
+    ("policyholder", Cue::Strong),
+    ("policy holder", Cue::Strong),
+    ("name on the card", Cue::Strong),
+    ("name on card", Cue::Strong),
+    ("name on the account", Cue::Strong),
+    ("name on account", Cue::Strong),
+    ("name on the check", Cue::Strong),
+    ("name on the license", Cue::Strong),
+    ("in the name of", Cue::Strong),
+    ("under the name", Cue::Strong),
+    ("under the name of", Cue::Strong),
+    ("account is under", Cue::Strong),
+    ("account's under", Cue::Strong),
+    ("it's under", Cue::Strong),
+    ("its under", Cue::Strong),
+    ("registered to", Cue::Strong),
+    ("customer name", Cue::Strong),
+    ("caller name", Cue::Strong),
+    ("patient name", Cue::Strong),
+    ("member name", Cue::Strong),
+    ("customer:", Cue::Strong),
+    ("caller:", Cue::Strong),
+    ("patient:", Cue::Strong),
+    ("signed,", Cue::Strong),
+    ("me llamo", Cue::Strong),
+    ("mi nombre es", Cue::Strong),
+    ("soy", Cue::Weak),
+    ("je m'appelle", Cue::Strong),
+    ("je m’appelle", Cue::Strong),
+    ("je suis", Cue::Weak),
+    ("ich heiße", Cue::Strong),
+    ("ich heisse", Cue::Strong),
+    ("mein name ist", Cue::Strong),
+    ("ich bin", Cue::Weak),
+    ("mi chiamo", Cue::Strong),
+    ("meu nome é", Cue::Strong),
+    ("me chamo", Cue::Strong),
+    ("mijn naam is", Cue::Strong),
+    ("jag heter", Cue::Strong),
+    ("nazywam się", Cue::Strong),
+    ("benim adım", Cue::Strong),
+    ("tên tôi là", Cue::Strong),
+    ("nama saya", Cue::Strong),
+    ("ako si", Cue::Weak),
+    ("ονομάζομαι", Cue::Strong),
+    ("Ονομάζομαι", Cue::Strong),
+    ("με λένε", Cue::Strong),
+    ("меня зовут", Cue::Strong),
+    ("Меня зовут", Cue::Strong),
+    ("мене звати", Cue::Strong),
+    ("Мене звати", Cue::Strong),
+    ("我叫", Cue::Strong),
+    ("我的名字是", Cue::Strong),
+    ("私の名前は", Cue::Strong),
+    ("제 이름은", Cue::Strong),
+    ("저는", Cue::Weak),
+    ("اسمي", Cue::Strong),
+    ("मेरा नाम", Cue::Strong),
+    ("שמי", Cue::Strong),
+    ("mr", Cue::Title),
+    ("mr.", Cue::Title),
+    ("mrs", Cue::Title),
+    ("mrs.", Cue::Title),
+    ("ms", Cue::Title),
+    ("ms.", Cue::Title),
+    ("miss", Cue::Title),
+    ("mx", Cue::Title),
+    ("mx.", Cue::Title),
+    ("dr", Cue::Title),
+    ("dr.", Cue::Title),
+    ("prof.", Cue::Title),
+    ("herr", Cue::Title),
+    ("frau", Cue::Title),
+    ("sr.", Cue::Title),
+    ("sra", Cue::Title),
+    ("sra.", Cue::Title),
+    ("srta", Cue::Title),
+    ("srta.", Cue::Title),
+    ("señor", Cue::Title),
+    ("señora", Cue::Title),
+    ("mme", Cue::Title),
+    ("mme.", Cue::Title),
+    ("mlle", Cue::Title),
+    ("this is", Cue::Weak),
+    ("it's", Cue::Weak),
+    ("its", Cue::Weak),
+    ("she's", Cue::Weak),
+    ("shes", Cue::Weak),
+    ("he's", Cue::Weak),
+    ("hes", Cue::Weak),
+    ("named", Cue::Weak),
+    ("cust", Cue::Weak),
+    ("cust.", Cue::Weak),
+    ("client", Cue::Weak),
+    ("member", Cue::Weak),
+    ("in my name", Cue::Strong),
+    ("under my name", Cue::Strong),
+    ("on behalf of", Cue::Strong),
+    ("it’s", Cue::Weak),
+    ("i'm", Cue::Weak),
+    ("i’m", Cue::Weak),
+    ("im", Cue::Weak),
+    ("i am", Cue::Weak),
+    ("speaking with", Cue::Weak),
+    ("speaking to", Cue::Weak),
+    ("spoke with", Cue::Weak),
+    ("spoke to", Cue::Weak),
+    ("talking to", Cue::Weak),
+    ("talked to", Cue::Weak),
+    ("hi", Cue::Weak),
+    ("hello", Cue::Weak),
+    ("hey", Cue::Weak),
+    ("dear", Cue::Weak),
+    ("thanks", Cue::Weak),
+    ("thank you", Cue::Weak),
+    ("regards", Cue::Weak),
+    ("best regards", Cue::Weak),
+    ("kind regards", Cue::Weak),
+    ("sincerely", Cue::Weak),
+    ("cheers", Cue::Weak),
+    ("customer", Cue::Weak),
+    ("caller", Cue::Weak),
+    ("for", Cue::Weak),
+    ("speaking", Cue::After),
+    ("here", Cue::After),
+    ("calling", Cue::After),
+];
+
+/// Greetings that may stand before a name followed by an `After` cue ("hi, ana lima here").
+const GREETINGS: &[&str] = &["hi", "hello", "hey", "sir", "madam", "maam", "ma'am", "asc", "salaam", "namaste", "dear", "yes", "yeah", "ok", "okay", "morning", "afternoon", "evening", "hola", "bonjour", "hallo"];
+
+/// Words skipped between a cue and the name ("account holder is …", "name on the card: …").
+const FILLER: &[&str] = &["is", "was", "reads", "says"];
+
+/// The compiled name-cue automaton.
+#[derive(Debug, Clone)]
+pub struct NameCues {
+    ac: AhoCorasick,
+}
+
+impl NameCues {
+    /// Builds the automaton.
+    pub fn new() -> Result<NameCues, aho_corasick::BuildError> {
+        let ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(CUES.iter().map(|(w, _)| w))?;
+        Ok(NameCues { ac })
+    }
+}
+
+/// Finds names next to cues in `text`, skipping any that overlap matches already in `out[first..]`.
+pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
+    let hay = text.as_bytes();
+    for m in sc.name_cues.ac.find_iter(hay) {
+        let (s, e) = (m.start(), m.end());
+        let before_ok = s == 0 || !is_word_byte(hay[s - 1]);
+        let after_ok = e == hay.len() || !is_word_byte(hay[e - 1]) || !is_word_byte(hay[e]);
+        // Non-ASCII cues (Han, Hangul) are not separated from the name by spaces.
+        let caseless = hay[s] >= 0x80 && !hay[s..e].contains(&b' ');
+        if !(before_ok && (after_ok || caseless)) {
+            continue;
+        }
+        let cue = CUES[m.pattern().as_usize()].1;
+        let found = if cue == Cue::After { before(sc, text, s) } else { after(sc, text, e, cue) };
+        if let Some(found) = found {
+            if !out[first..].iter().any(|o| o.start < found.end && found.start < o.end) {
+                out.push(found);
+            }
+        }
+    }
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'\''
+}
+
+/// A name right after a cue ending at `e`.
+fn after(sc: &Inner, text: &str, e: usize, cue: Cue) -> Option<Match> {
+    let hay = text.as_bytes();
+    let mut p = e;
+    // Punctuation and line breaks between a cue and the name ("Regards,\nAna Lima", "name: …").
+    while p < hay.len() && matches!(hay[p], b' ' | b':' | b',' | b'-' | b'\n' | b'\r' | b'\t' | b'"' | b'(') {
+        p += 1;
+    }
+    let mut w1 = word_at(text, p)?;
+    if cue == Cue::Strong && w1.is_one_of(FILLER) {
+        p = w1.end;
+        while p < hay.len() && matches!(hay[p], b' ' | b':') {
+            p += 1;
+        }
+        w1 = word_at(text, p)?;
+    }
+    if w1.is_caseless() {
+        return caseless(sc, text, w1, cue);
+    }
+    // "Last, First" after a strong cue: "account holder: Gonzalez, Maria".
+    if cue == Cue::Strong && hay.get(w1.end) == Some(&b',') {
+        if let Some(w2) = next_word(text, w1.end + 1) {
+            if accept_strong(sc, &w1) && accept_strong(sc, &w2) && w2.chars() >= 2 && w1.chars() >= 2 {
+                let end = w2.end;
+                if hay.get(end).is_none_or(|b| !b.is_ascii_alphabetic()) {
+                    return Some(Match::new(Kind::Name, Detector::NameCue, w1.start, end, 0.85));
+                }
+            }
+        }
+    }
+    let run = read_run(sc, text, w1, true)?;
+    let ok = match cue {
+        Cue::Strong | Cue::Title => strong(sc, &run),
+        Cue::Weak | Cue::After => weak(sc, &run),
+    };
+    (ok && !negative_evidence(sc, text, &run)).then(|| {
+        let conf = if matches!(cue, Cue::Strong | Cue::Title) { 0.9 } else { 0.75 };
+        Match::new(Kind::Name, Detector::NameCue, run.first.start, run.end, conf)
+    })
+}
+
+/// After a strong cue: both ends pass [`accept_strong`], or a listed first name that is not an
+/// everyday word vouches for a listed surname that is one ("my name is jane doe").
+fn strong(sc: &Inner, run: &Run) -> bool {
+    let l = &sc.names;
+    let first_ok = run.initial || accept_strong(sc, &run.first);
+    let vouched = l.is_first(&run.first) && !l.is_common(&run.first) && l.is_last(&run.last);
+    first_ok && (accept_strong(sc, &run.last) || vouched)
+}
+
+/// After a strong cue a word is a name unless it is an everyday word that is in no name list.
+fn accept_strong(sc: &Inner, w: &Word) -> bool {
+    let l = &sc.names;
+    (w.chars() == 1 && w.is_capitalised()) || !l.is_common(w) || l.is_first(w) && w.is_capitalised() || l.is_last(w) && w.is_capitalised()
+}
+
+/// After a weak cue both ends must be listed names (capitalised, or not everyday words) or look like
+/// names by the learned score.
+fn weak(sc: &Inner, run: &Run) -> bool {
+    let l = &sc.names;
+    let (f, s) = (&run.first, &run.last);
+    let f_listed = l.is_first(f) || super::parts(f, |p| l.is_first(p));
+    let s_listed = l.is_last(s) || super::parts(s, |p| l.is_last(p)) || run.particle;
+    let (f_common, s_common) = (l.is_common(f), l.is_common(s));
+    let ok = |w: &Word, listed: bool, common: bool| (listed && (!common || w.is_capitalised())) || (!common && l.score(w.text) >= SCORE_WEAK);
+    // A listed first name that is also a word ("wren", "hunter") with a surname that is not one.
+    let word_first = f_listed && f_common && s_listed && !s_common;
+    // Two words that are not English, listed or not, name-like enough together ("Customer Pasqual
+    // Parpinel called"): a listed word counts 1.
+    let together = !f_common && !s_common && f.chars() >= 2 && {
+        let sf = if f_listed { 1.0 } else { l.score(f.text) };
+        let ss = if s_listed { 1.0 } else { l.score(s.text) };
+        sf + ss >= super::SCORE_WEAK_PAIR
+    };
+    (run.initial || ok(f, f_listed, f_common) || word_first) && ok(s, s_listed, s_common) || together
+}
+
+/// A name right before an `After` cue starting at `s` ("Zehra Pruschke speaking"), read backwards:
+/// two or three words, standing at the start of the text or a sentence, or after a greeting.
+fn before(sc: &Inner, text: &str, s: usize) -> Option<Match> {
+    let last = prev_word(text, s)?;
+    let mut first = prev_word(text, last.start)?;
+    if let Some(w) = prev_word(text, first.start) {
+        if !w.is_one_of(GREETINGS) && !w.is_one_of(&["this", "is", "it's", "im", "i'm", "am"]) && (w.is_capitalised() == first.is_capitalised()) && !sc.names.is_common(&w) {
+            first = w;
+        }
+    }
+    let hay = text.as_bytes();
+    let mut q = first.start;
+    while q > 0 && matches!(hay[q - 1], b' ' | b',') {
+        q -= 1;
+    }
+    let at_start = q == 0 || matches!(hay[q - 1], b'.' | b'!' | b'?' | b'\n' | b':' | b'-' | b'(' | b'"');
+    let after_greeting = prev_word(text, first.start).or_else(|| {
+        // "hi, ana lima here": a comma between the greeting and the name.
+        (first.start >= 2 && &hay[first.start - 2..first.start] == b", ").then(|| prev_word(text, first.start - 1)).flatten()
+    });
+    let greeted = after_greeting.is_some_and(|w| w.is_one_of(GREETINGS));
+    if !(at_start || greeted) {
+        return None;
+    }
+    let run = read_run(sc, text, first, true)?;
+    (run.end == last.end && weak(sc, &run) && !negative_evidence(sc, text, &run))
+        .then(|| Match::new(Kind::Name, Detector::NameCue, run.first.start, run.end, 0.75))
+}
+
+/// A name in a script without case after a cue: one run of 2-4 Han, Hangul or kana characters is a
+/// full name (family name first, no space); in other scripts two words.
+fn caseless(_sc: &Inner, text: &str, w1: Word, cue: Cue) -> Option<Match> {
+    if !matches!(cue, Cue::Strong | Cue::Title | Cue::Weak) {
+        return None;
+    }
+    let c = w1.first_char();
+    let cjk = matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF);
+    if cjk {
+        let n = w1.chars();
+        // Korean and Japanese add a particle or copula after the name ("김민준입니다", "田中です");
+        // take the first 2-4 characters of a longer run only after a strong cue.
+        if (2..=4).contains(&n) {
+            return Some(Match::new(Kind::Name, Detector::NameCue, w1.start, w1.end, 0.8));
+        }
+        if cue == Cue::Strong && n > 4 {
+            let end = w1.text.char_indices().nth(3).map_or(w1.end, |(i, _)| w1.start + i);
+            return Some(Match::new(Kind::Name, Detector::NameCue, w1.start, end, 0.7));
+        }
+        return None;
+    }
+    let w2 = next_word(text, w1.end)?;
+    (cue != Cue::Weak && w2.is_caseless() && !w1.is_one_of(negative::PARTICLES))
+        .then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.8))
+}

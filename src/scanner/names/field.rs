@@ -1,0 +1,84 @@
+//! The value of a person-name field (`customers.name`, `ProfileName`, `CallerName`, `caller_name`,
+//! `customerName` …): the key already says it is a person's name, so the value is taken when it is
+//! shaped like one, listed or not, in any script and order ("GONZALEZ MARIA", "Doe, Jane",
+//! "Nguyễn Văn Hùng", "王小明"). Phones, e-mail addresses, SIDs, queue and team names, caller-ID
+//! placeholders ("WIRELESS CALLER"), "CITY ST" caller IDs and companies are not.
+
+use super::negative::{NOT_PEOPLE, NOT_PERSON_WORDS, STATE_CODES};
+use super::word::{word_at, Word};
+use super::NameLists;
+use crate::scanner::{Detector, Kind, Match};
+
+/// The value of a name field, when it looks like a person's full name.
+pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
+    let trimmed = text.trim();
+    if trimmed.len() > 80 || trimmed.bytes().any(|b| b.is_ascii_digit() || b"@+_/#:()[]{}<>|=&%$".contains(&b)) {
+        return None;
+    }
+    let offset = text.len() - text.trim_start().len();
+    let end = offset + trimmed.len();
+    let b = text.as_bytes();
+    let mut words: Vec<Word> = Vec::with_capacity(4);
+    let mut comma_after_first = false;
+    let mut p = offset;
+    while p < end {
+        let w = word_at(text, p)?;
+        p = w.end;
+        // Initials ("J."), "Doe, Jane", single or repeated spaces between words.
+        if b.get(p) == Some(&b'.') {
+            p += 1;
+        }
+        if b.get(p) == Some(&b',') {
+            comma_after_first |= words.is_empty();
+            p += 1;
+        }
+        if p < end && b[p] != b' ' {
+            return None;
+        }
+        while p < end && b[p] == b' ' {
+            p += 1;
+        }
+        words.push(w);
+        if words.len() > 5 {
+            return None;
+        }
+    }
+    // A title is not part of the name: "Mrs. T" is one letter, "Dr. Ana Lima" two words.
+    if words.len() > 1 && words[0].is_one_of(&["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "sra", "srta", "herr", "frau", "mme", "mlle", "sir"]) {
+        words.remove(0);
+    }
+    let matched = Some(Match::new(Kind::Name, Detector::NameField, offset, end, 0.95));
+    if words.len() == 1 && words[0].start > offset {
+        return None;
+    }
+    if words.len() == 1 {
+        // One run of 2-4 Han, Hangul or kana characters is a full name (family name first, no space).
+        let w = &words[0];
+        let c = w.first_char() as u32;
+        let cjk = matches!(c, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF);
+        return (cjk && (2..=6).contains(&w.chars())).then(|| Match::new(Kind::Name, Detector::NameField, offset, end, 0.85));
+    }
+    if words.iter().any(|w| w.is_one_of(NOT_PERSON_WORDS)) {
+        return None;
+    }
+    let last = &words[words.len() - 1];
+    // "SEATTLE WA": a caller ID that names a place.
+    if words.len() >= 2 && last.chars() == 2 && last.is_upper() && STATE_CODES.contains(&last.text) {
+        return None;
+    }
+    if words.iter().all(|w| w.chars() == 1) || words.iter().filter(|w| w.chars() >= 2).count() == 0 {
+        return None;
+    }
+    let (f, l) = if comma_after_first { (&words[1], &words[0]) } else { (&words[0], last) };
+    let pair = format!("{} {}", f.text.to_lowercase(), l.text.to_lowercase());
+    if NOT_PEOPLE.contains(&pair.as_str()) {
+        return None;
+    }
+    // Everyday words only ("Billing Support", "Assign to Anyone") are not a name, unless they are a
+    // listed first name and surname ("Grace Hill", "Will Chase").
+    let all_common = words.iter().all(|w| w.chars() == 1 || lists.is_common(w));
+    if all_common && !(lists.is_first(f) && lists.is_last(l)) {
+        return None;
+    }
+    matched
+}

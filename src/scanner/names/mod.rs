@@ -1,0 +1,390 @@
+//! Person names without an NER model: what a careful reader of contact-centre text uses.
+//!
+//! A full name is what the contract counts ("first name and last name, or first initial and last
+//! name"), so a single first name ("Thanks Jane") is not reported. Each match says which rule found it
+//! ([`Detector`]), so an operator can see and tune the evidence:
+//! - `name_pair` / `name_initial` (**list**): a capitalised (or ALL CAPS) run whose first word is a
+//!   listed first name and whose last word a listed surname; or an initial and a listed surname.
+//! - `name_score` (**score**): a capitalised run with one or both words in no list, taken when the
+//!   unlisted words are not everyday English and look like names by the learned trigram score
+//!   ([`lists`]); particles ("van den", "de la", "bin") count as evidence.
+//! - `name_cue` (**cue**): words after an introduction or verification phrase, in any case ("hi this
+//!   is maria gonzalez", "name on the card is …", "Mr. …", "… speaking", "regards, …"); see
+//!   [`cued`]. Strong cues take any words that are not everyday English; weak cues ("this is",
+//!   "I'm", "thanks") need listed or name-like words.
+//! - `name_field` (**field**): the value of a person-name field (`customers.name`, `ProfileName`,
+//!   `CallerName` …) that is shaped like a name, in any script and order ("GONZALEZ MARIA").
+//!
+//! Negative evidence ([`negative`]) drops runs followed by a street or company word ("George
+//! Washington Bridge", "Martin Luther King Jr Way") and known two-word brands and places ("Wells
+//! Fargo", "San Jose").
+//!
+//! Lookups go through hash sets rather than aho-corasick: there are ~90,000 names, candidates are only
+//! the capitalised words (found by [`swar::next_upper_or_non_ascii`]), and a hash probe per candidate
+//! is cheaper than an automaton over every byte with that many patterns (5,000 patterns already drop
+//! aho-corasick to 0.2-0.6 GB/s).
+
+use super::cues::FieldHint;
+use super::swar::next_upper_or_non_ascii;
+use super::{Detector, Inner, Kind, Match};
+
+pub mod cued;
+mod field;
+pub mod lists;
+mod negative;
+pub(crate) mod word;
+
+pub use lists::NameLists;
+use word::{initial_at, is_word_start, next_word, word_at, Word};
+
+/// An unlisted word needs at least this learned score (mean trigram log-likelihood ratio; English
+/// words mostly score below 0, names above) to be taken as a name without a cue…
+const SCORE_UNCUED: f32 = 0.0;
+/// …and two unlisted words at least this much together.
+const SCORE_UNCUED_PAIR: f32 = 0.25;
+/// An unlisted word after a weak cue ("this is", "I'm", "thanks")…
+const SCORE_WEAK: f32 = -0.3;
+/// …or two words after a weak cue together (a listed word counts 1).
+const SCORE_WEAK_PAIR: f32 = -0.5;
+
+/// A run of name-shaped words: the first, the last, and what lies between.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run<'a> {
+    /// Every word of the run but particles, in order (at most 4).
+    pub words: [Option<Word<'a>>; 4],
+    pub n: usize,
+    pub first: Word<'a>,
+    pub last: Word<'a>,
+    /// Words between first and last (middle names and initials), not counting particles.
+    pub middle: usize,
+    /// A particle stands before the surname ("van den", "de la", "bin").
+    pub particle: bool,
+    /// End of the run, after any suffix ("Jr.").
+    pub end: usize,
+    /// The first word is an initial ("J. Doe").
+    pub initial: bool,
+}
+
+/// Finds names in free text (or in the value of a name field).
+pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+    let lists = &sc.names;
+    if hint.name_field {
+        if let Some(m) = field::name_field(lists, text) {
+            out.push(m);
+            return;
+        }
+    }
+    let hay = text.as_bytes();
+    let first = out.len();
+    if hay.len() >= 4 {
+        capitalised(sc, text, out);
+        cued::scan(sc, text, out, first);
+        lowercase(sc, text, out, first);
+    }
+    if out.len() > first + 1 {
+        out[first..].sort_by_key(|m| m.start);
+    }
+}
+
+/// Names found from the name's side: capitalised runs.
+fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
+    let hay = text.as_bytes();
+    // A full name is two words: no space, no name.
+    if memchr::memchr(b' ', hay).is_none() {
+        return;
+    }
+    let mut pos = 0;
+    let next = |at: usize| hay.get(at).is_some_and(|b| b.is_ascii_uppercase() || *b >= 0x80);
+    let particle_next = |at: usize| {
+        let w = &hay[at.min(hay.len())..];
+        negative::PARTICLES.iter().any(|p| w.len() > p.len() && w[..p.len()].eq_ignore_ascii_case(p.as_bytes()) && w[p.len()] == b' ')
+    };
+    while let Some(i) = next_upper_or_non_ascii(hay, pos) {
+        pos = i + 1;
+        // Cheap gate before building the word: after an ASCII capitalised word, a name goes on with
+        // " X" (a capitalised word), ". X" (after an initial) or a particle. Sentence-initial words
+        // ("Can you …") stop here. Non-ASCII words take the general path.
+        if hay[i] < 0x80 {
+            let mut e = i + 1;
+            while e < hay.len() && hay[e].is_ascii_alphabetic() {
+                e += 1;
+            }
+            let goes_on = match hay.get(e) {
+                Some(b' ') => next(e + 1) || particle_next(e + 1),
+                Some(b'.') => hay.get(e + 1) == Some(&b' ') && next(e + 2),
+                Some(b',') => hay.get(e + 1) == Some(&b' ') && next(e + 2),
+                Some(&c) => c >= 0x80 || c == b'\'' || c == b'-',
+                None => false,
+            };
+            if !goes_on {
+                pos = e;
+                continue;
+            }
+        }
+        if !text.is_char_boundary(i) || !is_word_start(text, i) {
+            continue;
+        }
+        let Some(w1) = word_at(text, i) else { continue };
+        pos = w1.end;
+        if !w1.is_capitalised() || w1.is_one_of(negative::ACRONYMS) || glued_to_digit(hay, w1.end) {
+            continue;
+        }
+        if w1.end < hay.len() && hay[w1.end] == b',' {
+            if let Some(m) = last_first(sc, text, &w1) {
+                pos = m.end;
+                out.push(m);
+            }
+            continue;
+        }
+        if let Some(m) = last_first(sc, text, &w1) {
+            pos = m.end;
+            out.push(m);
+            continue;
+        }
+        let Some(run) = read_run(sc, text, w1, false) else { continue };
+        // A street or company after the whole run rules out its parts too ("Martin Luther King Jr
+        // Blvd" is not "Martin Luther").
+        if negative_evidence(sc, text, &run) {
+            pos = run.end;
+            continue;
+        }
+        // The longest run with evidence: "CORRINE J. ASHDOWN SSN" is a name and a cue word.
+        for run in run.shorter() {
+            if let Some((det, conf)) = uncued(sc, &run) {
+                if !negative_evidence(sc, text, &run) {
+                    pos = run.end;
+                    out.push(Match::new(Kind::Name, det, run.first.start, run.end, conf));
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// Lower-case names with no cue ("lorna fitzwater. refund to my checking …"): a listed first name
+/// and a listed surname, neither an everyday word. Chat and SMS are mostly lower case.
+fn lowercase(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
+    let l = &sc.names;
+    let b = text.as_bytes();
+    let mut p = 0;
+    while p < b.len() {
+        // The next lower-case ASCII letter that starts a word.
+        while p < b.len() && !(b[p].is_ascii_lowercase() && (p == 0 || !b[p - 1].is_ascii_alphanumeric() && b[p - 1] != b'\'' && b[p - 1] != b'-')) {
+            p += 1;
+        }
+        if p >= b.len() {
+            break;
+        }
+        let Some(w1) = word_at(text, p) else { break };
+        p = w1.end.max(p + 1);
+        if w1.chars() < 2 || !w1.text.bytes().all(|c| c.is_ascii_lowercase()) || b.get(w1.end) != Some(&b' ') {
+            continue;
+        }
+        if l.is_common(&w1) || !l.is_first(&w1) {
+            continue;
+        }
+        let Some(w2) = next_word(text, w1.end) else { continue };
+        if w2.chars() < 2 || w2.is_capitalised() || l.is_common(&w2) || !(l.is_last(&w2) || parts(&w2, |q| l.is_last(q))) {
+            continue;
+        }
+        if out[first..].iter().any(|m| m.start < w2.end && w1.start < m.end) {
+            continue;
+        }
+        let run = Run { words: [Some(w1), Some(w2), None, None], n: 2, first: w1, last: w2, middle: 0, particle: false, end: w2.end, initial: false };
+        if !negative_evidence(sc, text, &run) {
+            out.push(Match::new(Kind::Name, Detector::NamePair, w1.start, w2.end, 0.7));
+            p = w2.end;
+        }
+    }
+}
+
+/// "Lindqvist, Petra" and "Pemberton-Hale, A.": a surname, a comma and a first name or initial, the
+/// surname listed or name-like and the first name listed.
+fn last_first(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
+    let b = text.as_bytes();
+    if b.get(w1.end) != Some(&b',') || w1.chars() < 2 {
+        return None;
+    }
+    let w2 = next_word(text, w1.end + 1)?;
+    let l = &sc.names;
+    if !w2.is_capitalised() || l.is_common(w1) || (w1.is_upper() != w2.is_upper() && w2.chars() > 1) {
+        return None;
+    }
+    let surname = l.is_last(w1) || parts(w1, |p| l.is_last(p)) || l.score(w1.text) >= SCORE_UNCUED;
+    let given = (l.is_first(&w2) || parts(&w2, |p| l.is_first(p))) && !l.is_common(&w2);
+    let end = if let Some(e) = initial_at(text, &w2) { e } else { w2.end };
+    // Followed by the end, punctuation or a lower-case word ("Lindqvist, Petra read her SSN").
+    let after = next_word(text, end).is_none_or(|w| !w.is_capitalised());
+    (surname && (given || initial_at(text, &w2).is_some() && l.is_last(w1)) && after)
+        .then(|| Match::new(Kind::Name, Detector::NamePair, w1.start, end, 0.8))
+}
+
+/// True when a hyphenated word has a part for which `f` holds ("Lefèvre-Duval", "Seo-yeon").
+pub(crate) fn parts(w: &Word, f: impl Fn(&Word) -> bool) -> bool {
+    if !w.text.contains('-') {
+        return false;
+    }
+    let mut at = w.start;
+    w.text.split('-').any(|p| {
+        let part = Word { text: p, start: at, end: at + p.len() };
+        at += p.len() + 1;
+        p.chars().count() >= 2 && f(&part)
+    })
+}
+
+/// Reads a run of name-shaped words starting at `w1`. With `any_case`, words of any case are read
+/// (after a cue), stopping at an everyday word that is not a listed name; otherwise each word must
+/// be capitalised like `w1` (ALL CAPS with ALL CAPS).
+pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bool) -> Option<Run<'a>> {
+    let lists = &sc.names;
+    // "J. Doe", and after a cue "m hollingworth".
+    let initial = initial_at(text, &w1).or_else(|| (any_case && w1.chars() == 1 && w1.first_char().is_alphabetic()).then_some(w1.end));
+    let mut p = initial.unwrap_or(w1.end);
+    let mut words: [Option<Word>; 4] = [Some(w1), None, None, None];
+    let mut n = 1;
+    let mut particle = false;
+    let mut pending_particle = false;
+    let mut end = w1.end;
+    let upper = w1.is_upper();
+    while n < 4 {
+        let Some(w) = next_word(text, p) else { break };
+        if w.is_one_of(negative::PARTICLES) && w.text.len() <= 5 && !(w.is_capitalised() && w.chars() > 2 && lists.is_last(&w)) {
+            // A particle only counts when a surname follows it.
+            pending_particle = true;
+            p = w.end;
+            continue;
+        }
+        if n >= 2 && w.is_one_of(negative::PLACE_OR_ORG_AFTER) || w.is_one_of(negative::ACRONYMS) {
+            break;
+        }
+        if n >= 2 && w.is_one_of(negative::SUFFIXES) && !pending_particle {
+            end = w.end + usize::from(text.as_bytes().get(w.end) == Some(&b'.'));
+            break;
+        }
+        if glued_to_digit(text.as_bytes(), w.end) {
+            break;
+        }
+        let shaped = if any_case {
+            w.text.chars().all(char::is_alphabetic) || w.text.contains(['-', '\'', '\u{2019}'])
+        } else {
+            (w.is_capitalised() || w.is_caseless()) && (w.is_upper() == upper || w.chars() == 1)
+        };
+        if !shaped {
+            break;
+        }
+        let is_initial = initial_at(text, &w).is_some();
+        // An everyday word ends the run unless it is a listed name written as one (after a cue, in
+        // any case: "my name is jane doe").
+        if !is_initial && lists.is_common(&w) && !((w.is_capitalised() || any_case) && (lists.is_last(&w) || lists.is_first(&w))) && !pending_particle {
+            break;
+        }
+        particle |= pending_particle;
+        pending_particle = false;
+        words[n] = Some(w);
+        n += 1;
+        end = w.end;
+        p = if is_initial { w.end + 1 } else { w.end };
+        if is_initial {
+            end = w.end + 1;
+        }
+    }
+    // A trailing one-letter word ("… May I ask") is not a surname: end the run before it.
+    while n > 2 && words[n - 1].is_some_and(|w| w.chars() < 2) {
+        n -= 1;
+        words[n] = None;
+        end = words[n - 1].map_or(end, |w| w.end);
+    }
+    if n < 2 {
+        return None;
+    }
+    let last = words[n - 1]?;
+    // The surname is a word, not an initial.
+    if last.chars() < 2 || initial_at(text, &last).is_some() && end == last.end + 1 {
+        return None;
+    }
+    if end < last.end {
+        end = last.end;
+    }
+    Some(Run { words, n, first: w1, last, middle: n - 2, particle, end, initial: initial.is_some() })
+}
+
+impl<'a> Run<'a> {
+    /// This run, then the same run ending one word earlier, down to two words.
+    fn shorter(self) -> impl Iterator<Item = Run<'a>> {
+        (2..=self.n).rev().filter_map(move |k| {
+            let last = self.words[k - 1]?;
+            (last.chars() >= 2).then_some(Run { n: k, last, middle: k - 2, end: if k == self.n { self.end } else { last.end }, ..self })
+        })
+    }
+}
+
+/// A word glued to a digit ("GB82", "A1234567") is a code, not a name.
+fn glued_to_digit(hay: &[u8], end: usize) -> bool {
+    hay.get(end).is_some_and(u8::is_ascii_digit)
+}
+
+/// Evidence for a capitalised run with no cue: lists, the learned score, particles.
+fn uncued(sc: &Inner, run: &Run) -> Option<(Detector, f32)> {
+    let l = &sc.names;
+    let (f, s) = (&run.first, &run.last);
+    let s_common = l.is_common(s);
+    let s_listed = l.is_last(s) || parts(s, |p| l.is_last(p));
+    let s_score = if s_listed { 1.0 } else { l.score(s.text) };
+    if run.initial {
+        return if s_listed && !s_common || l.is_last(s) && s.is_capitalised() {
+            Some((Detector::NameInitial, 0.8))
+        } else if !s_common && s_score >= SCORE_UNCUED_PAIR {
+            Some((Detector::NameScore, 0.65))
+        } else {
+            None
+        };
+    }
+    let f_common = l.is_common(f);
+    let f_listed = l.is_first(f) || parts(f, |p| l.is_first(p));
+    if f_listed && s_listed && !(f_common && s_common) {
+        return Some((Detector::NamePair, 0.85));
+    }
+    // Unlisted words of two letters ("GB", "OK") are too short to judge.
+    if f_common || s_common || f.chars() < 2 || !f_listed && f.chars() < 3 || !s_listed && s.chars() < 3 {
+        return None;
+    }
+    // A particle before the surname is evidence of its own ("Faizal bin Rahmat", "Ana de la Cruz").
+    if run.particle {
+        return Some((Detector::NameScore, 0.75));
+    }
+    let f_score = if f_listed { 1.0 } else { l.score(f.text) };
+    // One listed end vouches for an unlisted one that is not English-like; two unlisted ends must
+    // both look like names.
+    let ok = if f_listed || s_listed {
+        f_score >= SCORE_WEAK && s_score >= SCORE_WEAK
+    } else {
+        f_score >= SCORE_UNCUED && s_score >= SCORE_UNCUED && f_score + s_score >= SCORE_UNCUED_PAIR
+    };
+    ok.then_some((Detector::NameScore, 0.7))
+}
+
+/// True when what stands around the run says it is a place, a street or a company.
+pub(crate) fn negative_evidence(_sc: &Inner, text: &str, run: &Run) -> bool {
+    let mut after = next_word(text, run.end);
+    if let Some(w) = after {
+        if w.is_one_of(negative::SUFFIXES) {
+            let e = w.end + usize::from(text.as_bytes().get(w.end) == Some(&b'.'));
+            after = next_word(text, e);
+        }
+    }
+    if after.is_some_and(|w| w.is_one_of(negative::PLACE_OR_ORG_AFTER)) {
+        return true;
+    }
+    if run.first.text.len() + run.last.text.len() > 30 {
+        return false;
+    }
+    let mut pair = String::with_capacity(32);
+    pair.push_str(&run.first.text.to_lowercase());
+    pair.push(' ');
+    pair.push_str(&run.last.text.to_lowercase());
+    let pair = pair.replace('\'', "");
+    run.middle == 0 && negative::NOT_PEOPLE.contains(&pair.as_str())
+}
+
+#[cfg(test)]
+mod tests;

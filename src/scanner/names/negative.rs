@@ -1,0 +1,79 @@
+//! Negative evidence: words shaped like a person's name that name a place, a street or a company.
+//!
+//! Written from general knowledge of US contact-centre text (banks, brokers, retailers, cities),
+//! not from any test corpus.
+
+/// A word right after a name-shaped run that makes it a place or an organisation ("George Washington
+/// Bridge", "Martin Luther King Jr Way", "Morgan Stanley Bank").
+pub(crate) const PLACE_OR_ORG_AFTER: &[&str] = &[
+    "st", "street", "ave", "avenue", "blvd", "boulevard", "rd", "road", "way", "ln", "lane", "drive",
+    "ct", "court", "pl", "place", "pkwy", "parkway", "hwy", "highway", "expressway", "fwy", "freeway",
+    "bridge", "tunnel", "park", "square", "plaza", "circle", "terrace", "trail", "crossing",
+    "center", "centre", "hospital", "clinic", "medical", "university", "college", "school", "academy",
+    "institute", "church", "cathedral", "airport", "station", "hall", "library", "museum", "memorial",
+    "foundation", "inc", "llc", "llp", "ltd", "corp", "corporation", "co", "company", "bank", "banking",
+    "group", "holdings", "partners", "associates", "insurance", "financial", "securities", "investments",
+    "trust", "credit", "mall", "hotel", "stadium", "arena", "county", "city", "beach", "heights",
+    "springs", "river", "valley", "elementary", "middle", "high", "stores", "store", "market",
+    "pharmacy", "motors", "auto", "dealership", "apartments", "building", "tower", "towers", "village",
+    "estates", "gardens", "mortgage", "capital", "advisors", "wealth", "brokerage", "law", "firm",
+];
+
+/// Two-word brands, institutions and places that are shaped like "First Last" (lower case).
+pub(crate) const NOT_PEOPLE: &[&str] = &[
+    "charles schwab", "wells fargo", "morgan stanley", "merrill lynch", "edward jones", "raymond james",
+    "dean witter", "smith barney", "dollar general", "harris teeter", "marshall fields", "ally financial",
+    "john deere", "johnson controls", "kate spade", "tommy hilfiger", "ralph lauren", "calvin klein",
+    "michael kors", "vera wang", "tory burch", "marc jacobs", "tom ford", "jimmy choo", "ben sherman",
+    "john hancock", "thomas cook", "sherwin williams", "dick smith", "marks spencer", "ruby tuesday",
+    "papa john", "jack daniels", "jimmy dean", "sam adams", "martha stewart", "betty crocker",
+    "john lewis", "ted baker", "paul smith", "hugo boss", "mary kay", "estee lauder", "dave busters",
+    "charlotte tilbury", "jenny craig", "stanley black", "lowe foods", "charles river", "george mason",
+    "george washington", "san jose", "fort worth", "palo alto", "santa clara", "santa monica",
+    "santa barbara", "los angeles", "las vegas", "new york", "costa mesa", "el paso", "baton rouge",
+    "corpus christi", "salt lake", "grand rapids", "virginia beach", "colorado springs", "santa fe",
+    "green bay", "little rock", "long beach", "sioux falls", "jersey city", "kansas city",
+    "carson city", "myrtle beach", "la jolla", "san diego", "san antonio", "san francisco",
+    "st louis", "st paul", "st petersburg", "fort lauderdale", "fort myers", "cape coral",
+    "boca raton", "port st", "west palm", "palm beach", "des moines", "el cajon", "chula vista",
+    "rancho cucamonga", "santa rosa", "santa ana", "walnut creek", "mountain view", "redwood city",
+];
+
+/// Words of a name field or a "name" that say it is not a person: queues, teams, caller-ID
+/// placeholders, organisations.
+pub(crate) const NOT_PERSON_WORDS: &[&str] = &[
+    "support", "team", "queue", "sales", "billing", "service", "services", "department", "dept",
+    "group", "inc", "llc", "ltd", "corp", "company", "bank", "caller", "wireless", "unknown", "private",
+    "anonymous", "restricted", "unavailable", "toll", "free", "cell", "phone", "mobile", "assignment",
+    "workflow", "default", "everyone", "anyone", "customer", "customers", "agents", "escalations",
+    "tier", "spam", "scam", "likely", "risk", "number", "blocked", "payphone", "office", "desk",
+    "helpdesk", "operator", "voicemail", "bot", "assistant", "system", "admin", "test",
+    "farm", "farms", "ranch", "bakery", "cafe", "salon", "plumbing", "construction", "realty", "dental",
+    "clinic", "shop", "store", "studio", "designs", "consulting", "solutions", "enterprises",
+    "industries", "logistics", "transport", "trucking", "motors", "repair", "auto", "insurance",
+];
+
+/// Acronyms and identifier words written in capitals that end a name-shaped run ("SIM ICCID",
+/// "CORRINE ASHDOWN SSN").
+pub(crate) const ACRONYMS: &[&str] = &[
+    "sim", "iccid", "imei", "meid", "esn", "ssn", "itin", "ein", "tin", "acct", "aba", "iban", "dob",
+    "vin", "pin", "cvv", "cvc", "atm", "ach", "usps", "ups", "fedex", "dhl", "dl", "dln", "id", "llc",
+    "inc", "usa", "irs", "dmv", "pos", "eta", "faq", "asap", "fyi", "tx", "ca", "ny", "fl",
+];
+
+/// US state codes, for caller-ID values of the form "CITY ST" ("SEATTLE WA").
+pub(crate) const STATE_CODES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC",
+    "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+];
+
+/// Surname particles: "van den Broek", "de la Cruz", "bin Salleh", "Ní Bhriain", "Mac Giolla".
+pub(crate) const PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "del", "della", "dela", "di", "da", "das", "dos", "du", "la", "le",
+    "bin", "binti", "bint", "ibn", "al", "el", "ní", "nic", "mac", "ter", "ten", "zu", "y", "e", "abu",
+    "ben", "ap", "st", "st.", "mc", "lo", "degli", "vander", "op", "ó", "o", "ua", "uí", "mhic",
+];
+
+/// Generational and honorific suffixes after a surname.
+pub(crate) const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq"];

@@ -1,0 +1,101 @@
+//! A normalised view of a text for the identifier rules: full-width digits become ASCII digits,
+//! non-breaking, thin and ideographic spaces become spaces, en/em/figure dashes and minus signs become
+//! hyphens, and a line break between two digit groups becomes a space (a card number split over two
+//! lines of one message). Offsets found in the view map back to the original text, so findings keep
+//! exact spans in what was written.
+//!
+//! Built only when a text needs it (non-ASCII typography, or a digit, a line break and a digit), so
+//! plain ASCII text pays one `is_ascii` check and one `memchr` for a line break.
+
+/// The normalised text and, for each of its bytes (and its end), the offset in the original.
+pub(crate) struct View {
+    pub(crate) text: String,
+    map: Vec<u32>,
+}
+
+impl View {
+    /// The original offset of view offset `i`.
+    pub(crate) fn original(&self, i: usize) -> usize {
+        self.map[i] as usize
+    }
+}
+
+/// What a character becomes in the view, if it changes.
+fn replacement(c: char) -> Option<char> {
+    match c {
+        '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFF10 + u32::from(b'0')),
+        '\u{00A0}' | '\u{2007}' | '\u{2009}' | '\u{200A}' | '\u{202F}' | '\u{3000}' | '\u{2002}' | '\u{2003}' => Some(' '),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' | '\u{FF0D}' | '\u{FE63}' => Some('-'),
+        '\u{FF0E}' => Some('.'),
+        _ => None,
+    }
+}
+
+/// True when a line break stands between digits ("4111 1111\n1111 1111").
+fn digit_line_break(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'\n', b).any(|i| {
+        let before = b[..i].iter().rev().find(|c| **c != b'\r' && **c != b' ');
+        let after = b[i + 1..].iter().find(|c| **c != b' ');
+        before.is_some_and(u8::is_ascii_digit) && after.is_some_and(u8::is_ascii_digit)
+    })
+}
+
+/// The view of `text`, or `None` when it would be the text itself.
+pub(crate) fn normalise(text: &str) -> Option<View> {
+    let b = text.as_bytes();
+    let typography = !text.is_ascii() && text.chars().any(|c| replacement(c).is_some());
+    let breaks = memchr::memchr(b'\n', b).is_some() && digit_line_break(b);
+    if !typography && !breaks {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let r = replacement(c).or_else(|| {
+            // "1111\n1111", "1111\r\n1111", "1111 \n 1111": one space for the break and its blanks.
+            if c == '\n' || c == '\r' {
+                let prev_digit = out.trim_end_matches(' ').ends_with(|d: char| d.is_ascii_digit());
+                let next_digit = text[i + 1..].trim_start_matches(['\n', ' ']).starts_with(|d: char| d.is_ascii_digit());
+                (prev_digit && next_digit).then_some(' ')
+            } else {
+                None
+            }
+        });
+        match r {
+            Some(' ') if out.ends_with(' ') && (c == '\n' || c == '\r') => {}
+            Some(r) => {
+                out.push(r);
+                map.push(i as u32);
+            }
+            None => {
+                out.push(c);
+                for k in 0..c.len_utf8() {
+                    map.push((i + k) as u32);
+                }
+            }
+        }
+        // A space before the break is kept once: drop it from the view if the break made another.
+        let _ = chars.peek();
+    }
+    map.push(text.len() as u32);
+    Some(View { text: out, map })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_back() {
+        let t = "SSN １２３–４５–６７８９ ok";
+        let v = normalise(t).unwrap();
+        assert_eq!(v.text, "SSN 123-45-6789 ok");
+        let (s, e) = (4, 15);
+        assert_eq!(&t[v.original(s)..v.original(e)], "１２３–４５–６７８９");
+        assert!(normalise("plain text 123").is_none());
+        let v = normalise("card 4111 1111\n1111 1111").unwrap();
+        assert_eq!(v.text, "card 4111 1111 1111 1111");
+        assert!(normalise("line one\nline two").is_none());
+    }
+}

@@ -1,0 +1,112 @@
+//! The hand-written corpus (`tests/corpus/written/*.toml`): events in real Twilio shapes, each written
+//! by hand (by authors who had not read the detector) with its label and a one-line reason.
+//!
+//! Labels are per event: `combination` (a person's full name and an identifier), `identifier` (an
+//! identifier without a full name), `none`. Measured: precision and recall of the
+//! `prohibited_combination` reason, and of "any command" against "needs action", overall and per
+//! class. Every case the detector gets wrong is printed with its id and reason.
+
+use std::collections::BTreeMap;
+
+use piiguard::commands::{Mode, Source};
+use piiguard::policy::Reason;
+use serde::Deserialize;
+
+use crate::common;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    id: String,
+    class: String,
+    input: String,
+    expect: String,
+    why: String,
+}
+
+#[derive(Deserialize)]
+struct File {
+    case: Vec<Case>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: u32,
+    fp: u32,
+    fneg: u32,
+}
+
+impl Counts {
+    fn add(&mut self, want: bool, got: bool) {
+        match (want, got) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fneg += 1,
+            _ => {}
+        }
+    }
+    fn precision(self) -> f64 {
+        if self.tp + self.fp == 0 { 1.0 } else { f64::from(self.tp) / f64::from(self.tp + self.fp) }
+    }
+    fn recall(self) -> f64 {
+        if self.tp + self.fneg == 0 { 1.0 } else { f64::from(self.tp) / f64::from(self.tp + self.fneg) }
+    }
+}
+
+pub(crate) fn cases() -> Vec<(String, String, String, String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/written");
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for p in paths {
+        let f: File = toml::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        out.extend(f.case.into_iter().map(|c| (c.id, c.class, c.input, c.expect, c.why)));
+    }
+    out
+}
+
+#[test]
+fn hand_written_corpus_precision_and_recall() {
+    let p = common::processor();
+    let cases = cases();
+    let mut combo = Counts::default();
+    let mut action = Counts::default();
+    let mut per_class: BTreeMap<String, (Counts, Counts, u32)> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    for (id, class, input, expect, why) in &cases {
+        assert!(["combination", "identifier", "none"].contains(&expect.as_str()), "{id}: label {expect}");
+        let out = p.process(input.as_bytes(), &Source::File { file: "w".into(), line: 1 }, Mode::Scan);
+        let got = if out.commands.iter().any(|c| c.reason == Reason::ProhibitedCombination) {
+            "combination"
+        } else if !out.commands.is_empty() {
+            "identifier"
+        } else {
+            "none"
+        };
+        let e = per_class.entry(class.clone()).or_default();
+        e.2 += 1;
+        combo.add(expect == "combination", got == "combination");
+        e.0.add(expect == "combination", got == "combination");
+        action.add(expect != "none", got != "none");
+        e.1.add(expect != "none", got != "none");
+        if got != expect {
+            // The detectors' view, for the person reading a failure (test data, not real values).
+            let scan = p.scanner.scan_record(input.as_bytes(), &p.fingerprinter);
+            let seen: Vec<String> = scan.events.iter().flat_map(|e| &e.findings).map(|f| format!("{}:{:?}", f.kind.as_str(), f.detector)).collect();
+            wrong.push(format!("  {id} [{class}] want {expect}, got {got}: {why} (found {seen:?})"));
+        }
+    }
+    println!("hand-written corpus: {} events", cases.len());
+    println!("  prohibited_combination: precision {:.3} recall {:.3} ({} tp, {} fp, {} fn)", combo.precision(), combo.recall(), combo.tp, combo.fp, combo.fneg);
+    println!("  any command: precision {:.3} recall {:.3} ({} tp, {} fp, {} fn)", action.precision(), action.recall(), action.tp, action.fp, action.fneg);
+    println!("  {:<16} {:>6} {:>10} {:>10} {:>10} {:>10}", "class", "events", "combo P", "combo R", "action P", "action R");
+    for (class, (c, a, n)) in &per_class {
+        println!("  {class:<16} {n:>6} {:>10.3} {:>10.3} {:>10.3} {:>10.3}", c.precision(), c.recall(), a.precision(), a.recall());
+    }
+    println!("{} of {} labelled differently:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+    assert!(cases.len() >= 300, "the corpus has {} events", cases.len());
+    // Floors at the measured figures (recall 0.920, precision 1.000 on 340 events): the target is
+    // 0.95 / 0.98; the misses left are listed by the test (voice-shaped cases belong to the voice work).
+    assert!(combo.recall() >= 0.91 && combo.precision() >= 0.98, "combination precision {:.3} recall {:.3}", combo.precision(), combo.recall());
+    assert!(action.recall() >= 0.95 && action.precision() >= 0.98, "any-command precision {:.3} recall {:.3}", action.precision(), action.recall());
+}
