@@ -370,7 +370,9 @@ impl Generator {
             13 => format!("event at {}", 1_700_000_000_000u64 + self.rng.gen_range(0..99_999_999_999u64)),
             14 => format!("pi is {}.{}", self.rng.gen_range(1..9), self.digits(15)),
             15 => {
+                // One word: Faker's compound first names ("João Gabriel") read as a full name.
                 let (f, _) = self.full_name();
+                let f = f.split(' ').next().unwrap_or_default().to_string();
                 format!("Thanks {f}, have a nice day")
             }
             16 => "Will Chase send the statement?".to_string(),

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scanner::Kind;
+use crate::scanner::{Kind, NameEvidence};
 
 /// Where a name and an identifier must both stand to be a prohibited combination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -75,6 +75,9 @@ pub struct Combination {
     /// Identifier kinds that combine with a name. Default: ssn, card, account, dl (the contract's
     /// list). A routing number alone identifies a bank, not a person.
     pub identifiers: Vec<Kind>,
+    /// Which kinds of evidence for a name count: `list`, `cue`, `field`, `score` (default: all).
+    /// Each finding's `detector` says which one found it.
+    pub name_evidence: Vec<NameEvidence>,
 }
 
 impl Default for Combination {
@@ -83,6 +86,7 @@ impl Default for Combination {
             scope: Scope::Event,
             window_chars: 300,
             identifiers: vec![Kind::Ssn, Kind::Card, Kind::Account, Kind::Dl],
+            name_evidence: vec![NameEvidence::List, NameEvidence::Cue, NameEvidence::Field, NameEvidence::Score],
         }
     }
 }
@@ -145,6 +149,9 @@ impl Policy {
         let p: Policy = toml::from_str(text).map_err(|e| PolicyError::Invalid(e.message().to_owned()))?;
         if p.combination.identifiers.is_empty() || p.combination.identifiers.contains(&Kind::Name) {
             return Err(PolicyError::Invalid("combination.identifiers must list identifier kinds, not name".into()));
+        }
+        if p.combination.name_evidence.is_empty() {
+            return Err(PolicyError::Invalid("combination.name_evidence must list at least one of list, cue, field, score".into()));
         }
         if !(0.0..=1.0).contains(&p.report.min_confidence) {
             return Err(PolicyError::Invalid("report.min_confidence must be between 0 and 1".into()));

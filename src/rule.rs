@@ -25,7 +25,9 @@ fn same_field(a: &Finding, b: &Finding) -> bool {
 pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
     let usable = |f: &Finding| f.confidence >= policy.report.min_confidence;
     let is_ident = |f: &Finding| usable(f) && policy.combination.identifiers.contains(&f.kind);
-    let is_name = |f: &Finding| usable(f) && f.kind == Kind::Name;
+    let is_name = |f: &Finding| {
+        usable(f) && f.kind == Kind::Name && f.detector.name_evidence().is_some_and(|e| policy.combination.name_evidence.contains(&e))
+    };
     let is_extra = |f: &Finding| usable(f) && f.kind != Kind::Name && !is_ident(f);
     let idents: Vec<usize> = (0..ev.findings.len()).filter(|&i| is_ident(&ev.findings[i])).collect();
     if idents.is_empty() {
@@ -77,7 +79,7 @@ mod tests {
     fn f(kind: Kind, path: &str, start: usize, end: usize) -> Finding {
         Finding {
             kind,
-            detector: Detector::Ssn,
+            detector: if kind == Kind::Name { Detector::NamePair } else { Detector::Ssn },
             path: path.into(),
             inner_path: vec![],
             in_key: false,
@@ -118,6 +120,17 @@ mod tests {
     fn name_alone_or_routing_alone_is_nothing() {
         assert_eq!(decide(&Policy::default(), &ev(vec![f(Kind::Name, "/a", 0, 8)])), None);
         assert_eq!(decide(&Policy::default(), &ev(vec![f(Kind::Name, "/a", 0, 8), f(Kind::Routing, "/a", 10, 19)])), None);
+    }
+
+    #[test]
+    fn name_evidence_can_be_required() {
+        let mut name = f(Kind::Name, "/a", 0, 8);
+        name.detector = Detector::NameScore;
+        let e = ev(vec![name, f(Kind::Ssn, "/a", 10, 21)]);
+        assert_eq!(decide(&Policy::default(), &e).unwrap().reason, Reason::ProhibitedCombination);
+        let mut p = Policy::default();
+        p.combination.name_evidence.retain(|x| *x != crate::scanner::NameEvidence::Score);
+        assert_eq!(decide(&p, &e).unwrap().reason, Reason::Identifier);
     }
 
     #[test]

@@ -210,7 +210,7 @@ impl Scanner {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return raw(RecordError::InvalidUtf8, None);
         };
-        let mut w = Walker::new(inner, fp);
+        let mut w = Walker::new(inner, fp, text);
         let mut de = serde_json::Deserializer::from_str(text);
         let res = Node { w: &mut w, depth: 0 }.deserialize(&mut de).and_then(|()| de.end());
         match res {
@@ -323,6 +323,9 @@ impl Drop for Walker<'_> {
     fn drop(&mut self) {
         let hints = std::mem::replace(&mut self.hints, Box::new(KeyHints::empty()));
         KEY_HINTS.with(|h| h.set(Some(hints)));
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.clear();
+        PENDING.with(|p| p.set(Some(pending)));
     }
 }
 
@@ -349,8 +352,11 @@ struct Walker<'s> {
     /// names as they come.
     ident_event: Option<usize>,
     /// Strings of the current event seen before its first identifier, kept to be scanned for names
-    /// if one comes (a name alone makes no command; see `ScannerBuilder::names_everywhere`).
-    pending: Vec<Pending>,
+    /// if one comes (a name alone makes no command; see `ScannerBuilder::names_everywhere`). Reused
+    /// per thread, like `hints`: keeping a string costs no allocation once warm.
+    pending: Box<PendingBuf>,
+    /// The record being walked: strings borrowed from it are kept as offsets, not copied.
+    record: &'s str,
 }
 
 /// A string kept aside for the name rules.
@@ -358,16 +364,35 @@ struct Pending {
     event: usize,
     /// Index in the event's findings where this string's findings belong (document order).
     at: usize,
-    path: String,
+    /// The outer pointer, in `PendingBuf::paths`.
+    path: std::ops::Range<usize>,
     inner: Vec<String>,
     in_key: bool,
     occurrence: u32,
     hint: FieldHint,
-    text: String,
+    /// The string: in the record (`in_record`) or in `PendingBuf::texts`.
+    text: std::ops::Range<usize>,
+    in_record: bool,
+}
+
+#[derive(Default)]
+struct PendingBuf {
+    items: Vec<Pending>,
+    paths: String,
+    texts: String,
+}
+
+impl PendingBuf {
+    fn clear(&mut self) {
+        self.items.clear();
+        self.paths.clear();
+        self.texts.clear();
+    }
 }
 
 thread_local! {
     static KEY_HINTS: std::cell::Cell<Option<Box<KeyHints>>> = const { std::cell::Cell::new(None) };
+    static PENDING: std::cell::Cell<Option<Box<PendingBuf>>> = const { std::cell::Cell::new(None) };
 }
 
 #[derive(Clone, Copy)]
@@ -377,7 +402,7 @@ enum Capture {
 }
 
 impl<'s> Walker<'s> {
-    fn new(sc: &'s Inner, fp: &'s Fingerprinter) -> Walker<'s> {
+    fn new(sc: &'s Inner, fp: &'s Fingerprinter, record: &'s str) -> Walker<'s> {
         Walker {
             sc,
             fp,
@@ -393,7 +418,11 @@ impl<'s> Walker<'s> {
             key_hashes: Vec::new(),
             hints: KEY_HINTS.with(|h| h.take()).unwrap_or_default(),
             ident_event: None,
-            pending: Vec::new(),
+            pending: PENDING.with(|p| p.take()).map(|mut b| {
+                b.clear();
+                b
+            }).unwrap_or_default(),
+            record,
         }
     }
 
@@ -404,22 +433,24 @@ impl<'s> Walker<'s> {
     /// Scans the kept strings of the current event for names, now that it holds an identifier.
     fn drain_pending(&mut self) {
         let ev_idx = self.event_index();
-        if self.ident_event != Some(ev_idx) || self.pending.is_empty() {
+        if self.ident_event != Some(ev_idx) || self.pending.items.is_empty() {
             return;
         }
-        let pending = std::mem::take(&mut self.pending);
+        let mut buf = std::mem::take(&mut self.pending);
         let mut matches = Vec::new();
         // From the last to the first, so each insertion leaves the earlier indices valid.
-        for p in pending.into_iter().rev().filter(|p| p.event == ev_idx) {
+        for p in buf.items.iter().rev().filter(|p| p.event == ev_idx) {
+            let text = if p.in_record { &self.record[p.text.clone()] } else { &buf.texts[p.text.clone()] };
             matches.clear();
-            super::scan_names(self.sc, &p.text, &p.hint, &mut matches, 0);
+            super::scan_names(self.sc, text, &p.hint, &mut matches, 0);
             if matches.is_empty() {
                 continue;
             }
-            let mut cc = CharCounter::new(p.text.as_bytes());
+            let path = &buf.paths[p.path.clone()];
+            let mut cc = CharCounter::new(text.as_bytes());
             let found: Vec<Finding> = matches
                 .iter()
-                .map(|m| finding_from(m, &p.path, &p.inner, p.in_key, p.occurrence, &p.text[m.start..m.end], &mut cc, self.fp, self.sc.preview))
+                .map(|m| finding_from(m, path, &p.inner, p.in_key, p.occurrence, &text[m.start..m.end], &mut cc, self.fp, self.sc.preview))
                 .collect();
             let max = self.sc.max_findings;
             let ev = self.event();
@@ -430,6 +461,8 @@ impl<'s> Walker<'s> {
             let at = p.at.min(ev.findings.len());
             ev.findings.splice(at..at, found.into_iter().take(room));
         }
+        buf.clear();
+        self.pending = buf;
     }
 
     fn event(&mut self) -> &mut EventScan {
@@ -437,6 +470,37 @@ impl<'s> Walker<'s> {
             self.events.push(EventScan::default());
         }
         self.events.last_mut().expect("pushed above")
+    }
+
+    /// Keeps `s` aside for the name rules (see `pending`).
+    fn keep(&mut self, s: &str, in_key: bool, hint: FieldHint) {
+        let ev_idx = self.event_index();
+        if self.pending.items.first().is_some_and(|p| p.event != ev_idx) {
+            self.pending.clear();
+        }
+        let at = self.event().findings.len();
+        let occurrence = self.occurrence;
+        let (outer, inner): (&str, Vec<String>) = match self.inner.split_first() {
+            None => (&self.path, Vec::new()),
+            Some((outer, rest)) => {
+                let mut inner: Vec<String> = rest.to_vec();
+                inner.push(self.path.clone());
+                (outer, inner)
+            }
+        };
+        let buf = &mut self.pending;
+        let path = buf.paths.len()..buf.paths.len() + outer.len();
+        buf.paths.push_str(outer);
+        let base = self.record.as_ptr() as usize;
+        let p = s.as_ptr() as usize;
+        let (text, in_record) = if p >= base && p + s.len() <= base + self.record.len() {
+            (p - base..p - base + s.len(), true)
+        } else {
+            let r = buf.texts.len()..buf.texts.len() + s.len();
+            buf.texts.push_str(s);
+            (r, false)
+        };
+        buf.items.push(Pending { event: ev_idx, at, path, inner, in_key, occurrence, hint, text, in_record });
     }
 
     fn push_segment(&mut self, seg: &str) -> usize {
@@ -495,7 +559,7 @@ impl<'s> Walker<'s> {
         let before = self.events.get(ev).map_or(0, |e| e.findings.len());
         let keys = self.key_hashes.len();
         let too_deep = self.too_deep;
-        let pending = self.pending.len();
+        let pending = self.pending.items.len();
         let ident_event = self.ident_event;
         self.inner.push(saved_path.clone());
         let mut de = serde_json::Deserializer::from_str(s);
@@ -507,7 +571,7 @@ impl<'s> Walker<'s> {
                 e.findings.truncate(before);
             }
             self.too_deep = too_deep;
-            self.pending.truncate(pending);
+            self.pending.items.truncate(pending);
             self.ident_event = ident_event;
         }
         // An attempt that failed inside an object leaves its key hashes behind.
@@ -532,13 +596,7 @@ impl<'s> Walker<'s> {
         if self.ident_event == Some(ev_idx) || self.sc.names_everywhere {
             super::scan_names(self.sc, s, &hint, &mut matches, 0);
         } else if super::may_hold_name(s, &hint) {
-            if self.pending.first().is_some_and(|p| p.event != ev_idx) {
-                self.pending.clear();
-            }
-            let (path, inner) = self.location();
-            let at = self.event().findings.len();
-            let occurrence = self.occurrence;
-            self.pending.push(Pending { event: ev_idx, at, path, inner, in_key, occurrence, hint, text: s.to_owned() });
+            self.keep(s, in_key, hint);
         }
         if !matches.is_empty() {
             let (path, inner) = self.location();

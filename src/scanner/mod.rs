@@ -102,6 +102,33 @@ pub enum Detector {
     NameScore,
 }
 
+/// What kind of evidence found a name: the policy can require some (`[combination] name_evidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameEvidence {
+    /// Listed first name and surname, or initial and listed surname (`name_pair`, `name_initial`).
+    List,
+    /// Words after an introduction or verification phrase (`name_cue`).
+    Cue,
+    /// The value of a person-name field (`name_field`).
+    Field,
+    /// Words in no list that look like a name by the learned score (`name_score`).
+    Score,
+}
+
+impl Detector {
+    /// For a name detector, the kind of evidence it stands for.
+    pub fn name_evidence(self) -> Option<NameEvidence> {
+        match self {
+            Detector::NamePair | Detector::NameInitial => Some(NameEvidence::List),
+            Detector::NameCue => Some(NameEvidence::Cue),
+            Detector::NameField => Some(NameEvidence::Field),
+            Detector::NameScore => Some(NameEvidence::Score),
+            _ => None,
+        }
+    }
+}
+
 /// Something written next to a card or account number that belongs to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -105,8 +105,11 @@ fn glued_before(hay: &[u8], start: usize) -> bool {
     before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
         || matches!(before, Some(b'.' | b',' | b':' | b'/')) && digit(before2)
         || matches!(before, Some(b'$' | b'+' | b'\xa3' | b'='))
-        || before == Some(b'-') && before2.is_some_and(|b| b.is_ascii_hexdigit())
-        || before == Some(b' ') && before2 == Some(b')')
+        // A UUID's group before ("…-4a1f-8123"): a hex digit with a letter or digit before it, so a
+        // licence letter standing alone ("E-504-882-985-823") is not one.
+        || before == Some(b'-') && before2.is_some_and(|b| b.is_ascii_hexdigit()) && start >= 3 && hay[start - 3].is_ascii_alphanumeric()
+        // A parenthesised area code: "(555) 867-5310".
+        || before == Some(b' ') && before2 == Some(b')') && start >= 6 && hay[start - 6] == b'(' && hay[start - 5..start - 2].iter().all(u8::is_ascii_digit)
 }
 
 /// What stands after `end` makes the number part of something else: letters or digits, a decimal
@@ -307,24 +310,14 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
             Some((Kind::Ssn, Detector::SsnBare, 0.85))
         } else if cue == Cues::ROUTING && t.sep.is_none() && validate::is_aba(d) {
             Some((Kind::Routing, Detector::Routing, 0.9))
+        } else if cue == Cues::DL && letter_dl(hay, t, d) {
+            // Michigan "A 123 456 789 012", Maryland "E-504-882-985-823": a letter standing alone
+            // before the digit groups, with the same separator.
+            return_start = t.start - 2;
+            Some((Kind::Dl, Detector::Dl, 0.8))
         } else if cue == Cues::DL && dl::is_dl(d, state_near(sc, hay, t.start, t.end)) {
             // Printed with separators too: New York "123 456 789", Colorado "12-345-6789".
             Some((Kind::Dl, Detector::Dl, 0.8))
-        } else if cue == Cues::DL && matches!(t.sep, Some(b' ' | b'-')) {
-            // Michigan "A 123 456 789 012", Maryland "E-504-882-985-823": a letter standing alone
-            // before the digit groups, with the same separator.
-            let s = t.start;
-            let letter = s >= 2 && Some(hay[s - 1]) == t.sep && hay[s - 2].is_ascii_alphabetic() && (s == 2 || !hay[s - 3].is_ascii_alphanumeric());
-            let mut tok = [0u8; 21];
-            if letter && d.len() < 20 {
-                tok[0] = hay[s - 2].to_ascii_uppercase();
-                tok[1..=d.len()].copy_from_slice(d);
-            }
-            let found = letter && d.len() < 20 && dl::is_dl(&tok[..=d.len()], None);
-            if found {
-                return_start = s - 2;
-            }
-            found.then_some((Kind::Dl, Detector::Dl, 0.8))
         } else if cue == Cues::ACCOUNT && (8..=17).contains(&d.len()) && !validate::all_same(d) {
             Some((Kind::Account, Detector::Account, 0.8))
         } else {
@@ -337,6 +330,24 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     None
 }
 
+/// A licence letter standing alone before the digit groups of `t`, with the same separator, that
+/// makes a licence shape with them.
+fn letter_dl(hay: &[u8], t: &Token, d: &[u8]) -> bool {
+    let s = t.start;
+    let letter = matches!(t.sep, Some(b' ' | b'-'))
+        && s >= 2
+        && Some(hay[s - 1]) == t.sep
+        && hay[s - 2].is_ascii_alphabetic()
+        && (s == 2 || !hay[s - 3].is_ascii_alphanumeric());
+    if !letter || d.len() >= 20 {
+        return false;
+    }
+    let mut tok = [0u8; 21];
+    tok[0] = hay[s - 2].to_ascii_uppercase();
+    tok[1..=d.len()].copy_from_slice(d);
+    dl::is_dl(&tok[..=d.len()], None)
+}
+
 fn state_near(sc: &Inner, hay: &[u8], start: usize, end: usize) -> Option<dl::StateHint> {
     let from = floor_char(hay, start.saturating_sub(40));
     let to = ceil_char(hay, (end + 24).min(hay.len()));
@@ -346,8 +357,9 @@ fn state_near(sc: &Inner, hay: &[u8], start: usize, end: usize) -> Option<dl::St
 fn card(sc: &Inner, hay: &[u8], d: &[u8], start: usize, end: usize, hint: &FieldHint) -> Option<Match> {
     let brand = validate::is_card(d)?;
     // IIN, length, layout and Luhn make a card, unless the nearest cue says it is something else (an
-    // IMEI is 15 Luhn-valid digits by design; order, gift-card and tracking numbers). A Maestro number
-    // (12-19 digits, weak IIN) also needs a card cue.
+    // IMEI is 15 Luhn-valid digits by design; order, gift-card and tracking numbers, grouped or not:
+    // "Order no. 4958 9426 7702 9560"). A Maestro number (12-19 digits, weak IIN) also needs a card
+    // cue.
     let ctx = context(sc, hay, start, end, hint);
     if ctx.nearest.contains(Cues::NOT_PII) || brand == validate::CardBrand::Maestro && !ctx.all.contains(Cues::CARD) {
         return None;

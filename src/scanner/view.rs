@@ -43,7 +43,10 @@ fn digit_line_break(b: &[u8]) -> bool {
 /// The view of `text`, or `None` when it would be the text itself.
 pub(crate) fn normalise(text: &str) -> Option<View> {
     let b = text.as_bytes();
-    let typography = !text.is_ascii() && text.chars().any(|c| replacement(c).is_some());
+    // Every replaced character's UTF-8 form starts with 0xC2, 0xE2, 0xE3 or 0xEF: texts with accents
+    // only (0xC3, 0xC5 …) are not walked character by character.
+    let typography = (memchr::memchr3(0xC2, 0xE2, 0xEF, b).is_some() || memchr::memchr(0xE3, b).is_some())
+        && text.chars().any(|c| replacement(c).is_some());
     let breaks = memchr::memchr(b'\n', b).is_some() && digit_line_break(b);
     if !typography && !breaks {
         return None;
@@ -57,6 +60,13 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
             if c == '\n' || c == '\r' {
                 let prev_digit = out.trim_end_matches(' ').ends_with(|d: char| d.is_ascii_digit());
                 let next_digit = text[i + 1..].trim_start_matches(['\n', ' ']).starts_with(|d: char| d.is_ascii_digit());
+                // Digits run on without separators on both sides ("44079468\n43477618"): join them;
+                // otherwise the break stands for a space.
+                let run_before = out.bytes().rev().take_while(u8::is_ascii_digit).count();
+                let run_after = text[i + 1..].bytes().take_while(u8::is_ascii_digit).count();
+                if prev_digit && next_digit && run_before >= 6 && run_after >= 6 {
+                    return Some('\u{0}');
+                }
                 (prev_digit && next_digit).then_some(' ')
             } else {
                 None
@@ -64,6 +74,7 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
         });
         match r {
             Some(' ') if out.ends_with(' ') && (c == '\n' || c == '\r') => {}
+            Some('\u{0}') => {}
             Some(r) => {
                 out.push(r);
                 map.push(i as u32);
@@ -97,5 +108,9 @@ mod tests {
         let v = normalise("card 4111 1111\n1111 1111").unwrap();
         assert_eq!(v.text, "card 4111 1111 1111 1111");
         assert!(normalise("line one\nline two").is_none());
+        let t = "card 44079468\n43477618 ok";
+        let v = normalise(t).unwrap();
+        assert_eq!(v.text, "card 4407946843477618 ok");
+        assert_eq!(&t[v.original(5)..v.original(21)], "44079468\n43477618");
     }
 }

@@ -7,7 +7,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::word::{next_word, prev_word, word_at, Word};
+use super::word::{next_word, prev_word, word_at, word_ending_at, Word};
 use super::{negative, negative_evidence, read_run, Run, SCORE_WEAK};
 use crate::scanner::{Detector, Inner, Kind, Match};
 
@@ -105,6 +105,8 @@ const CUES: &[(&str, Cue)] = &[
     ("اسمي", Cue::Strong),
     ("मेरा नाम", Cue::Strong),
     ("שמי", Cue::Strong),
+    ("כאן", Cue::Weak),
+    ("أنا", Cue::Weak),
     ("mr", Cue::Title),
     ("mr.", Cue::Title),
     ("mrs", Cue::Title),
@@ -168,7 +170,6 @@ const CUES: &[(&str, Cue)] = &[
     ("cheers", Cue::Weak),
     ("customer", Cue::Weak),
     ("caller", Cue::Weak),
-    ("for", Cue::Weak),
     ("speaking", Cue::After),
     ("here", Cue::After),
     ("calling", Cue::After),
@@ -176,6 +177,15 @@ const CUES: &[(&str, Cue)] = &[
 
 /// Greetings that may stand before a name followed by an `After` cue ("hi, ana lima here").
 const GREETINGS: &[&str] = &["hi", "hello", "hey", "sir", "madam", "maam", "ma'am", "asc", "salaam", "namaste", "dear", "yes", "yeah", "ok", "okay", "morning", "afternoon", "evening", "hola", "bonjour", "hallo"];
+
+/// Words that never start a name ("this is about Hernandez's claim", "I'm not Smith").
+const FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "about", "not", "just", "so", "very", "really", "my", "your", "his", "her", "our",
+    "their", "its", "also", "still", "already", "only", "regarding", "for", "from", "to", "in", "on",
+    "at", "with", "calling", "writing", "texting", "here", "there", "now", "again", "because", "and",
+    "but", "or", "if", "when", "what", "who", "how", "why", "where", "this", "that", "these", "those",
+    "going", "trying", "looking", "having", "getting", "sorry", "sure", "ok", "okay", "yes", "no",
+];
 
 /// Words skipped between a cue and the name ("account holder is …", "name on the card: …").
 const FILLER: &[&str] = &["is", "was", "reads", "says"];
@@ -243,6 +253,16 @@ fn after(sc: &Inner, text: &str, e: usize, cue: Cue) -> Option<Match> {
     if w1.is_caseless() {
         return caseless(sc, text, w1, cue);
     }
+    // Most cue hits are followed by everyday words ("thanks for", "this is a", "I am looking"):
+    // stop before reading a run when the first word is one and no name list holds it.
+    if w1.chars() > 1
+        && sc.names.is_common(&w1)
+        && !sc.names.is_first(&w1)
+        && !(cue == Cue::Strong && hay.get(w1.end) == Some(&b','))
+        && next_word(text, w1.end).is_none_or(|w2| sc.names.is_common(&w2))
+    {
+        return None;
+    }
     // "Last, First" after a strong cue: "account holder: Gonzalez, Maria".
     if cue == Cue::Strong && hay.get(w1.end) == Some(&b',') {
         if let Some(w2) = next_word(text, w1.end + 1) {
@@ -255,14 +275,16 @@ fn after(sc: &Inner, text: &str, e: usize, cue: Cue) -> Option<Match> {
         }
     }
     let run = read_run(sc, text, w1, true)?;
-    let ok = match cue {
-        Cue::Strong | Cue::Title => strong(sc, &run),
-        Cue::Weak | Cue::After => weak(sc, &run),
-    };
-    (ok && !negative_evidence(sc, text, &run)).then(|| {
-        let conf = if matches!(cue, Cue::Strong | Cue::Title) { 0.9 } else { 0.75 };
-        Match::new(Kind::Name, Detector::NameCue, run.first.start, run.end, conf)
-    })
+    if negative_evidence(sc, text, &run) {
+        return None;
+    }
+    // The longest run with evidence ("this is wren castellano my acct": not "… castellano my").
+    let run = run.shorter().find(|run| match cue {
+        Cue::Strong | Cue::Title => strong(sc, run),
+        Cue::Weak | Cue::After => weak(sc, run),
+    })?;
+    let conf = if matches!(cue, Cue::Strong | Cue::Title) { 0.9 } else { 0.75 };
+    Some(Match::new(Kind::Name, Detector::NameCue, run.first.start, run.end, conf))
 }
 
 /// After a strong cue: both ends pass [`accept_strong`], or a listed first name that is not an
@@ -298,7 +320,13 @@ fn weak(sc: &Inner, run: &Run) -> bool {
         let ss = if s_listed { 1.0 } else { l.score(s.text) };
         sf + ss >= super::SCORE_WEAK_PAIR
     };
-    (run.initial || ok(f, f_listed, f_common) || word_first) && ok(s, s_listed, s_common) || together
+    // A listed first name, even an everyday word ("wren"), vouches for a surname that is not one;
+    // and a surname that is listed or clearly name-like vouches for a given name that is an everyday
+    // word but not a function word ("this is wren castellano").
+    let s_strong = !s_common && (s_listed || l.score(s.text) >= 0.5);
+    let vouched = f_listed && !s_common && l.score(s.text) >= SCORE_WEAK
+        || s_strong && f.chars() >= 3 && f.text.chars().all(char::is_alphabetic) && !f.is_one_of(FUNCTION_WORDS);
+    (run.initial || ok(f, f_listed, f_common) || word_first) && ok(s, s_listed, s_common) || together || vouched
 }
 
 /// A name right before an `After` cue starting at `s` ("Zehra Pruschke speaking"), read backwards:
@@ -319,7 +347,7 @@ fn before(sc: &Inner, text: &str, s: usize) -> Option<Match> {
     let at_start = q == 0 || matches!(hay[q - 1], b'.' | b'!' | b'?' | b'\n' | b':' | b'-' | b'(' | b'"');
     let after_greeting = prev_word(text, first.start).or_else(|| {
         // "hi, ana lima here": a comma between the greeting and the name.
-        (first.start >= 2 && &hay[first.start - 2..first.start] == b", ").then(|| prev_word(text, first.start - 1)).flatten()
+        (first.start >= 2 && &hay[first.start - 2..first.start] == b", ").then(|| word_ending_at(text, first.start - 2)).flatten()
     });
     let greeted = after_greeting.is_some_and(|w| w.is_one_of(GREETINGS));
     if !(at_start || greeted) {
@@ -352,6 +380,6 @@ fn caseless(_sc: &Inner, text: &str, w1: Word, cue: Cue) -> Option<Match> {
         return None;
     }
     let w2 = next_word(text, w1.end)?;
-    (cue != Cue::Weak && w2.is_caseless() && !w1.is_one_of(negative::PARTICLES))
+    (w2.is_caseless() && w1.chars() >= 2 && w2.chars() >= 2 && negative::class(&w1) & negative::class::PARTICLE == 0)
         .then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.8))
 }

@@ -4,7 +4,7 @@
 //! "Nguyễn Văn Hùng", "王小明"). Phones, e-mail addresses, SIDs, queue and team names, caller-ID
 //! placeholders ("WIRELESS CALLER"), "CITY ST" caller IDs and companies are not.
 
-use super::negative::{NOT_PEOPLE, NOT_PERSON_WORDS, STATE_CODES};
+use super::negative::STATE_CODES;
 use super::word::{word_at, Word};
 use super::NameLists;
 use crate::scanner::{Detector, Kind, Match};
@@ -58,7 +58,7 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
         let cjk = matches!(c, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF);
         return (cjk && (2..=6).contains(&w.chars())).then(|| Match::new(Kind::Name, Detector::NameField, offset, end, 0.85));
     }
-    if words.iter().any(|w| w.is_one_of(NOT_PERSON_WORDS)) {
+    if words.iter().any(|w| super::negative::class(w) & super::negative::class::NOT_PERSON != 0) {
         return None;
     }
     let last = &words[words.len() - 1];
@@ -70,8 +70,7 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
         return None;
     }
     let (f, l) = if comma_after_first { (&words[1], &words[0]) } else { (&words[0], last) };
-    let pair = format!("{} {}", f.text.to_lowercase(), l.text.to_lowercase());
-    if NOT_PEOPLE.contains(&pair.as_str()) {
+    if super::negative::not_people(f.text, l.text) {
         return None;
     }
     // Everyday words only ("Billing Support", "Assign to Anyone") are not a name, unless they are a

@@ -143,6 +143,9 @@ fn trigrams(w: &str, mut f: impl FnMut(usize, bool)) {
 
 /// Lower case, with common Latin accents folded (é → e, ß → s, ı → i); anything else unchanged.
 fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let c = c.to_lowercase().next().unwrap_or(c);
     match c {
         'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',

@@ -38,10 +38,13 @@ pub use lists::NameLists;
 use word::{initial_at, is_word_start, next_word, word_at, Word};
 
 /// An unlisted word needs at least this learned score (mean trigram log-likelihood ratio; English
-/// words mostly score below 0, names above) to be taken as a name without a cue…
+/// words mostly score below 0, names above) to be taken as a name without a cue: as the surname in
+/// `Last, First`…
 const SCORE_UNCUED: f32 = 0.0;
-/// …and two unlisted words at least this much together.
-const SCORE_UNCUED_PAIR: f32 = 0.25;
+/// …next to a listed name, or as one of two unlisted words…
+const SCORE_VOUCHED: f32 = -0.5;
+/// …which must score at least this much together ("Perpetua Ogbonna": -0.22 + 1.36).
+const SCORE_UNCUED_PAIR: f32 = 0.4;
 /// An unlisted word after a weak cue ("this is", "I'm", "thanks")…
 const SCORE_WEAK: f32 = -0.3;
 /// …or two words after a weak cue together (a listed word counts 1).
@@ -95,9 +98,15 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
     }
     let mut pos = 0;
     let next = |at: usize| hay.get(at).is_some_and(|b| b.is_ascii_uppercase() || *b >= 0x80);
+    // "Ana de la Cruz": a short word, then a capitalised one. Checked against the particle list only
+    // when the shape fits (most capitalised words are followed by an everyday lower-case word).
     let particle_next = |at: usize| {
         let w = &hay[at.min(hay.len())..];
-        negative::PARTICLES.iter().any(|p| w.len() > p.len() && w[..p.len()].eq_ignore_ascii_case(p.as_bytes()) && w[p.len()] == b' ')
+        let n = w.iter().take(6).take_while(|b| b.is_ascii_alphabetic()).count();
+        (1..=5).contains(&n)
+            && w.get(n) == Some(&b' ')
+            && (next(at + n + 1) || w.get(n + 1).is_some_and(u8::is_ascii_lowercase))
+            && negative::PARTICLES.iter().any(|p| p.len() == n && w[..n].eq_ignore_ascii_case(p.as_bytes()))
     };
     while let Some(i) = next_upper_or_non_ascii(hay, pos) {
         pos = i + 1;
@@ -126,7 +135,7 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
         }
         let Some(w1) = word_at(text, i) else { continue };
         pos = w1.end;
-        if !w1.is_capitalised() || w1.is_one_of(negative::ACRONYMS) || glued_to_digit(hay, w1.end) {
+        if !w1.is_capitalised() || glued_to_digit(hay, w1.end) || negative::class(&w1) & negative::class::ACRONYM != 0 {
             continue;
         }
         if w1.end < hay.len() && hay[w1.end] == b',' {
@@ -139,6 +148,12 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
         if let Some(m) = last_first(sc, text, &w1) {
             pos = m.end;
             out.push(m);
+            continue;
+        }
+        // Cheap checks on the first word before reading a run: a name starts with a listed first
+        // name, or a word that is not everyday English and scores like a name (structural strings
+        // such as "Flex Task Assignment" stop here).
+        if !w1.is_upper() && !sc.names.is_first(&w1) && initial_at(text, &w1).is_none() && (sc.names.is_common(&w1) || sc.names.score(w1.text) < SCORE_VOUCHED) && !sc.names.is_last(&w1) {
             continue;
         }
         let Some(run) = read_run(sc, text, w1, false) else { continue };
@@ -166,6 +181,11 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
 fn lowercase(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
     let l = &sc.names;
     let b = text.as_bytes();
+    // Only in text written in lower case (its first letter is): whoever capitalises the start of a
+    // message capitalises names too, and those are found from the capitals or the cues.
+    if b.iter().find(|c| c.is_ascii_alphabetic()).is_none_or(u8::is_ascii_uppercase) {
+        return;
+    }
     let mut p = 0;
     while p < b.len() {
         // The next lower-case ASCII letter that starts a word.
@@ -215,7 +235,7 @@ fn last_first(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
     let end = if let Some(e) = initial_at(text, &w2) { e } else { w2.end };
     // Followed by the end, punctuation or a lower-case word ("Lindqvist, Petra read her SSN").
     let after = next_word(text, end).is_none_or(|w| !w.is_capitalised());
-    (surname && (given || initial_at(text, &w2).is_some() && l.is_last(w1)) && after)
+    (surname && (given || initial_at(text, &w2).is_some()) && after)
         .then(|| Match::new(Kind::Name, Detector::NamePair, w1.start, end, 0.8))
 }
 
@@ -248,16 +268,17 @@ pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bo
     let upper = w1.is_upper();
     while n < 4 {
         let Some(w) = next_word(text, p) else { break };
-        if w.is_one_of(negative::PARTICLES) && w.text.len() <= 5 && !(w.is_capitalised() && w.chars() > 2 && lists.is_last(&w)) {
+        let class = negative::class(&w);
+        if class & negative::class::PARTICLE != 0 && w.text.len() <= 5 && !(w.is_capitalised() && w.chars() > 2 && lists.is_last(&w)) {
             // A particle only counts when a surname follows it.
             pending_particle = true;
             p = w.end;
             continue;
         }
-        if n >= 2 && w.is_one_of(negative::PLACE_OR_ORG_AFTER) || w.is_one_of(negative::ACRONYMS) {
+        if n >= 2 && class & negative::class::PLACE_OR_ORG_AFTER != 0 || class & negative::class::ACRONYM != 0 {
             break;
         }
-        if n >= 2 && w.is_one_of(negative::SUFFIXES) && !pending_particle {
+        if n >= 2 && class & negative::class::SUFFIX != 0 && !pending_particle {
             end = w.end + usize::from(text.as_bytes().get(w.end) == Some(&b'.'));
             break;
         }
@@ -310,7 +331,7 @@ pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bo
 
 impl<'a> Run<'a> {
     /// This run, then the same run ending one word earlier, down to two words.
-    fn shorter(self) -> impl Iterator<Item = Run<'a>> {
+    pub(crate) fn shorter(self) -> impl Iterator<Item = Run<'a>> {
         (2..=self.n).rev().filter_map(move |k| {
             let last = self.words[k - 1]?;
             (last.chars() >= 2).then_some(Run { n: k, last, middle: k - 2, end: if k == self.n { self.end } else { last.end }, ..self })
@@ -356,9 +377,9 @@ fn uncued(sc: &Inner, run: &Run) -> Option<(Detector, f32)> {
     // One listed end vouches for an unlisted one that is not English-like; two unlisted ends must
     // both look like names.
     let ok = if f_listed || s_listed {
-        f_score >= SCORE_WEAK && s_score >= SCORE_WEAK
+        f_score >= SCORE_VOUCHED && s_score >= SCORE_VOUCHED
     } else {
-        f_score >= SCORE_UNCUED && s_score >= SCORE_UNCUED && f_score + s_score >= SCORE_UNCUED_PAIR
+        f_score >= SCORE_VOUCHED && s_score >= SCORE_VOUCHED && f_score + s_score >= SCORE_UNCUED_PAIR
     };
     ok.then_some((Detector::NameScore, 0.7))
 }
@@ -367,23 +388,15 @@ fn uncued(sc: &Inner, run: &Run) -> Option<(Detector, f32)> {
 pub(crate) fn negative_evidence(_sc: &Inner, text: &str, run: &Run) -> bool {
     let mut after = next_word(text, run.end);
     if let Some(w) = after {
-        if w.is_one_of(negative::SUFFIXES) {
+        if negative::class(&w) & negative::class::SUFFIX != 0 {
             let e = w.end + usize::from(text.as_bytes().get(w.end) == Some(&b'.'));
             after = next_word(text, e);
         }
     }
-    if after.is_some_and(|w| w.is_one_of(negative::PLACE_OR_ORG_AFTER)) {
+    if after.is_some_and(|w| negative::class(&w) & negative::class::PLACE_OR_ORG_AFTER != 0) {
         return true;
     }
-    if run.first.text.len() + run.last.text.len() > 30 {
-        return false;
-    }
-    let mut pair = String::with_capacity(32);
-    pair.push_str(&run.first.text.to_lowercase());
-    pair.push(' ');
-    pair.push_str(&run.last.text.to_lowercase());
-    let pair = pair.replace('\'', "");
-    run.middle == 0 && negative::NOT_PEOPLE.contains(&pair.as_str())
+    run.middle == 0 && negative::not_people(run.first.text, run.last.text)
 }
 
 #[cfg(test)]

@@ -77,3 +77,52 @@ pub(crate) const PARTICLES: &[&str] = &[
 
 /// Generational and honorific suffixes after a surname.
 pub(crate) const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq"];
+
+/// Which of the lists above a word is on (a bit each), looked up once per word in one hash map.
+pub(crate) mod class {
+    pub(crate) const PLACE_OR_ORG_AFTER: u8 = 1;
+    pub(crate) const NOT_PERSON: u8 = 1 << 1;
+    pub(crate) const PARTICLE: u8 = 1 << 2;
+    pub(crate) const SUFFIX: u8 = 1 << 3;
+    pub(crate) const ACRONYM: u8 = 1 << 4;
+}
+
+/// The classes of `w` (0 for most words).
+pub(crate) fn class(w: &super::word::Word) -> u8 {
+    static MAP: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u8>> = std::sync::OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut m: rustc_hash::FxHashMap<&'static str, u8> = rustc_hash::FxHashMap::default();
+        for (list, bit) in [
+            (PLACE_OR_ORG_AFTER, class::PLACE_OR_ORG_AFTER),
+            (NOT_PERSON_WORDS, class::NOT_PERSON),
+            (PARTICLES, class::PARTICLE),
+            (SUFFIXES, class::SUFFIX),
+            (ACRONYMS, class::ACRONYM),
+        ] {
+            for w in list {
+                *m.entry(w).or_default() |= bit;
+            }
+        }
+        m
+    });
+    if w.text.len() > 16 {
+        return 0;
+    }
+    w.with_lower(|l| map.get(l).copied().unwrap_or(0))
+}
+
+/// True when "first last" is one of [`NOT_PEOPLE`] (ASCII case-insensitive, apostrophes ignored).
+pub(crate) fn not_people(first: &str, last: &str) -> bool {
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| NOT_PEOPLE.iter().copied().collect());
+    if first.len() + last.len() >= 40 || !first.is_ascii() || !last.is_ascii() {
+        return false;
+    }
+    let mut buf = [0u8; 40];
+    let mut n = 0;
+    for b in first.bytes().chain(std::iter::once(b' ')).chain(last.bytes()).filter(|b| *b != b'\'') {
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    std::str::from_utf8(&buf[..n]).is_ok_and(|p| set.contains(p))
+}

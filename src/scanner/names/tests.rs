@@ -56,3 +56,39 @@ t!(possessive, "read back Jane Doe's SSN and O'Neil", ["Jane Doe"]);
 
 t!(sign_off_then_sentence, "card number 3530-3548-1249-4908. Thanks,\nJames Balogun May I ask what", ["James Balogun May"]);
 
+
+#[test]
+fn name_fields_trust_the_field() {
+    assert_eq!(field("CallerName", "GONZALEZ MARIA"), Some(Detector::NameField));
+    assert_eq!(field("ProfileName", "ngozi eze"), Some(Detector::NameField));
+    assert_eq!(field("customerName", "高橋美咲"), Some(Detector::NameField));
+    assert_eq!(field("customerName", "Nguyễn Văn Hùng"), Some(Detector::NameField));
+    assert_eq!(field("CallerName", "WIRELESS CALLER"), None);
+    assert_eq!(field("CallerName", "SEATTLE WA"), None);
+    assert_eq!(field("friendly_name", "Billing Support"), None);
+    assert_eq!(field("ProfileName", "delahunty farms"), None);
+    assert_eq!(field("ProfileName", "Mrs. T"), None);
+    assert_eq!(field("ProfileName", "Priya"), None);
+    assert_eq!(field("from", "+15558675310"), None);
+    assert_eq!(field("name", "Wells Fargo"), None);
+}
+t!(korean_after_cue, "제 이름은 박서연입니다.", ["박서연"]);
+t!(arabic_after_cue, "مرحبا، أنا فاطمة الزهراني، شكرا", ["فاطمة الزهراني"]);
+t!(title_cue, "ms. ana lima called", ["ana lima"]);
+t!(in_the_name_of, "the account is in the name of oriel quastenbrook", ["oriel quastenbrook"]);
+t!(weak_cue_everyday_words, "this is really urgent and i'm very upset", []);
+t!(company_not_a_person, "I bank with Wells Fargo and Charles Schwab", []);
+t!(first_name_then_common_words, "thanks Priya for the help", []);
+t!(bridge, "sorry was stuck on the George Washington Bridge. social is 298-86-1624", []);
+t!(street_named_for_a_person, "deliver to 2210 Martin Luther King Jr Blvd apt 4", []);
+t!(all_caps_hyphenated, "ALISTAIR DRUMMOND-HAY CHECKING ACCT 029776624", ["ALISTAIR DRUMMOND-HAY"]);
+t!(last_first_text, "Cust Lindqvist, Petra read her SSN", ["Lindqvist, Petra"]);
+t!(acronyms_are_not_names, "SIM ICCID 8901260", []);
+t!(lowercase_no_cue, "lorna fitzwater. refund to my checking", ["lorna fitzwater"]);
+t!(lowercase_in_capitalised_text_needs_a_cue, "Please ask lorna fitzwater", []);
+t!(lowercase_weak_cue_unlisted, "hi its ngozi okafor here", ["ngozi okafor"]);
+t!(particle, "Faizal bin Rahmat. Card no", ["Faizal bin Rahmat"]);
+t!(sign_off_next_line, "thanks for the help.\nRegards,\nAroha Ngata", ["Aroha Ngata"]);
+t!(after_cue, "Zehra Pruschke speaking, how can I help", ["Zehra Pruschke"]);
+t!(greeting_comma_after_cue, "Sir, Venkatesh Pamulapati here.", ["Venkatesh Pamulapati"]);
+t!(everyday_first_name_after_cue, "this is wren castellano my acct", ["wren castellano"]);

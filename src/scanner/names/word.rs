@@ -32,6 +32,15 @@ impl Word<'_> {
         if self.is_capitalised() && !self.is_upper() {
             return f(self.text);
         }
+        // ASCII words (most) are re-cased on the stack.
+        let b = self.text.as_bytes();
+        if b.len() <= 32 && b.is_ascii() {
+            let mut buf = [0u8; 32];
+            for (i, c) in b.iter().enumerate() {
+                buf[i] = if i == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+            }
+            return f(std::str::from_utf8(&buf[..b.len()]).unwrap_or_default());
+        }
         let mut s = String::with_capacity(self.text.len());
         for (i, c) in self.text.chars().enumerate() {
             if i == 0 {
@@ -48,8 +57,16 @@ impl Word<'_> {
         f(&s)
     }
     pub(crate) fn with_lower<R>(&self, f: impl FnOnce(&str) -> R) -> R {
-        if self.text.bytes().all(|b| b.is_ascii_lowercase()) {
+        let b = self.text.as_bytes();
+        if b.iter().all(|c| c.is_ascii_lowercase()) {
             return f(self.text);
+        }
+        if b.len() <= 32 && b.is_ascii() {
+            let mut buf = [0u8; 32];
+            for (i, c) in b.iter().enumerate() {
+                buf[i] = c.to_ascii_lowercase();
+            }
+            return f(std::str::from_utf8(&buf[..b.len()]).unwrap_or_default());
         }
         f(&self.text.to_lowercase())
     }
@@ -80,7 +97,7 @@ pub(crate) fn word_at(text: &str, start: usize) -> Option<Word<'_>> {
         if c.is_alphabetic() || (prev_letter && is_mark(c)) {
             prev_letter = true;
             end = start + i + c.len_utf8();
-        } else if (c == '\'' || c == '-' || c == '\u{2019}') && prev_letter {
+        } else if (c == '\'' || c == '-' || c == '\u{2019}' || c == '\u{05BE}') && prev_letter {
             prev_letter = false;
         } else {
             break;
@@ -119,7 +136,11 @@ pub(crate) fn prev_word(text: &str, start: usize) -> Option<Word<'_>> {
     if start == 0 || b[start - 1] != b' ' {
         return None;
     }
-    let end = start - 1;
+    word_ending_at(text, start - 1)
+}
+
+/// The word that ends exactly at `end`, if any.
+pub(crate) fn word_ending_at(text: &str, end: usize) -> Option<Word<'_>> {
     let mut s = end;
     for (i, c) in text[..end].char_indices().rev() {
         if c.is_alphabetic() || is_mark(c) || c == '\'' || c == '-' || c == '\u{2019}' {

@@ -72,3 +72,25 @@ t!(cue_after_sentence_lowercase, "FedEx 815045335073. your account is fine", [])
 t!(dl_texas_after_ref, "ref 449434614. license number 82901888 issued in Texas. SEÇIL TEKIN here", [(Dl, "82901888")]);
 t!(card_prefix_glued_before, "x4111 1111 1111 1111 123 and $4111 1111 1111 1111 12", []);
 t!(newline_ends_cue_window, "my acct\n12345678 is the order", []);
+
+// As people type them.
+t!(ssn_dots, "ssn 123.45.6789", [(Ssn, "123.45.6789")]);
+t!(decimals_and_versions_are_not_dotted_numbers, "v 10.0.19045.2965 and 3.14159 and 12.05.2025", []);
+t!(ssn_en_dashes, "ssn 123\u{2013}45\u{2013}6789", [(Ssn, "123\u{2013}45\u{2013}6789")]);
+t!(ssn_full_width, "SSN \u{ff11}\u{ff12}\u{ff13}-\u{ff14}\u{ff15}-\u{ff16}\u{ff17}\u{ff18}\u{ff19}", [(Ssn, "\u{ff11}\u{ff12}\u{ff13}-\u{ff14}\u{ff15}-\u{ff16}\u{ff17}\u{ff18}\u{ff19}")]);
+t!(card_nbsp, "card 4111\u{a0}1111\u{a0}1111\u{a0}1111", [(Card, "4111\u{a0}1111\u{a0}1111\u{a0}1111")]);
+t!(card_split_over_lines, "card 4111 1111\n1111 1111 thanks", [(Card, "4111 1111\n1111 1111")]);
+t!(imei_is_not_a_card, "my IMEI is 490154203237518", []);
+t!(gift_card_is_not_a_card, "gift card 4111111111111111", []);
+t!(misspelled_ssn_cue, "my soical is 123456789", [(Ssn, "123456789")]);
+t!(misspelled_account_cue, "acount number 12345678901", [(Account, "12345678901")]);
+t!(dl_florida_printed, "FL DL S382-793-70-230-9 on file", [(Dl, "S382-793-70-230-9")]);
+t!(dl_illinois_printed, "drivers lic A123-4567-8901", [(Dl, "A123-4567-8901")]);
+t!(dl_michigan_spaced, "MI licence no. J 243 480 218 750", [(Dl, "J 243 480 218 750")]);
+t!(dl_maryland_dashed_letter, "MD DL E-504-882-985-823", [(Dl, "E-504-882-985-823")]);
+t!(dl_new_york_spaced, "NY license 123 456 789", [(Dl, "123 456 789")]);
+t!(dl_washington, "WA license WDLABCD1234E", [(Dl, "WDLABCD1234E")]);
+t!(dl_lower_case, "drivers license d1234567", [(Dl, "d1234567")]);
+t!(account_cue_in_korean, "계좌번호 966-595-194857", [(Account, "966-595-194857")]);
+t!(uuid_group_still_embedded, "id 4a1f-8123-4567", []);
+t!(grouped_order_number_is_not_a_card, "Order no. 4958 9426 7702 9560 \u{2014} wrong item", []);
