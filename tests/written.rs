@@ -106,8 +106,8 @@ fn hand_written_corpus_precision_and_recall() {
     println!("{} of {} labelled differently:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
     assert!(cases.len() >= 300, "the corpus has {} events", cases.len());
     // The bar is recall 0.95 at precision 0.98; the floors sit at the measured figures
-    // (recall 0.968, precision 1.000 on 340 events), so a single new false positive or three new
-    // misses fail the test. The misses left are listed above (voice and IVR shapes).
-    assert!(combo.recall() >= 0.96 && combo.precision() >= 0.995, "combination precision {:.3} recall {:.3}", combo.precision(), combo.recall());
+    // (recall 0.979, precision 1.000 on 340 events), so a single new false positive or two new
+    // misses fail the test. The misses left are listed above (mostly voice shapes).
+    assert!(combo.recall() >= 0.97 && combo.precision() >= 0.995, "combination precision {:.3} recall {:.3}", combo.precision(), combo.recall());
     assert!(action.recall() >= 0.95 && action.precision() >= 0.98, "any-command precision {:.3} recall {:.3}", action.precision(), action.recall());
 }

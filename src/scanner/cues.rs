@@ -361,6 +361,13 @@ pub fn field_hint(key: &str) -> FieldHint {
     FieldHint { cues, name_field }
 }
 
+/// Keys that hold the value of whatever their object is about: Gather `Digits` and `SpeechResult`,
+/// form fields' `value` or `answer`. Such a key takes the cues of the key that holds its object.
+pub fn is_value_key(key: &str) -> bool {
+    const KEYS: &[&str] = &["digits", "speechresult", "speech_result", "value", "answer", "input", "response", "result", "entered", "keyed"];
+    key.len() <= 14 && KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
+}
+
 /// A direct-mapped memo of key hints: events repeat the same few dozen keys, and classifying one
 /// costs an automaton pass. Bounded (1,024 slots, overwritten on collision), so hostile key sets
 /// cannot grow it.

@@ -819,7 +819,12 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             } else {
                 self.w.push_segment(&key)
             };
-            let hint = self.w.hints.get(kh, &key);
+            let mut hint = self.w.hints.get(kh, &key);
+            // IVR input: Studio's `widgets.gather_ssn.Digits`, a form's `acct_number.value`. A
+            // generic value key takes the cues of the key that holds its object.
+            if hint.cues.is_empty() && !self.w.hint.cues.is_empty() && super::cues::is_value_key(&key) {
+                hint.cues = self.w.hint.cues;
+            }
             let saved_hint = std::mem::replace(&mut self.w.hint, hint);
             let saved_occ = self.w.occurrence;
             if occ > 0 {

@@ -140,3 +140,22 @@ fn a_hundred_thousand_keys_scan_in_linear_time() {
     let r = scan(&j);
     assert_eq!(r.events[0].findings.len(), 1);
 }
+
+#[test]
+fn gather_digits_take_the_widget_name_as_a_cue() {
+    let r = scan(r#"{"context":{"widgets":{"gather_ssn":{"Digits":"123456789"},"gather_zip":{"Digits":"123456789"},"collect_ny_license":{"Digits":"917433391"}}}}"#);
+    let p = paths(&r);
+    assert_eq!(p.len(), 2, "{p:?}");
+    assert_eq!((p[0].0, p[0].1.as_str()), (Kind::Ssn, "/context/widgets/gather_ssn/Digits"));
+    assert_eq!((p[1].0, p[1].1.as_str()), (Kind::Dl, "/context/widgets/collect_ny_license/Digits"));
+}
+
+#[test]
+fn names_before_the_first_identifier_are_found_when_it_comes() {
+    // The name stands before the identifier in document order; a name alone makes nothing.
+    let r = scan(r#"{"customers":{"name":"Ngozi Eze"},"note":"SSN 123-45-6789"}"#);
+    let kinds: Vec<Kind> = paths(&r).into_iter().map(|p| p.0).collect();
+    assert_eq!(kinds, [Kind::Name, Kind::Ssn]);
+    let r = scan(r#"{"customers":{"name":"Ngozi Eze"},"note":"order 12345678"}"#);
+    assert!(paths(&r).is_empty());
+}
