@@ -231,7 +231,7 @@ impl Generator {
             let li = *other.choose(&mut self.rng).expect("non-empty");
             let f = self.locales[li].first.choose(&mut self.rng).expect("non-empty").clone();
             let l = self.locales[li].last.choose(&mut self.rng).expect("non-empty").clone();
-            let cjk = l.chars().next().is_some_and(|c| matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF));
+            let cjk = l.chars().next().is_some_and(crate::scanner::names::word::is_cjk);
             return if cjk { format!("{l}{f}") } else { format!("{f} {l}") };
         }
         let (f, l) = self.full_name();

@@ -231,6 +231,16 @@ pub struct CueHit {
     pub end: usize,
 }
 
+/// A cue automaton: ASCII case-insensitive, leftmost-longest ("name on the card" over "name"), a
+/// DFA (cue vocabularies are small and searched often). Shared by the identifier and name cues.
+pub(crate) fn cue_automaton<'a>(words: impl IntoIterator<Item = &'a str>) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(words)
+}
+
 /// The compiled cue automaton.
 #[derive(Debug, Clone)]
 pub struct CueMatcher {
@@ -240,12 +250,7 @@ pub struct CueMatcher {
 impl CueMatcher {
     /// Builds the automaton (a DFA: the vocabulary is small, and windows are searched often).
     pub fn new() -> Result<CueMatcher, aho_corasick::BuildError> {
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(CUE_WORDS.iter().map(|(w, _)| w))?;
-        Ok(CueMatcher { ac })
+        Ok(CueMatcher { ac: cue_automaton(CUE_WORDS.iter().map(|(w, _)| *w))? })
     }
 
     /// Calls `f` for every whole-word cue inside `hay[from..to]` (offsets are into `hay`).

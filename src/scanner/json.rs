@@ -359,6 +359,19 @@ struct Walker<'s> {
     record: &'s str,
 }
 
+/// (outer pointer, inner pointers) for `path` inside the embedded JSON levels `inner`, the outer
+/// pointer borrowed (inner levels are rare).
+fn split_location<'a>(path: &'a str, inner: &'a [String]) -> (&'a str, Vec<String>) {
+    match inner.split_first() {
+        None => (path, Vec::new()),
+        Some((outer, rest)) => {
+            let mut levels: Vec<String> = rest.to_vec();
+            levels.push(path.to_owned());
+            (outer, levels)
+        }
+    }
+}
+
 /// A string kept aside for the name rules.
 struct Pending {
     event: usize,
@@ -480,14 +493,7 @@ impl<'s> Walker<'s> {
         }
         let at = self.event().findings.len();
         let occurrence = self.occurrence;
-        let (outer, inner): (&str, Vec<String>) = match self.inner.split_first() {
-            None => (&self.path, Vec::new()),
-            Some((outer, rest)) => {
-                let mut inner: Vec<String> = rest.to_vec();
-                inner.push(self.path.clone());
-                (outer, inner)
-            }
-        };
+        let (outer, inner) = split_location(&self.path, &self.inner);
         let buf = &mut self.pending;
         let path = buf.paths.len()..buf.paths.len() + outer.len();
         buf.paths.push_str(outer);
@@ -620,14 +626,8 @@ impl<'s> Walker<'s> {
 
     /// (outer pointer, inner pointers) for the current position.
     fn location(&self) -> (String, Vec<String>) {
-        match self.inner.split_first() {
-            None => (self.path.clone(), Vec::new()),
-            Some((outer, rest)) => {
-                let mut inner: Vec<String> = rest.to_vec();
-                inner.push(self.path.clone());
-                (outer.clone(), inner)
-            }
-        }
+        let (outer, inner) = split_location(&self.path, &self.inner);
+        (outer.to_owned(), inner)
     }
 
     fn number(&mut self, digits: &str) {

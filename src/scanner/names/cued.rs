@@ -5,9 +5,11 @@
 //! 0.4 GB/s, so the scanner runs this pass only where a name can matter: in strings of events that
 //! hold an identifier (see [`ScannerBuilder::names_everywhere`](crate::scanner::ScannerBuilder::names_everywhere)).
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::AhoCorasick;
 
-use super::word::{next_word, prev_word, word_at, word_ending_at, Word};
+use crate::scanner::cues::cue_automaton;
+
+use super::word::{is_cjk, next_word, prev_word, word_at, word_ending_at, Word};
 use super::{negative, negative_evidence, read_run, Run, SCORE_WEAK};
 use crate::scanner::{Detector, Inner, Kind, Match};
 
@@ -199,12 +201,7 @@ pub struct NameCues {
 impl NameCues {
     /// Builds the automaton.
     pub fn new() -> Result<NameCues, aho_corasick::BuildError> {
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(CUES.iter().map(|(w, _)| w))?;
-        Ok(NameCues { ac })
+        Ok(NameCues { ac: cue_automaton(CUES.iter().map(|(w, _)| *w))? })
     }
 }
 
@@ -364,8 +361,7 @@ fn caseless(_sc: &Inner, text: &str, w1: Word, cue: Cue) -> Option<Match> {
     if !matches!(cue, Cue::Strong | Cue::Title | Cue::Weak) {
         return None;
     }
-    let c = w1.first_char();
-    let cjk = matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF);
+    let cjk = is_cjk(w1.first_char());
     if cjk {
         let n = w1.chars();
         // Korean and Japanese add a particle or copula after the name ("김민준입니다", "田中です");

@@ -5,7 +5,7 @@
 //! placeholders ("WIRELESS CALLER"), "CITY ST" caller IDs and companies are not.
 
 use super::negative::STATE_CODES;
-use super::word::{word_at, Word};
+use super::word::{is_cjk, word_at, Word};
 use super::NameLists;
 use crate::scanner::{Detector, Kind, Match};
 
@@ -54,8 +54,7 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
     if words.len() == 1 {
         // One run of 2-4 Han, Hangul or kana characters is a full name (family name first, no space).
         let w = &words[0];
-        let c = w.first_char() as u32;
-        let cjk = matches!(c, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF);
+        let cjk = is_cjk(w.first_char());
         return (cjk && (2..=6).contains(&w.chars())).then(|| Match::new(Kind::Name, Detector::NameField, offset, end, 0.85));
     }
     if words.iter().any(|w| super::negative::class(w) & super::negative::class::NOT_PERSON != 0) {

@@ -56,11 +56,8 @@ impl NameLists {
 
     /// The lists bundled with piiguard (`data/names/`, see `SOURCES.md` there).
     pub fn bundled() -> NameLists {
-        NameLists::new(
-            include_str!("../../../data/names/first.txt"),
-            include_str!("../../../data/names/last.txt"),
-            include_str!("../../../data/names/common-words.txt"),
-        )
+        let (first, last, common) = NameLists::bundled_text();
+        NameLists::new(first, last, common)
     }
 
     /// The bundled lists, built once per process and shared.

@@ -112,6 +112,11 @@ pub(crate) fn word_at(text: &str, start: usize) -> Option<Word<'_>> {
     (end > start).then(|| Word { text: &text[start..end], start, end })
 }
 
+/// Han, Hangul or kana: scripts that write a full name as one run of characters, family name first.
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF)
+}
+
 /// Combining marks (Devanagari vowel signs, decomposed accents): part of the word they follow.
 fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0B82..=0x0BCD | 0x0C00..=0x0C4D | 0x0E31..=0x0E4E | 0x064B..=0x065F)
