@@ -79,24 +79,15 @@ fn text(c: &mut Criterion) {
     }
 }
 
-fn events(c: &mut Criterion) {
-    let proc = Processor {
-        scanner: ScannerBuilder::new().build().unwrap(),
-        policy: Policy::default(),
-        fingerprinter: Fingerprinter::new(&[3; 32]).unwrap(),
-        max_record_bytes: 1 << 20,
-    };
-    let (owned, expected) = inputs("events", || {
-        let gens: Vec<_> = Generator::new(17).take(8000).collect();
-        let expected = gens.iter().filter(|g| g.label.expect.is_some()).count();
-        (gens.into_iter().map(|g| g.line).collect(), expected)
-    });
+/// One event-path group: the whole path (parse, walk, scan, rule, command JSON) beside a
+/// `serde_json::Value` parse of the same lines. The events needing action are counted first.
+fn event_group(c: &mut Criterion, proc: &Processor, name: &str, owned: &[String], expected: usize) {
     let lines: Vec<&[u8]> = owned.iter().map(|l| l.as_bytes()).collect();
     let bytes: usize = lines.iter().map(|l| l.len()).sum();
     let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key: None, timestamp: None };
-    let count = |lines: &[&[u8]]| lines.iter().filter(|l| !proc.process(l, &src, Mode::Live).commands.is_empty()).count();
-    assert_eq!(count(&lines), expected, "events needing action");
-    let mut g = c.benchmark_group("scanner/event_path/generated");
+    let needing_action = lines.iter().filter(|l| !proc.process(l, &src, Mode::Live).commands.is_empty()).count();
+    assert_eq!(needing_action, expected, "{name}: events needing action");
+    let mut g = c.benchmark_group(format!("scanner/event_path/{name}"));
     g.throughput(Throughput::Bytes(bytes as u64));
     g.bench_function(BenchmarkId::new("piiguard", "parse_walk_scan_command"), |b| {
         b.iter(|| {
@@ -118,6 +109,26 @@ fn events(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+fn events(c: &mut Criterion) {
+    let proc = Processor {
+        scanner: ScannerBuilder::new().build().unwrap(),
+        policy: Policy::default(),
+        fingerprinter: Fingerprinter::new(&[3; 32]).unwrap(),
+        max_record_bytes: 1 << 20,
+    };
+    let labelled = |gens: Vec<piiguard::generate::Generated>| {
+        let expected = gens.iter().filter(|g| g.label.expect.is_some()).count();
+        (gens.into_iter().map(|g| g.line).collect::<Vec<_>>(), expected)
+    };
+    let (owned, expected) = inputs("events", || labelled(Generator::new(17).take(8000).collect()));
+    event_group(c, &proc, "generated", &owned, expected);
+    // Spoken-form events alone (Voice Intelligence transcripts, real-time transcription): the
+    // spoken view and the turn pass, which the mix above holds in one event of six.
+    let voice = |g: &piiguard::generate::Generated| matches!(g.label.shape.as_str(), "voice_transcript" | "realtime_transcription");
+    let (owned, expected) = inputs("events-voice", || labelled(Generator::new(19).filter(voice).take(2000).collect()));
+    event_group(c, &proc, "voice", &owned, expected);
 }
 
 criterion_group!(benches, text, events);

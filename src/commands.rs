@@ -160,6 +160,36 @@ pub struct WireFinding {
     /// Masked preview, only when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
+    /// The transcript sentence (`GX…`) that holds the string, when the string is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence_sid: Option<Sid>,
+    /// Further spans of an identifier read out over several sentences, one per sentence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub continued: Vec<WireSpan>,
+}
+
+/// A further span of a finding, in another string (see [`WireFinding::continued`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WireSpan {
+    /// RFC 6901 pointer to the string.
+    pub path: String,
+    /// Pointers inside JSON embedded in that string.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inner_path: Vec<String>,
+    /// Which of several equal keys.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub occurrence: u32,
+    /// Start, in characters.
+    pub start: usize,
+    /// End, in characters (exclusive).
+    pub end: usize,
+    /// Start, in UTF-8 bytes.
+    pub byte_start: usize,
+    /// End, in UTF-8 bytes (exclusive).
+    pub byte_end: usize,
+    /// The sentence's SID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence_sid: Option<Sid>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -278,6 +308,21 @@ pub fn build(ctx: Context<'_>, ev: &EventScan, decision: &Decision) -> Command {
                 parts: f.parts.iter().map(WirePart::from).collect(),
                 fingerprint: f.fingerprint.clone(),
                 preview: f.preview.clone(),
+                sentence_sid: f.sentence_sid,
+                continued: f
+                    .continued
+                    .iter()
+                    .map(|c| WireSpan {
+                        path: c.path.clone(),
+                        inner_path: c.inner_path.clone(),
+                        occurrence: c.occurrence,
+                        start: c.start,
+                        end: c.end,
+                        byte_start: c.byte_start,
+                        byte_end: c.byte_end,
+                        sentence_sid: c.sentence_sid,
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -300,6 +345,9 @@ pub fn build(ctx: Context<'_>, ev: &EventScan, decision: &Decision) -> Command {
             f.byte_end
         );
         h.update(loc.as_bytes());
+        for c in &f.continued {
+            h.update(format!("\0+{}\0{}\0{}\0{}\0{}", c.path, c.inner_path.join("\u{1}"), c.occurrence, c.byte_start, c.byte_end).as_bytes());
+        }
     }
     let command_id = hex::encode(&h.finalize()[..16]);
     Command {

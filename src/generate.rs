@@ -18,6 +18,8 @@ use serde_json::json;
 use crate::policy::Reason;
 use crate::scanner::Kind;
 
+mod voice;
+
 /// What an event is expected to produce.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
@@ -89,6 +91,8 @@ const SHAPES: &[&str] = &[
     "insights_comment",
     "webhook_batch",
     "voice_call_summary",
+    "voice_transcript",
+    "realtime_transcription",
 ];
 
 const FILLER: &[&str] = &[
@@ -542,6 +546,8 @@ impl Generator {
                   "transcript": t, "sid": self.sid("GX"), "confidence": "0.91", "words": []}],
                   "transcript_sid": self.sid("GT"), "service_sid": self.sid("GA"), "account_sid": account})
             }
+            "voice_transcript" => self.voice_transcript(scenario, &mut p, &account),
+            "realtime_transcription" => self.realtime_transcription(scenario, &mut p, &account, &time),
             "insights_comment" => {
                 let c = self.text(scenario, &mut p, true);
                 json!({"CategoryId": "cat-123", "CategoryName": "Compliance", "SegmentId": self.uuid(), "AgentId": self.uuid(),

@@ -65,6 +65,10 @@ enum Cmd {
     /// Each line is one record: a Twilio event (CloudEvents envelope, webhook body, TaskRouter event,
     /// transcript, Insights record …) or an array of them. Lines that are not JSON are reported by
     /// line number and error class (never their content) and scanned as raw text; scanning goes on.
+    /// Speech fields (transcript sentences, SpeechResult, TranscriptionText) are read with numbers
+    /// said as words ("four one one one", "cuatro uno") as digits, and a transcript's sentences in
+    /// order: a cue in the agent's question applies to the answer, and a number read over several
+    /// sentences is one finding with a span in each.
     Scan(ScanArgs),
     /// Run the Kafka service: consume event topics in a consumer group, write commands to a topic.
     ///

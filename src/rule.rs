@@ -92,6 +92,8 @@ mod tests {
             parts: vec![],
             fingerprint: String::new(),
             preview: None,
+            sentence_sid: None,
+            continued: vec![],
         }
     }
 

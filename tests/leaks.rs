@@ -62,3 +62,32 @@ fn scan_of_100k_events_is_schema_valid_and_leaks_nothing() {
     assert!(leak.is_none(), "a command leaks a planted value (needle #{})", leak.map_or(0, |m| m.pattern().as_usize()));
     println!("leak sweep: {} planted values, 0 found in commands or stderr", all.len());
 }
+
+#[test]
+fn an_ssn_read_as_words_appears_in_no_output_in_either_form() {
+    // The SSN 529-84-1746 read over two sentences, the cue in the agent's question; the name in a
+    // participant field. Neither the words nor the digits may come back, whole or in part.
+    let event = r#"{"transcript": {"sid": "GT0123456789abcdef0123456789abcdef", "channel": {"participants": [{"channel_participant": 2, "role": "Customer", "full_name": "Odalys Brennecke"}]}}, "sentences": [{"media_channel": 1, "sentence_index": 0, "transcript": "Can I get your social?", "sid": "GX00000000000000000000000000000001"}, {"media_channel": 2, "sentence_index": 1, "transcript": "It's five twenty nine, eighty four.", "sid": "GX00000000000000000000000000000002"}, {"media_channel": 1, "sentence_index": 2, "transcript": "Okay.", "sid": "GX00000000000000000000000000000003"}, {"media_channel": 2, "sentence_index": 3, "transcript": "Seventeen forty six.", "sid": "GX00000000000000000000000000000004"}]}"#;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_piiguard"))
+        .args(["scan", "--exit-zero", "-"])
+        .env("PIIGUARD_HMAC_KEY", "cd".repeat(32))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child.stdin.take().unwrap().write_all(format!("{event}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let cmd: Value = serde_json::from_str(stdout.lines().next().expect("one command")).unwrap();
+    assert_eq!(cmd["reason"], "prohibited_combination");
+    let ssn = cmd["findings"].as_array().unwrap().iter().find(|f| f["kind"] == "ssn").expect("the SSN is found");
+    assert_eq!(ssn["path"], "/sentences/1/transcript");
+    assert_eq!(ssn["continued"][0]["path"], "/sentences/3/transcript");
+    assert_eq!(ssn["continued"][0]["sentence_sid"], "GX00000000000000000000000000000004");
+    let needles = ["529841746", "529-84-1746", "529 84 1746", "1746", "five twenty nine", "eighty four", "seventeen forty six", "Seventeen", "Odalys", "Brennecke"];
+    for n in needles {
+        assert!(!without_hex(&stdout).contains(n) && !stderr.contains(n), "{n:?} leaks");
+    }
+}

@@ -53,3 +53,21 @@ fn kafka_sources_unparsed_records_and_keys_are_valid() {
         }
     }
 }
+
+#[test]
+fn hand_written_and_voice_commands_are_valid() {
+    let v = validator();
+    let p = common::processor();
+    let mut n = 0;
+    let mut continued = 0;
+    for (_, _, input, _, _) in crate::written::cases_in("written").into_iter().chain(crate::written::cases_in("voice")) {
+        let out = p.process(input.as_bytes(), &Source::File { file: "w".into(), line: 1 }, Mode::Scan);
+        for c in out.commands {
+            let value = serde_json::to_value(&c).unwrap();
+            continued += value["findings"].as_array().unwrap().iter().filter(|f| f.get("continued").is_some()).count();
+            check(&v, &value);
+            n += 1;
+        }
+    }
+    assert!(n > 300 && continued > 0, "{n} commands, {continued} findings over several sentences");
+}

@@ -54,7 +54,12 @@ impl Counts {
 }
 
 pub(crate) fn cases() -> Vec<(String, String, String, String, String)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/written");
+    cases_in("written")
+}
+
+/// The cases of `tests/corpus/<name>/*.toml`, in file order.
+pub(crate) fn cases_in(name: &str) -> Vec<(String, String, String, String, String)> {
+    let dir = format!("{}/tests/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
     let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
     paths.sort();
     let mut out = Vec::new();
@@ -65,15 +70,22 @@ pub(crate) fn cases() -> Vec<(String, String, String, String, String)> {
     out
 }
 
-#[test]
-fn hand_written_corpus_precision_and_recall() {
+/// What a corpus measured: the combination and any-command counts.
+struct Measured {
+    events: usize,
+    combo: Counts,
+    action: Counts,
+}
+
+/// Runs the processor over `cases`, prints precision and recall overall and per class, and every
+/// case labelled differently with its id and reason.
+fn measure(title: &str, cases: &[(String, String, String, String, String)]) -> Measured {
     let p = common::processor();
-    let cases = cases();
     let mut combo = Counts::default();
     let mut action = Counts::default();
     let mut per_class: BTreeMap<String, (Counts, Counts, u32)> = BTreeMap::new();
     let mut wrong = Vec::new();
-    for (id, class, input, expect, why) in &cases {
+    for (id, class, input, expect, why) in cases {
         assert!(["combination", "identifier", "none"].contains(&expect.as_str()), "{id}: label {expect}");
         let out = p.process(input.as_bytes(), &Source::File { file: "w".into(), line: 1 }, Mode::Scan);
         let got = if out.commands.iter().any(|c| c.reason == Reason::ProhibitedCombination) {
@@ -96,7 +108,7 @@ fn hand_written_corpus_precision_and_recall() {
             wrong.push(format!("  {id} [{class}] want {expect}, got {got}: {why} (found {seen:?})"));
         }
     }
-    println!("hand-written corpus: {} events", cases.len());
+    println!("{title}: {} events", cases.len());
     println!("  prohibited_combination: precision {:.3} recall {:.3} ({} tp, {} fp, {} fn)", combo.precision(), combo.recall(), combo.tp, combo.fp, combo.fneg);
     println!("  any command: precision {:.3} recall {:.3} ({} tp, {} fp, {} fn)", action.precision(), action.recall(), action.tp, action.fp, action.fneg);
     println!("  {:<16} {:>6} {:>10} {:>10} {:>10} {:>10}", "class", "events", "combo P", "combo R", "action P", "action R");
@@ -104,10 +116,29 @@ fn hand_written_corpus_precision_and_recall() {
         println!("  {class:<16} {n:>6} {:>10.3} {:>10.3} {:>10.3} {:>10.3}", c.precision(), c.recall(), a.precision(), a.recall());
     }
     println!("{} of {} labelled differently:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
-    assert!(cases.len() >= 300, "the corpus has {} events", cases.len());
-    // The bar is recall 0.95 at precision 0.98; the floors sit at the measured figures
-    // (recall 0.979, precision 1.000 on 340 events), so a single new false positive or two new
-    // misses fail the test. The misses left are listed above (mostly voice shapes).
-    assert!(combo.recall() >= 0.97 && combo.precision() >= 0.995, "combination precision {:.3} recall {:.3}", combo.precision(), combo.recall());
+    Measured { events: cases.len(), combo, action }
+}
+
+#[test]
+fn hand_written_corpus_precision_and_recall() {
+    let m = measure("hand-written corpus", &cases());
+    let (combo, action) = (m.combo, m.action);
+    assert!(m.events >= 300, "the corpus has {} events", m.events);
+    // The floors sit at the measured figures (combination recall 0.995 at precision 1.000 on 340
+    // events, every event needing action flagged), so a single new false positive or a new miss
+    // fails the test. The miss left is listed above.
+    assert!(combo.recall() >= 0.99 && combo.precision() >= 0.995, "combination precision {:.3} recall {:.3}", combo.precision(), combo.recall());
+    assert!(action.recall() >= 0.99 && action.precision() >= 0.995, "any-command precision {:.3} recall {:.3}", action.precision(), action.recall());
+}
+
+#[test]
+fn voice_corpus_precision_and_recall() {
+    let m = measure("voice corpus", &cases_in("voice"));
+    let (combo, action) = (m.combo, m.action);
+    assert!(m.events >= 150, "the corpus has {} events", m.events);
+    // The bar: recall 0.95 at precision 0.98 on events that need action (measured 0.968 at
+    // 1.000 on 170 events); the combination floor sits just under the measured 0.938 at 1.000. The
+    // misses left are listed above, each with its reason.
     assert!(action.recall() >= 0.95 && action.precision() >= 0.98, "any-command precision {:.3} recall {:.3}", action.precision(), action.recall());
+    assert!(combo.recall() >= 0.93 && combo.precision() >= 0.98, "combination precision {:.3} recall {:.3}", combo.precision(), combo.recall());
 }

@@ -218,6 +218,23 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("call me", Cues::NOT_PII),
     ("zip", Cues::NOT_PII),
     ("po", Cues::NOT_PII),
+    // Spoken numbers that are not identifiers: a birth date, an extension, a callback number, a
+    // claim; in Spanish a phone number and an order.
+    ("birth", Cues::NOT_PII),
+    ("born", Cues::NOT_PII),
+    ("birthday", Cues::NOT_PII),
+    ("dob", Cues::NOT_PII),
+    ("extension", Cues::NOT_PII),
+    ("callback", Cues::NOT_PII),
+    ("call back", Cues::NOT_PII),
+    ("reach me", Cues::NOT_PII),
+    ("claim", Cues::NOT_PII),
+    ("teléfono", Cues::NOT_PII),
+    ("telefono", Cues::NOT_PII),
+    ("pedido", Cues::NOT_PII),
+    ("balance", Cues::NOT_PII),
+    ("dollars", Cues::NOT_PII),
+    ("amount", Cues::NOT_PII),
 ];
 
 /// A cue found in a window: what it announces and where it is (byte offsets into the haystack).
@@ -294,7 +311,31 @@ pub struct FieldHint {
     pub cues: Cues,
     /// The key names a person's name (`customers.name`, `customerName`, `full_name`, `Author` …).
     pub name_field: bool,
+    /// The key holds speech-to-text output (`transcript`, `SpeechResult`, `TranscriptionText` …):
+    /// numbers said as words are read as digits, and cues are looked for twice as far (speech is
+    /// wordier than typing).
+    pub speech: bool,
+    /// Cues carried from an earlier sentence of the same conversation (the agent's question "and
+    /// the card number?" before the customer's answer). Weaker than the string's own cues.
+    pub carried: Cues,
+    /// The key holds one part of a person's name: 1 a first name (`first_name`, `givenName`), 2 a
+    /// last name (`last_name`, `surname`). Both parts in one event make a full name.
+    pub name_part: u8,
+    /// The key is a generic value key (see [`is_value_key`]).
+    pub value_key: bool,
+    /// The key holds a turn array (see [`is_turn_array_key`]).
+    pub turn_array: bool,
+    /// The key holds a request URL (`url`, `action`) whose path may name what its parameters are.
+    pub url: bool,
 }
+
+/// Keys whose value is speech-to-text output: Voice Intelligence sentences and real-time
+/// transcription (`transcript`), Gather (`SpeechResult`, `UnstableSpeechResult`), recording
+/// transcription (`TranscriptionText`).
+const SPEECH_KEYS: &[&str] = &[
+    "transcript", "speechresult", "unstablespeechresult", "stablespeechresult", "transcriptiontext", "transcription",
+    "utterance", "spokentext", "speech",
+];
 
 /// Keys whose value is a person's name when it looks like one (`twilio-domain.md` §5).
 const NAME_KEYS: &[&str] = &[
@@ -318,6 +359,27 @@ const KEY_PARTS: &[&str] = &[
 fn key_automaton() -> &'static AhoCorasick {
     static AC: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
     AC.get_or_init(|| AhoCorasick::new(KEY_PARTS).expect("static patterns build"))
+}
+
+/// The parts of a key: split at anything not a letter or digit, and before an upper-case letter that
+/// follows a lower-case one (`gatherDl` is `gather`, `Dl`).
+fn key_parts(key: &str) -> impl Iterator<Item = &str> {
+    let b = key.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let s = i;
+        i += 1;
+        while i < b.len() && b[i].is_ascii_alphanumeric() && !(b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase()) {
+            i += 1;
+        }
+        Some(&key[s..i])
+    })
 }
 
 /// Classifies a JSON key. Separators and case are ignored: `customer_name`, `customerName` and
@@ -352,10 +414,13 @@ pub fn field_hint(key: &str) -> FieldHint {
     if has("routing") || k == b"aba" || has("abanumber") {
         cues |= Cues::ROUTING;
     }
-    if has("license") || has("licence") || k == b"dl" || has("dlnumber") || has("stateid") {
+    // Parts of a key split at separators and case changes: Studio's `gather_dl`, `collect_card`.
+    let part = |p: &str| key_parts(key).any(|x| x.eq_ignore_ascii_case(p));
+    if has("license") || has("licence") || k == b"dl" || has("dlnumber") || has("stateid") || part("dl") {
         cues |= Cues::DL;
     }
-    if has("cardnumber") || k == b"pan" || has("ccnumber") || k == b"card" || has("creditcard") {
+    let not_a_payment_card = ["gift", "loyalty", "reward", "sim", "id", "type", "brand", "holder", "last", "last4", "exp", "expiry", "count"];
+    if has("cardnumber") || k == b"pan" || has("ccnumber") || k == b"card" || has("creditcard") || part("card") && !not_a_payment_card.iter().any(|p| part(p)) {
         cues |= Cues::CARD;
     }
     if has("cvv") || has("cvc") || has("securitycode") {
@@ -363,7 +428,79 @@ pub fn field_hint(key: &str) -> FieldHint {
     }
     let name_field = NAME_KEYS.iter().any(|nk| k == nk.as_bytes())
         || (k.ends_with(b"fullname") || k.ends_with(b"customername") || k.ends_with(b"holdername"));
-    FieldHint { cues, name_field }
+    let speech = SPEECH_KEYS.iter().any(|sk| k == sk.as_bytes());
+    let ends = |list: &[&str]| list.iter().any(|p| k.ends_with(p.as_bytes()));
+    let name_part = if ends(&["firstname", "givenname", "forename"]) || matches!(k, b"fname" | b"first" | b"nombre") {
+        1
+    } else if ends(&["lastname", "surname", "familyname"]) || matches!(k, b"lname" | b"last" | b"apellido" | b"apellidos") {
+        2
+    } else {
+        0
+    };
+    FieldHint {
+        cues,
+        name_field,
+        speech,
+        carried: Cues::empty(),
+        name_part,
+        value_key: is_value_key(key),
+        turn_array: is_turn_array_key(key),
+        url: key.eq_ignore_ascii_case("url") || key.eq_ignore_ascii_case("action"),
+    }
+}
+
+/// The identifier cues a request URL's path names ("https://ivr.example.com/voice/verify/ssn",
+/// "/gather/checking-account-number"): each path segment is read as a key. Twilio's own API paths
+/// (`/Accounts/AC…/Calls`) name no identifier.
+pub fn url_cues(url: &str) -> Cues {
+    let path = url.split_once("://").map_or(url, |(_, rest)| rest.split_once('/').map_or("", |(_, p)| p));
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let mut cues = Cues::empty();
+    for seg in path.split('/').filter(|s| !s.is_empty() && s.len() <= 48 && !s.eq_ignore_ascii_case("accounts")) {
+        let seg = seg.strip_suffix(".json").unwrap_or(seg);
+        let h = field_hint(seg);
+        cues |= Cues(h.cues.0 & (Cues::SSN.0 | Cues::ACCOUNT.0 | Cues::ROUTING.0 | Cues::DL.0 | Cues::CARD.0));
+    }
+    cues
+}
+
+/// The part a key plays in an element of a turn array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TurnKey {
+    /// What was said or written (`transcript`, `text`, `body` …).
+    Text,
+    /// Who said it (`media_channel`, `role`, `speaker`, `author` …).
+    Speaker,
+    /// The sentence's or message's SID.
+    Sid,
+}
+
+/// The part `key` plays in a turn object, if any.
+pub fn turn_key(key: &str) -> Option<TurnKey> {
+    const TEXT: &[&str] = &["transcript", "text", "content", "body", "message", "utterance", "speechresult", "said", "speech"];
+    const SPEAKER: &[&str] = &[
+        "media_channel", "mediachannel", "channel", "speaker", "role", "participant", "channel_participant", "author", "track",
+        "from", "speaker_label", "speakerlabel", "participant_role", "participantrole",
+    ];
+    if TEXT.iter().any(|k| key.eq_ignore_ascii_case(k)) {
+        Some(TurnKey::Text)
+    } else if SPEAKER.iter().any(|k| key.eq_ignore_ascii_case(k)) {
+        Some(TurnKey::Speaker)
+    } else if key.eq_ignore_ascii_case("sid") {
+        Some(TurnKey::Sid)
+    } else {
+        None
+    }
+}
+
+/// Keys whose array holds the turns of a conversation, in order: Voice Intelligence `sentences`, a
+/// bot's `turns`, `utterances`, a chat `messages` history.
+pub fn is_turn_array_key(key: &str) -> bool {
+    const KEYS: &[&str] = &[
+        "sentences", "turns", "utterances", "transcripts", "segments", "dialog", "dialogue", "history", "conversation",
+        "conversation_history", "conversationhistory", "messages", "exchanges",
+    ];
+    key.len() <= 20 && KEYS.iter().any(|k| key.eq_ignore_ascii_case(k))
 }
 
 /// Keys that hold the value of whatever their object is about: Gather `Digits` and `SpeechResult`,

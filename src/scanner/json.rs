@@ -17,7 +17,7 @@ use std::hash::{Hash, Hasher};
 use rustc_hash::FxHasher;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::cues::{FieldHint, KeyHints};
+use super::cues::{Cues, FieldHint, KeyHints};
 use super::{Detector, Inner, Kind, Match, PartKind, Scanner};
 
 use crate::fingerprint::Fingerprinter;
@@ -65,6 +65,33 @@ pub struct Finding {
     /// Masked preview (last 4 letters or digits of an identifier), only when the scanner was built
     /// with [`ScannerBuilder::masked_preview`](super::ScannerBuilder::masked_preview).
     pub preview: Option<String>,
+    /// The SID of the transcript sentence (`GX…`) or turn object that holds the string, when it has
+    /// one: the resource a per-sentence redaction acts on.
+    pub sentence_sid: Option<Sid>,
+    /// The rest of an identifier read out over several sentences ("four one one one." / "one one one
+    /// one …"): one span per further sentence, in order. The finding's own span is the first.
+    pub continued: Vec<Span>,
+}
+
+/// A further span of a finding that continues into another string (see [`Finding::continued`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// RFC 6901 pointer to the string.
+    pub path: String,
+    /// Pointers inside JSON embedded in that string.
+    pub inner_path: Vec<String>,
+    /// Which of several equal keys.
+    pub occurrence: u32,
+    /// Start, in characters.
+    pub start: usize,
+    /// End, in characters (exclusive).
+    pub end: usize,
+    /// Start, in UTF-8 bytes.
+    pub byte_start: usize,
+    /// End, in UTF-8 bytes (exclusive).
+    pub byte_end: usize,
+    /// The sentence's SID, when it has one.
+    pub sentence_sid: Option<Sid>,
 }
 
 /// What one event in a record holds.
@@ -222,6 +249,14 @@ impl Scanner {
                     e.sids.sort_unstable();
                     e.sids.dedup();
                 }
+                // Findings in a sentence name its SID (names found after the sentence's own scan too).
+                for t in w.turns.iter().filter(|t| t.sid.is_some()) {
+                    if let Some(e) = w.events.get_mut(t.event) {
+                        for f in e.findings.iter_mut().filter(|f| f.sentence_sid.is_none() && f.path == t.path && f.inner_path == t.inner) {
+                            f.sentence_sid = t.sid;
+                        }
+                    }
+                }
                 RecordScan { events: std::mem::take(&mut w.events), error: None, error_position: None }
             }
             Err(_) if w.too_deep => raw(RecordError::TooDeep, None),
@@ -303,8 +338,10 @@ fn finding_from(
         byte_end: m.end,
         confidence: m.confidence,
         parts: m.parts.iter().map(|p| FoundPart { kind: p.kind, start: chars(p.start), end: chars(p.end) }).collect(),
-        fingerprint: fp.fingerprint(m.kind, value),
-        preview: if preview { masked(m.kind, value) } else { None },
+        fingerprint: fp.fingerprint(m.kind, m.said.as_deref().unwrap_or(value)),
+        preview: if preview { masked(m.kind, m.said.as_deref().unwrap_or(value)) } else { None },
+        sentence_sid: None,
+        continued: Vec::new(),
     }
 }
 
@@ -357,6 +394,28 @@ struct Walker<'s> {
     pending: Box<PendingBuf>,
     /// The record being walked: strings borrowed from it are kept as offsets, not copied.
     record: &'s str,
+    /// Sentences of turn arrays in this record (see `turns`).
+    turns: Vec<turns::Turn>,
+    /// Turn arrays seen so far in this record (their ids).
+    turn_arrays: u32,
+    /// The value being visited is a turn array (set from its key, taken by `visit_seq`).
+    next_is_turn_array: bool,
+    /// The value being visited is an element object of a turn array (taken by `visit_map`).
+    next_is_turn: Option<u32>,
+    /// The next string is a sentence's text, in turn array `.0`.
+    turn_text: Option<u32>,
+    /// Speaker and SID of the turn object being visited.
+    turn_channel: Option<u64>,
+    turn_sid: Option<Sid>,
+    /// A first name and a last name in separate fields of the current event (`first_name`,
+    /// `last_name`): once both are seen, both are names.
+    name_parts: [Option<parts::NamePart>; 2],
+    /// The event `name_parts` belong to, and whether they were already reported.
+    name_parts_event: usize,
+    name_parts_done: bool,
+    /// Identifier cues from the URL of the request whose parameters are being visited
+    /// (`…/voice/verify/ssn`): a Gather's `Digits` there take them.
+    url_cues: Cues,
 }
 
 /// (outer pointer, inner pointers) for `path` inside the embedded JSON levels `inner`, the outer
@@ -412,6 +471,12 @@ thread_local! {
 enum Capture {
     Id,
     Type,
+    /// A turn's speaker (`media_channel`, `role` …).
+    Channel,
+    /// A turn's SID.
+    TurnSid,
+    /// A request URL whose path may name what the parameters are.
+    Url,
 }
 
 impl<'s> Walker<'s> {
@@ -436,6 +501,17 @@ impl<'s> Walker<'s> {
                 b
             }).unwrap_or_default(),
             record,
+            turns: Vec::new(),
+            turn_arrays: 0,
+            next_is_turn_array: false,
+            next_is_turn: None,
+            turn_text: None,
+            turn_channel: None,
+            turn_sid: None,
+            url_cues: Cues::empty(),
+            name_parts: [None, None],
+            name_parts_event: 0,
+            name_parts_done: false,
         }
     }
 
@@ -465,14 +541,9 @@ impl<'s> Walker<'s> {
                 .iter()
                 .map(|m| finding_from(m, path, &p.inner, p.in_key, p.occurrence, &text[m.start..m.end], &mut cc, self.fp, self.sc.preview))
                 .collect();
-            let max = self.sc.max_findings;
-            let ev = self.event();
-            let room = max.saturating_sub(ev.findings.len());
-            if room < found.len() {
-                ev.truncated = true;
-            }
-            let at = p.at.min(ev.findings.len());
-            ev.findings.splice(at..at, found.into_iter().take(room));
+            // (The kept strings are in `buf`, out of `self.pending`: `insert` moves only the
+            // turns and name parts after the insertion point.)
+            self.insert(ev_idx, p.at, found);
         }
         buf.clear();
         self.pending = buf;
@@ -534,10 +605,18 @@ impl<'s> Walker<'s> {
                 self.event().sids.push(sid);
                 return 0;
             }
+            if self.hint.name_part != 0 {
+                self.name_part(s);
+            }
         }
         // Nothing without a digit or a space can hold a finding, embedded JSON included (a name in
-        // a script written without spaces is the exception).
+        // a script written without spaces is the exception). A sentence of a transcript is kept for
+        // the turn pass all the same ("Five." may end a number read over sentences).
         if !super::swar::has_digit_or_space(s.as_bytes()) && (s.is_ascii() || in_key) {
+            if let Some(array) = self.turn_text.take().filter(|_| !in_key) {
+                let before = self.event().findings.len();
+                self.keep_turn(array, s, before);
+            }
             return 0;
         }
         let t = s.trim();
@@ -546,9 +625,13 @@ impl<'s> Walker<'s> {
             && self.inner.len() < self.sc.max_embedded
             && ((t.starts_with('{') && t.ends_with('}')) || (t.starts_with('[') && t.ends_with(']')));
         let before = self.event().findings.len();
-        let done = embedded && self.embedded(s);
+        let turn = if in_key { None } else { self.turn_text.take() };
+        let done = embedded && turn.is_none() && self.embedded(s);
         if !done {
             self.scan_string(s, in_key);
+        }
+        if let Some(array) = turn {
+            self.keep_turn(array, s, before);
         }
         if self.inner.is_empty() {
             self.drain_pending();
@@ -594,7 +677,12 @@ impl<'s> Walker<'s> {
         let hint = if in_key { FieldHint::default() } else { self.hint };
         let mut matches = std::mem::take(&mut self.matches);
         matches.clear();
-        let idents = super::scan_identifiers(self.sc, s, &hint, &mut matches);
+        let mut idents = super::scan_identifiers(self.sc, s, &hint, &mut matches);
+        // A dialogue written into one string ("Agent: … the card number?\nCustomer: …").
+        if idents == 0 && !in_key && memchr::memchr(b'?', s.as_bytes()).is_some() && memchr::memchr(b':', s.as_bytes()).is_some() {
+            turns::dialogue(self.sc, s, &hint, &mut matches);
+            idents = matches.len();
+        }
         let ev_idx = self.event_index();
         if idents > 0 {
             self.ident_event = Some(ev_idx);
@@ -639,15 +727,60 @@ impl<'s> Walker<'s> {
         }
     }
 
-    /// Records an event's `id` or `type`, unless the value itself held a finding.
+    /// Records an event's `id` or `type`, a turn's speaker or SID, or a request URL's cues, unless
+    /// the value itself held a finding.
     fn capture(&mut self, c: Capture, v: &str) {
         let ev = self.event();
         let slot = match c {
             Capture::Id => &mut ev.event_id,
             Capture::Type => &mut ev.event_type,
+            Capture::Channel => {
+                let mut h = FxHasher::default();
+                v.hash(&mut h);
+                self.turn_channel = Some(h.finish());
+                return;
+            }
+            Capture::TurnSid => {
+                self.turn_sid = Sid::parse(v);
+                return;
+            }
+            Capture::Url => {
+                self.url_cues = super::cues::url_cues(v);
+                return;
+            }
         };
         if slot.is_none() {
             *slot = Some(v.to_owned());
+        }
+    }
+
+    /// Inserts findings at `at` in event `ev` (within the per-event limit); returns how many.
+    fn insert(&mut self, ev: usize, at: usize, found: Vec<Finding>) -> usize {
+        let max = self.sc.max_findings;
+        let e = self.event();
+        let room = max.saturating_sub(e.findings.len());
+        if room < found.len() {
+            e.truncated = true;
+        }
+        let at = at.min(e.findings.len());
+        let n = found.len().min(room);
+        e.findings.splice(at..at, found.into_iter().take(room));
+        self.shift(ev, at, n);
+        n
+    }
+
+    /// `n` findings were inserted at `at` in event `ev`: later kept strings and turns move along.
+    fn shift(&mut self, ev: usize, at: usize, n: usize) {
+        for p in self.pending.items.iter_mut().filter(|p| p.event == ev && p.at > at) {
+            p.at += n;
+        }
+        for t in self.turns.iter_mut().filter(|t| t.event == ev && t.at >= at) {
+            t.at += n;
+        }
+        if self.name_parts_event == ev {
+            for p in self.name_parts.iter_mut().flatten().filter(|p| p.at >= at) {
+                p.at += n;
+            }
         }
     }
 }
@@ -725,6 +858,9 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         Ok(())
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        if let Some(Capture::Channel) = self.w.capture {
+            self.w.turn_channel = Some(v);
+        }
         self.w.capture = None;
         if v >= 1_000_000 {
             self.w.number(&v.to_string());
@@ -749,6 +885,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         self.w.capture = None;
         let split_events = self.depth == 0;
         self.w.top_is_array |= split_events;
+        // A transcript's sentences, a bot's turns: read in order by the turn pass at the end.
+        let turn_array = std::mem::take(&mut self.w.next_is_turn_array).then(|| {
+            self.w.turn_arrays += 1;
+            (self.w.turn_arrays, self.w.turns.len())
+        });
         let mut i = 0usize;
         loop {
             let mark = self.w.push_segment(itoa(i).as_str());
@@ -756,7 +897,9 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 let pointer = self.w.path.clone();
                 self.w.events.push(EventScan { pointer, ..EventScan::default() });
             }
+            self.w.next_is_turn = turn_array.map(|(id, _)| id);
             let more = seq.next_element_seed(Node { w: self.w, depth: self.depth + 1 })?;
+            self.w.next_is_turn = None;
             self.w.path.truncate(mark);
             if more.is_none() {
                 if split_events {
@@ -766,6 +909,9 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             }
             i += 1;
         }
+        if let Some((id, from)) = turn_array {
+            self.w.turn_pass(id, from);
+        }
         Ok(())
     }
 
@@ -774,6 +920,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         self.w.capture = None;
         // Events start at the record root, or at the elements of a top-level array.
         let event_root = self.depth == 0 || (self.depth == 1 && self.w.top_is_array);
+        // An element of a turn array: its speaker and SID are noted for its sentence.
+        let turn = self.w.next_is_turn.take();
+        let saved_turn = (std::mem::take(&mut self.w.turn_channel), std::mem::take(&mut self.w.turn_sid));
+        let turns_before = self.w.turns.len();
+        let saved_url = self.w.url_cues;
         // Hashes of this object's keys, on a stack shared by all open objects (no allocation per
         // object), to number duplicate keys.
         let base = self.w.key_hashes.len();
@@ -822,29 +973,65 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             let mut hint = self.w.hints.get(kh, &key);
             // IVR input: Studio's `widgets.gather_ssn.Digits`, a form's `acct_number.value`. A
             // generic value key takes the cues of the key that holds its object.
-            if hint.cues.is_empty() && !self.w.hint.cues.is_empty() && super::cues::is_value_key(&key) {
-                hint.cues = self.w.hint.cues;
+            if hint.value_key {
+                if hint.cues.is_empty() && !self.w.hint.cues.is_empty() {
+                    hint.cues = self.w.hint.cues;
+                }
+                // Studio's `gather_last_name.SpeechResult`: the widget names the name part.
+                if hint.name_part == 0 {
+                    hint.name_part = self.w.hint.name_part;
+                }
             }
-            let saved_hint = std::mem::replace(&mut self.w.hint, hint);
             let saved_occ = self.w.occurrence;
             if occ > 0 {
                 self.w.occurrence = occ;
+            }
+            // A Gather's `Digits` take the cues of the request URL's path ("…/verify/ssn").
+            if hint.cues.is_empty() && hint.value_key && !self.w.url_cues.is_empty() {
+                hint.cues = self.w.url_cues;
+            }
+            if let Some(array) = turn {
+                match super::cues::turn_key(&key) {
+                    Some(super::cues::TurnKey::Text) => {
+                        hint.speech = true;
+                        self.w.turn_text = Some(array);
+                    }
+                    Some(super::cues::TurnKey::Speaker) => self.w.capture = Some(Capture::Channel),
+                    Some(super::cues::TurnKey::Sid) => self.w.capture = Some(Capture::TurnSid),
+                    None => {}
+                }
+            }
+            self.w.next_is_turn_array = hint.turn_array;
+            if hint.url {
+                self.w.capture = Some(Capture::Url);
             }
             if event_root {
                 self.w.capture = match key.as_ref() {
                     "id" => Some(Capture::Id),
                     "type" | "EventType" => Some(Capture::Type),
-                    _ => None,
+                    _ => self.w.capture,
                 };
             }
+            let saved_hint = std::mem::replace(&mut self.w.hint, hint);
             map.next_value_seed(Node { w: self.w, depth: self.depth + 1 })?;
             self.w.capture = None;
+            self.w.turn_text = None;
+            self.w.next_is_turn_array = false;
             self.w.path.truncate(mark);
             self.w.hint = saved_hint;
             self.w.occurrence = saved_occ;
             index += 1;
         }
         self.w.key_hashes.truncate(base);
+        if turn.is_some() {
+            let (channel, sid) = (self.w.turn_channel, self.w.turn_sid);
+            for t in &mut self.w.turns[turns_before..] {
+                t.channel = t.channel.or(channel);
+                t.sid = t.sid.or(sid);
+            }
+        }
+        (self.w.turn_channel, self.w.turn_sid) = saved_turn;
+        self.w.url_cues = saved_url;
         Ok(())
     }
 }
@@ -853,5 +1040,7 @@ fn itoa(i: usize) -> String {
     i.to_string()
 }
 
+mod parts;
 #[cfg(test)]
 mod tests;
+mod turns;

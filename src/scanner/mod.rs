@@ -24,6 +24,7 @@ pub mod dl;
 pub mod json;
 pub mod names;
 mod numbers;
+mod spoken;
 mod swar;
 pub mod validate;
 mod view;
@@ -167,11 +168,14 @@ pub struct Match {
     pub confidence: f32,
     /// Security code, expiry or PIN that goes with a card or account.
     pub parts: Vec<Part>,
+    /// The digits and letters the match says when it was read from words ("four one one one" is
+    /// "4111"): what its fingerprint and preview are made from.
+    pub(crate) said: Option<Box<str>>,
 }
 
 impl Match {
     fn new(kind: Kind, detector: Detector, start: usize, end: usize, confidence: f32) -> Match {
-        Match { kind, detector, start, end, confidence, parts: Vec::new() }
+        Match { kind, detector, start, end, confidence, parts: Vec::new(), said: None }
     }
 }
 
@@ -279,20 +283,33 @@ impl ScannerBuilder {
 /// Identifiers in `text`, appended to `out`; returns how many.
 fn scan_identifiers(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) -> usize {
     let first = out.len();
-    if !text.is_ascii() || memchr::memchr(b'\n', text.as_bytes()).is_some() {
-        // Full-width digits, typographic spaces and dashes, a number split over lines.
-        if let Some(v) = view::normalise(text) {
-            numbers::scan(inner, v.text.as_bytes(), hint, out);
-            for m in &mut out[first..] {
-                m.start = v.original(m.start);
-                m.end = v.original(m.end);
-                for p in &mut m.parts {
-                    p.start = v.original(p.start);
-                    p.end = v.original(p.end);
-                }
-            }
-            return out.len() - first;
+    // Full-width digits, typographic spaces and dashes, a number split over lines.
+    let typed = if !text.is_ascii() || memchr::memchr(b'\n', text.as_bytes()).is_some() { view::normalise(text) } else { None };
+    // Speech: numbers said as words or digits said one at a time (on top of the typography view).
+    let spoken = if hint.speech {
+        match &typed {
+            Some(t) => spoken::normalise(&t.text).map(|s| s.through(t)),
+            None => spoken::normalise(text),
         }
+    } else {
+        None
+    };
+    let is_spoken = spoken.is_some();
+    if let Some(v) = spoken.or(typed) {
+        numbers::scan(inner, v.text.as_bytes(), hint, out);
+        for m in &mut out[first..] {
+            if is_spoken {
+                // What was said, for the fingerprint: the view's letters and digits of the match.
+                m.said = Some(v.text[m.start..m.end].chars().filter(char::is_ascii_alphanumeric).collect::<String>().into());
+            }
+            m.start = v.original(m.start);
+            m.end = v.original_end(m.end);
+            for p in &mut m.parts {
+                p.start = v.original(p.start);
+                p.end = v.original_end(p.end);
+            }
+        }
+        return out.len() - first;
     }
     if swar::next_digit(text.as_bytes(), 0).is_none() {
         return 0;

@@ -140,8 +140,10 @@ struct Context {
 const IDENT_CUES: [Cues; 5] = [Cues::SSN, Cues::ROUTING, Cues::DL, Cues::ACCOUNT, Cues::CARD];
 
 fn context(sc: &Inner, hay: &[u8], start: usize, end: usize, hint: &FieldHint) -> Context {
-    let from = floor_char(hay, start.saturating_sub(sc.cue_window));
-    let to = ceil_char(hay, (end + sc.cue_window / 2).min(hay.len()));
+    // Speech is wordier than typing ("the account is under … and the number is …"): twice the window.
+    let window = if hint.speech { sc.cue_window * 2 } else { sc.cue_window };
+    let from = floor_char(hay, start.saturating_sub(window));
+    let to = ceil_char(hay, (end + window / 2).min(hay.len()));
     // A cue speaks for its own sentence only ("your account is in good standing. FedEx 3461…").
     let from = memchr::memrchr3_iter(b'.', b'!', b'?', &hay[from..start])
         .map(|i| from + i)
@@ -161,6 +163,13 @@ fn context(sc: &Inner, hay: &[u8], start: usize, end: usize, hint: &FieldHint) -
             nearest = h.cues;
         }
     });
+    // Cues carried from an earlier sentence count when the sentence has none of its own.
+    if !hint.carried.is_empty() {
+        all |= hint.carried;
+        if nearest.is_empty() {
+            nearest = hint.carried;
+        }
+    }
     Context { all, nearest }
 }
 
@@ -355,6 +364,11 @@ fn state_near(sc: &Inner, hay: &[u8], start: usize, end: usize) -> Option<dl::St
 }
 
 fn card(sc: &Inner, hay: &[u8], d: &[u8], start: usize, end: usize, hint: &FieldHint) -> Option<Match> {
+    // A 13-digit Visa (still in wallets, no longer issued) only with a card cue.
+    if d.len() == 13 && d[0] == b'4' && validate::luhn(d) && !validate::all_same(d) {
+        let ctx = context(sc, hay, start, end, hint);
+        return (ctx.all.contains(Cues::CARD) && !ctx.nearest.contains(Cues::NOT_PII)).then(|| Match::new(Kind::Card, Detector::Card, start, end, 0.9));
+    }
     let brand = validate::is_card(d)?;
     // IIN, length, layout and Luhn make a card, unless the nearest cue says it is something else (an
     // IMEI is 15 Luhn-valid digits by design; order, gift-card and tracking numbers, grouped or not:

@@ -11,12 +11,41 @@
 pub(crate) struct View {
     pub(crate) text: String,
     map: Vec<u32>,
+    /// For each byte, the end of what it was read from, when that is not where the next byte's
+    /// source starts (a digit read from a word: the spoken view). Empty otherwise.
+    ends: Vec<u32>,
 }
 
 impl View {
-    /// The original offset of view offset `i`.
+    /// A view whose bytes each come from `starts[i]..ends[i]` of the original (`starts` has one
+    /// more entry: the original's length).
+    pub(crate) fn with_ends(text: String, starts: Vec<u32>, ends: Vec<u32>) -> View {
+        debug_assert_eq!(starts.len(), text.len() + 1);
+        debug_assert_eq!(ends.len(), text.len());
+        View { text, map: starts, ends }
+    }
+
+    /// The original offset of view offset `i`, as the start of a span.
     pub(crate) fn original(&self, i: usize) -> usize {
         self.map[i] as usize
+    }
+
+    /// The original offset of view offset `i`, as the end of a span: the end of what the byte
+    /// before it was read from.
+    pub(crate) fn original_end(&self, i: usize) -> usize {
+        if self.ends.is_empty() || i == 0 {
+            self.map[i] as usize
+        } else {
+            self.ends[i - 1] as usize
+        }
+    }
+
+    /// This view read through `outer` (a view of the original this view was made from): offsets
+    /// map straight to the original.
+    pub(crate) fn through(self, outer: &View) -> View {
+        let map = self.map.iter().map(|&i| outer.original(i as usize) as u32).collect();
+        let ends = (1..=self.text.len()).map(|i| outer.original_end(self.original_end(i)) as u32).collect();
+        View { text: self.text, map, ends }
     }
 }
 
@@ -90,7 +119,7 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
         let _ = chars.peek();
     }
     map.push(text.len() as u32);
-    Some(View { text: out, map })
+    Some(View { text: out, map, ends: Vec::new() })
 }
 
 #[cfg(test)]

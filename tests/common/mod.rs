@@ -37,6 +37,10 @@ pub(crate) fn apply(event: &str, cmds: &[Command]) -> String {
             let spans: Vec<(usize, usize)> =
                 std::iter::once((f.start, f.end)).chain(f.parts.iter().map(|p| (p.start, p.end))).collect();
             redact_at(pointer_mut(&mut v, &f.path), &f.inner_path, &spans);
+            // An identifier read over several sentences: every sentence's part.
+            for c in &f.continued {
+                redact_at(pointer_mut(&mut v, &c.path), &c.inner_path, &[(c.start, c.end)]);
+            }
         }
     }
     v.to_string()

@@ -159,3 +159,41 @@ fn names_before_the_first_identifier_are_found_when_it_comes() {
     let r = scan(r#"{"customers":{"name":"Ngozi Eze"},"note":"order 12345678"}"#);
     assert!(paths(&r).is_empty());
 }
+
+fn sentences(turns: &[(u32, &str)]) -> String {
+    let s: Vec<String> = turns
+        .iter()
+        .enumerate()
+        .map(|(i, (ch, t))| format!(r#"{{"media_channel": {ch}, "sentence_index": {i}, "transcript": "{t}", "sid": "GX{i:032x}", "words": []}}"#))
+        .collect();
+    format!(r#"{{"sentences": [{}]}}"#, s.join(", "))
+}
+
+#[test]
+fn a_number_read_over_sentences_is_one_finding_with_a_span_per_sentence() {
+    let r = scan(&sentences(&[
+        (1, "Sure, and the card number?"),
+        (2, "It's five five four four."),
+        (1, "Okay."),
+        (2, "Nine five two seven."),
+        (1, "Go ahead."),
+        (2, "Two nine one nine, four seven nine nine."),
+    ]));
+    let f = &r.events[0].findings;
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].kind, Kind::Card);
+    assert_eq!((f[0].path.as_str(), f[0].start, f[0].end), ("/sentences/1/transcript", 5, 24));
+    assert_eq!(f[0].sentence_sid.map(|s| s.as_str().to_owned()), Some(format!("GX{:032x}", 1)));
+    let more: Vec<(&str, usize, usize)> = f[0].continued.iter().map(|s| (s.path.as_str(), s.start, s.end)).collect();
+    assert_eq!(more, [("/sentences/3/transcript", 0, 19), ("/sentences/5/transcript", 0, 39)]);
+}
+
+#[test]
+fn a_cue_in_the_agents_question_applies_to_the_answer() {
+    let r = scan(&sentences(&[(1, "Can I get your social?"), (2, "Sure, five twenty nine, eighty four, seventeen forty six.")]));
+    let f = &r.events[0].findings;
+    assert_eq!(f.iter().map(|f| (f.kind, f.path.as_str())).collect::<Vec<_>>(), [(Kind::Ssn, "/sentences/1/transcript")]);
+    // Not when the answer names something else.
+    let r = scan(&sentences(&[(1, "Can I get your social?"), (2, "I don't have it. My phone is five five five, eight six seven, five three oh nine.")]));
+    assert!(r.events[0].findings.is_empty(), "{:?}", r.events[0].findings);
+}

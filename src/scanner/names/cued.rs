@@ -75,6 +75,8 @@ const CUES: &[(&str, Cue)] = &[
     ("me llamo", Cue::Strong),
     ("mi nombre es", Cue::Strong),
     ("soy", Cue::Weak),
+    ("habla", Cue::Weak),
+    ("le habla", Cue::Weak),
     ("je m'appelle", Cue::Strong),
     ("je m’appelle", Cue::Strong),
     ("je suis", Cue::Weak),
@@ -336,6 +338,10 @@ fn before(sc: &Inner, text: &str, s: usize) -> Option<Match> {
             first = w;
         }
     }
+    // "Yeah Kwame here": an opening word and a first name.
+    if first.is_one_of(GREETINGS) || negative::class(&first) & negative::class::DISCOURSE != 0 {
+        return None;
+    }
     let hay = text.as_bytes();
     let mut q = first.start;
     while q > 0 && matches!(hay[q - 1], b' ' | b',') {
@@ -378,4 +384,49 @@ fn caseless(_sc: &Inner, text: &str, w1: Word, cue: Cue) -> Option<Match> {
     let w2 = next_word(text, w1.end)?;
     (w2.is_caseless() && w1.chars() >= 2 && w2.chars() >= 2 && negative::class(&w1) & negative::class::PARTICLE == 0)
         .then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.8))
+}
+
+/// "Last name is Achterberg, first name Roos", "first name: Dilnoza, last name: Murtazaeva": both
+/// parts named in one text make a full name (one finding per part, so only the names are removed).
+pub(super) fn name_parts(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
+    let b = text.as_bytes();
+    if b.len() > 4096 {
+        return;
+    }
+    // The word after "first name" / "last name" / "surname" (and "is", ":" or a comma), with which
+    // part it is.
+    let mut parts: Vec<(bool, Word)> = Vec::new();
+    let ends_with = |end: usize, w: &[u8]| end >= w.len() && b[end - w.len()..end].eq_ignore_ascii_case(w) && (end == w.len() || !b[end - w.len() - 1].is_ascii_alphabetic());
+    let hits: Vec<usize> = memchr::memmem::find_iter(b, b"ame").chain(memchr::memmem::find_iter(b, b"AME")).collect();
+    for i in hits {
+        let (at, end) = (i.saturating_sub(1), i + 3);
+        if i == 0 || !b[at].eq_ignore_ascii_case(&b'n') || b.get(end).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let given = ends_with(at, b"first ") || ends_with(at, b"given ");
+        let last = ends_with(at, b"last ") || ends_with(end, b"surname");
+        if !(given || last) {
+            continue;
+        }
+        let mut p = end;
+        while p < b.len() && matches!(b[p], b' ' | b':' | b',') {
+            p += 1;
+        }
+        if b.len() >= p + 3 && b[p..p + 3].eq_ignore_ascii_case(b"is ") {
+            p += 3;
+        }
+        let Some(w) = word_at(text, p) else { continue };
+        let l = &sc.names;
+        let name_like = w.chars() >= 2 && (w.is_capitalised() || l.is_first(&w) || l.is_last(&w)) && !l.is_common(&w) && !w.is_one_of(FUNCTION_WORDS);
+        if name_like && !parts.iter().any(|(g, _)| *g == given) {
+            parts.push((given, w));
+        }
+    }
+    if parts.len() == 2 && parts[0].0 != parts[1].0 {
+        for (_, w) in parts {
+            if !out[first..].iter().any(|m| m.start < w.end && w.start < m.end) {
+                out.push(Match::new(Kind::Name, Detector::NameCue, w.start, w.end, 0.75));
+            }
+        }
+    }
 }

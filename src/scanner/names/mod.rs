@@ -83,6 +83,7 @@ pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match
         capitalised(sc, text, out);
         cued::scan(sc, text, out, first);
         lowercase(sc, text, out, first);
+        cued::name_parts(sc, text, out, first);
     }
     if out.len() > first + 1 {
         out[first..].sort_by_key(|m| m.start);
@@ -135,7 +136,9 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
         }
         let Some(w1) = word_at(text, i) else { continue };
         pos = w1.end;
-        if !w1.is_capitalised() || glued_to_digit(hay, w1.end) || negative::class(&w1) & negative::class::ACRONYM != 0 {
+        // An acronym ends runs; an opening word ("Okay Ravi, what's …", "Gracias, Rosario") is
+        // followed by the person addressed, not by a surname.
+        if !w1.is_capitalised() || glued_to_digit(hay, w1.end) || negative::class(&w1) & (negative::class::ACRONYM | negative::class::DISCOURSE) != 0 {
             continue;
         }
         if w1.end < hay.len() && hay[w1.end] == b',' {
@@ -386,6 +389,10 @@ fn uncued(sc: &Inner, run: &Run) -> Option<(Detector, f32)> {
 
 /// True when what stands around the run says it is a place, a street or a company.
 pub(crate) fn negative_evidence(_sc: &Inner, text: &str, run: &Run) -> bool {
+    // A number said in words is not a name ("it's seis ocho dos ocho").
+    if run.words.iter().take(run.n).flatten().any(|w| negative::class(w) & negative::class::NUMBER != 0) {
+        return true;
+    }
     let mut after = next_word(text, run.end);
     if let Some(w) = after {
         if negative::class(&w) & negative::class::SUFFIX != 0 {

@@ -53,6 +53,16 @@ pub(crate) const NOT_PERSON_WORDS: &[&str] = &[
     "industries", "logistics", "transport", "trucking", "motors", "repair", "auto", "insurance",
 ];
 
+/// Words a speaker opens a sentence with before addressing someone ("Okay Ravi, …", "Gracias,
+/// Rosario."): never the first word of a name. Speech-to-text capitalises them, and without this
+/// list "Okay Tobias" reads as a first and last name.
+pub(crate) const DISCOURSE: &[&str] = &[
+    "okay", "ok", "yeah", "yes", "yep", "no", "hi", "hello", "hey", "thanks", "thank", "gracias", "sure", "well", "so", "right",
+    "alright", "great", "perfect", "hola", "sí", "si", "bueno", "oh", "good", "please", "sorry", "bye", "goodbye", "and", "but",
+    "also", "now", "wait", "listen", "look", "excuse", "pardon", "claro", "perdón", "perdon", "disculpe", "señor", "senor", "gotcha",
+    "cool", "awesome", "wonderful", "excellent",
+];
+
 /// Acronyms and identifier words written in capitals that end a name-shaped run ("SIM ICCID",
 /// "CORRINE ASHDOWN SSN").
 pub(crate) const ACRONYMS: &[&str] = &[
@@ -75,6 +85,15 @@ pub(crate) const PARTICLES: &[&str] = &[
     "ben", "ap", "st", "st.", "mc", "lo", "degli", "vander", "op", "ó", "o", "ua", "uí", "mhic",
 ];
 
+/// Number words (English and Spanish) as speech-to-text writes digits: never part of a name
+/// ("it's seis ocho …", "S nine three four"). "dos" is left out: it is a particle too ("dos Santos").
+pub(crate) const NUMBER_WORDS: &[&str] = &[
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "thirty",
+    "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "double", "triple", "cero", "uno", "tres", "cuatro",
+    "cinco", "seis", "siete", "ocho", "nueve", "diez", "veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta",
+    "ochenta", "noventa",
+];
+
 /// Generational and honorific suffixes after a surname.
 pub(crate) const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq"];
 
@@ -85,6 +104,8 @@ pub(crate) mod class {
     pub(crate) const PARTICLE: u8 = 1 << 2;
     pub(crate) const SUFFIX: u8 = 1 << 3;
     pub(crate) const ACRONYM: u8 = 1 << 4;
+    pub(crate) const NUMBER: u8 = 1 << 5;
+    pub(crate) const DISCOURSE: u8 = 1 << 6;
 }
 
 /// The classes of `w` (0 for most words).
@@ -98,6 +119,8 @@ pub(crate) fn class(w: &super::word::Word) -> u8 {
             (PARTICLES, class::PARTICLE),
             (SUFFIXES, class::SUFFIX),
             (ACRONYMS, class::ACRONYM),
+            (NUMBER_WORDS, class::NUMBER),
+            (DISCOURSE, class::DISCOURSE),
         ] {
             for w in list {
                 *m.entry(w).or_default() |= bit;

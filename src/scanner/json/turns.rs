@@ -1,0 +1,339 @@
+//! Turn-aware context inside one event: the sentences of a transcript (Voice Intelligence
+//! `sentences[]`, a bot's `turns[]`, an utterance list) read in order, by speaker.
+//!
+//! Two things a sentence alone cannot show:
+//! - **a cue in an earlier sentence**: the agent asks "can I get your social?" and the customer's
+//!   next sentence holds only the digits. A sentence's identifier cues are carried to the next three
+//!   sentences until an identifier takes them, a sentence names something that is not personal data
+//!   (an order, a phone, a ZIP), or the asker moves on to another question. A carried cue is weaker
+//!   than the sentence's own: "my order number is …" in the answer still wins.
+//! - **an identifier read out over several sentences**: "it's four one one one." / "one one one one."
+//!   / … A sentence that ends with a number, followed by sentences of the same speaker that start with
+//!   one (short acknowledgements of the other speaker, "okay", "go ahead", between them are skipped),
+//!   are read as one text; an identifier that crosses a sentence boundary is one finding whose first
+//!   span is in the first sentence and whose `continued` spans name each further sentence.
+
+use super::super::cues::{Cues, FieldHint};
+use super::super::{spoken, Inner, Kind, Match};
+use super::{finding_from, CharCounter, Finding, Sid, Span, Walker};
+use crate::fingerprint::Fingerprinter;
+
+/// One sentence of a turn array, as the walker saw it.
+pub(super) struct Turn {
+    /// The event it belongs to (index in the record's events).
+    pub(super) event: usize,
+    /// Which turn array it is in (a counter per record).
+    pub(super) array: u32,
+    pub(super) text: String,
+    pub(super) path: String,
+    pub(super) inner: Vec<String>,
+    pub(super) occurrence: u32,
+    pub(super) hint: FieldHint,
+    /// Index in the event's findings just after this sentence's own findings.
+    pub(super) at: usize,
+    /// The sentence's own scan found an identifier.
+    pub(super) idents: bool,
+    /// Who speaks (a hash of the `media_channel`, `role`, `speaker` … value).
+    pub(super) channel: Option<u64>,
+    /// The sentence's SID (`GX…`).
+    pub(super) sid: Option<Sid>,
+}
+
+const IDENT_CUES: [Cues; 5] = [Cues::SSN, Cues::ACCOUNT, Cues::ROUTING, Cues::DL, Cues::CARD];
+
+/// The identifier cues among `c`.
+fn ident_cues(c: Cues) -> Cues {
+    IDENT_CUES.iter().fold(Cues::empty(), |acc, &k| if c.contains(k) { acc | k } else { acc })
+}
+
+/// How many sentences a cue is carried over.
+const CARRY: u8 = 3;
+
+/// A short acknowledgement ("okay", "mm-hmm", "go ahead, I'm ready"): at most four words, no
+/// digit, no question.
+fn backchannel(t: &Turn) -> bool {
+    t.text.split_whitespace().count() <= 4 && !t.text.bytes().any(|b| b.is_ascii_digit() || b == b'?') && !spoken::ends_with_number(&t.text)
+}
+
+/// True when `text` holds a numeral or a number said in words.
+fn has_number(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit()) || spoken::has_spoken_number(text)
+}
+
+/// New findings for the sentences of one turn array: `(index into turns, findings)`.
+pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usize, Vec<Finding>)> {
+    let mut out: Vec<(usize, Vec<Finding>)> = Vec::new();
+    let mut carried_at = vec![Cues::empty(); turns.len()];
+    let mut found = vec![false; turns.len()];
+    // Cues carried from earlier sentences.
+    let mut carried = Cues::empty();
+    let mut ttl = 0u8;
+    let mut asker: Option<u64> = None;
+    for (i, t) in turns.iter().enumerate() {
+        carried_at[i] = carried;
+        let own = sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len());
+        found[i] = t.idents;
+        if !t.idents && !carried.is_empty() {
+            let mut hint = t.hint;
+            hint.carried = carried;
+            let mut ms = Vec::new();
+            super::super::scan_identifiers(sc, &t.text, &hint, &mut ms);
+            if !ms.is_empty() {
+                found[i] = true;
+                out.push((i, findings(sc, fp, t, &ms)));
+            }
+        }
+        let mine = ident_cues(own);
+        // An answer that holds a number takes the carried cue, unless it ends with one (the read
+        // goes on in the next sentence).
+        let answered = !carried.is_empty() && t.channel != asker && has_number(&t.text) && !spoken::ends_with_number(&t.text);
+        if found[i] || own.contains(Cues::NOT_PII) || answered {
+            carried = Cues::empty();
+            ttl = 0;
+        } else if !mine.is_empty() {
+            carried = mine;
+            ttl = CARRY;
+            asker = t.channel;
+        } else if ttl > 0 {
+            // The asker moving on to another question drops the cue; an acknowledgement does not.
+            let moved_on = asker.is_some() && t.channel == asker && (t.text.contains('?') || t.text.split_whitespace().count() > 6);
+            ttl -= 1;
+            if ttl == 0 || moved_on {
+                carried = Cues::empty();
+                ttl = 0;
+            }
+        }
+    }
+    // Identifiers read out over several sentences.
+    let mut i = 0;
+    while i < turns.len() {
+        if !spoken::ends_with_number(&turns[i].text) {
+            i += 1;
+            continue;
+        }
+        let mut chain = vec![i];
+        let mut j = i + 1;
+        while j < turns.len() && chain.len() < 4 {
+            let t = turns[j];
+            let same = t.channel == turns[i].channel || t.channel.is_none() || turns[i].channel.is_none();
+            if !same && backchannel(t) {
+                j += 1;
+                continue;
+            }
+            if !same || !spoken::continues_number(&t.text) {
+                break;
+            }
+            chain.push(j);
+            if !spoken::ends_with_number(&t.text) {
+                break;
+            }
+            j += 1;
+        }
+        if chain.len() >= 2 {
+            let own = chain.iter().fold(Cues::empty(), |c, &k| c | sc.cues.cues_in(turns[k].text.as_bytes(), 0, turns[k].text.len()));
+            let carried = if ident_cues(own).is_empty() { carried_at[i] } else { Cues::empty() };
+            // The longest chain first; a number that stops before the chain's end ("… nine nine." /
+            // "Oh three twenty seven": the expiry) is found in a shorter one.
+            let chain: Vec<&Turn> = chain.iter().map(|&k| turns[k]).collect();
+            if let Some(f) = (2..=chain.len()).rev().find_map(|n| across(sc, fp, &chain[..n], carried)) {
+                out.push((i, f));
+            }
+        }
+        i = chain.last().map_or(i + 1, |&l| l.max(i) + 1);
+    }
+    out
+}
+
+/// Findings for matches in one sentence's text.
+fn findings(sc: &Inner, fp: &Fingerprinter, t: &Turn, ms: &[Match]) -> Vec<Finding> {
+    let mut cc = CharCounter::new(t.text.as_bytes());
+    ms.iter()
+        .map(|m| {
+            let mut f = finding_from(m, &t.path, &t.inner, false, t.occurrence, &t.text[m.start..m.end], &mut cc, fp, sc.preview);
+            f.sentence_sid = t.sid;
+            f
+        })
+        .collect()
+}
+
+/// Identifiers that cross a sentence boundary in the chain's joined text.
+fn across(sc: &Inner, fp: &Fingerprinter, chain: &[&Turn], carried: Cues) -> Option<Vec<Finding>> {
+    let mut joined = String::new();
+    let mut bounds = Vec::with_capacity(chain.len());
+    for t in chain {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        let s = joined.len();
+        joined.push_str(&t.text);
+        bounds.push((s, joined.len()));
+    }
+    let mut hint = chain[0].hint;
+    hint.speech = true;
+    hint.carried = carried;
+    let mut ms = Vec::new();
+    super::super::scan_identifiers(sc, &joined, &hint, &mut ms);
+    let mut out = Vec::new();
+    for m in ms.iter().filter(|m| m.kind != Kind::Name) {
+        let pieces: Vec<(usize, usize, usize)> = bounds
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &(s, e))| {
+                let (a, b) = (m.start.max(s), m.end.min(e));
+                let piece = joined.get(a..b)?;
+                let lead = piece.len() - piece.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+                let trail = piece.len() - piece.trim_end_matches(|c: char| !c.is_alphanumeric()).len();
+                let (a, b) = (a + lead, b - trail);
+                (a < b).then(|| (k, a - s, b - s))
+            })
+            .collect();
+        if pieces.len() < 2 {
+            continue;
+        }
+        let said: String = m.said.as_deref().map_or_else(|| joined[m.start..m.end].chars().filter(char::is_ascii_alphanumeric).collect(), str::to_owned);
+        let spans: Vec<(usize, usize, usize, usize, usize)> = pieces
+            .iter()
+            .map(|&(k, a, b)| {
+                let t = chain[k];
+                let mut cc = CharCounter::new(t.text.as_bytes());
+                (k, cc.at(a), cc.at(b), a, b)
+            })
+            .collect();
+        let (k0, _, _, a0, b0) = spans[0];
+        let first = chain[k0];
+        let piece = Match { start: a0, end: b0, said: Some(said.into()), parts: Vec::new(), ..m.clone() };
+        let mut cc = CharCounter::new(first.text.as_bytes());
+        let mut f = finding_from(&piece, &first.path, &first.inner, false, first.occurrence, &first.text[a0..b0], &mut cc, fp, sc.preview);
+        f.sentence_sid = first.sid;
+        f.continued = spans[1..]
+            .iter()
+            .map(|&(k, start, end, byte_start, byte_end)| {
+                let t = chain[k];
+                Span { path: t.path.clone(), inner_path: t.inner.clone(), occurrence: t.occurrence, start, end, byte_start, byte_end, sentence_sid: t.sid }
+            })
+            .collect();
+        out.push(f);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Speaker labels that start a turn in a dialogue written into one string ("Agent: … Caller: …").
+const LABELS: &[&str] = &[
+    "agent", "customer", "caller", "rep", "representative", "bot", "user", "assistant", "ivr", "cliente", "agente", "client",
+    "member", "advisor", "csr", "me", "virtual agent", "va", "cust",
+];
+
+/// The turns of a dialogue written into one string: `(content start, content end)` after each
+/// speaker label standing at the start of the text or a line (or after a sentence's end).
+fn dialogue_turns(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    for c in memchr::memchr_iter(b':', b) {
+        let mut s = c;
+        while s > 0 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b' ') && c - s < 16 {
+            s -= 1;
+        }
+        while s < c && b[s] == b' ' {
+            s += 1;
+        }
+        let label = text[s..c].trim_end();
+        let at_start = text[..s].trim_end_matches(' ').is_empty() || text[..s].trim_end_matches(' ').ends_with(['\n', '.', '?', '!', ';']);
+        if at_start && LABELS.iter().any(|l| l.eq_ignore_ascii_case(label)) {
+            starts.push((s, c + 1));
+        }
+    }
+    starts.iter().enumerate().map(|(k, &(_, content))| (content, starts.get(k + 1).map_or(text.len(), |n| n.0))).collect()
+}
+
+/// Identifiers in a dialogue written into one string whose own scan found none: the cue of a
+/// question carried to the next turns, numbers said as words read in every turn.
+pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+    let turns = dialogue_turns(text);
+    if turns.len() < 2 {
+        return;
+    }
+    let mut carried = Cues::empty();
+    let mut ttl = 0u8;
+    for (s, e) in turns {
+        let seg = &text[s..e];
+        let own = sc.cues.cues_in(seg.as_bytes(), 0, seg.len());
+        if !carried.is_empty() || spoken::has_spoken_number(seg) {
+            let mut h = *hint;
+            h.speech = true;
+            h.carried = carried;
+            let first = out.len();
+            super::super::scan_identifiers(sc, seg, &h, out);
+            for m in &mut out[first..] {
+                m.start += s;
+                m.end += s;
+                for p in &mut m.parts {
+                    p.start += s;
+                    p.end += s;
+                }
+            }
+            if out.len() > first {
+                carried = Cues::empty();
+                continue;
+            }
+        }
+        let mine = ident_cues(own);
+        if own.contains(Cues::NOT_PII) {
+            carried = Cues::empty();
+        } else if !mine.is_empty() {
+            carried = mine;
+            ttl = CARRY;
+        } else if ttl > 0 {
+            ttl -= 1;
+            if ttl == 0 {
+                carried = Cues::empty();
+            }
+        }
+    }
+}
+
+impl Walker<'_> {
+    /// Keeps a sentence of a turn array for the turn pass (see `turns`).
+    pub(super) fn keep_turn(&mut self, array: u32, s: &str, before: usize) {
+        let (path, inner) = self.location();
+        let hint = self.hint;
+        let occurrence = self.occurrence;
+        let event = self.event_index();
+        let ev = self.event();
+        let idents = ev.findings[before.min(ev.findings.len())..].iter().any(|f| f.kind != Kind::Name);
+        let at = ev.findings.len();
+        self.turns.push(Turn { event, array, text: s.to_owned(), path, inner, occurrence, hint, at, idents, channel: None, sid: None });
+    }
+
+    /// Runs the turn pass over the sentences of turn array `array` and puts what it finds in the
+    /// event, each finding after its sentence's own.
+    pub(super) fn turn_pass(&mut self, array: u32, from: usize) {
+        let ev_idx = self.event_index();
+        let list: Vec<&Turn> = self.turns[from..].iter().filter(|t| t.array == array && t.event == ev_idx).collect();
+        if list.len() < 2 {
+            return;
+        }
+        let mut added = pass(self.sc, self.fp, &list);
+        if added.is_empty() {
+            return;
+        }
+        let mut ats: Vec<usize> = added.iter().map(|(k, _)| list[*k].at).collect();
+        drop(list);
+        // From the last insertion point to the first, so earlier points stay valid.
+        let mut order: Vec<usize> = (0..added.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(ats[k]));
+        for k in order {
+            let found = std::mem::take(&mut added[k].1);
+            let at = ats[k].min(self.event().findings.len());
+            let n = self.insert(ev_idx, at, found);
+            for a in &mut ats {
+                if *a > at {
+                    *a += n;
+                }
+            }
+        }
+        self.ident_event = Some(ev_idx);
+        if self.inner.is_empty() {
+            self.drain_pending();
+        }
+    }
+}
