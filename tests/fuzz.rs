@@ -57,3 +57,63 @@ proptest! {
         }
     }
 }
+
+fn spoken() -> impl Strategy<Value = String> {
+    // Spoken numbers, fillers, letters, typography and punctuation, so the spoken view, the turn
+    // pass and the sentence joins all run.
+    proptest::collection::vec(
+        prop_oneof![
+            Just("four one one one ".to_string()),
+            Just("oh ".to_string()),
+            Just("double five ".to_string()),
+            Just("forty two ".to_string()),
+            Just("hundred and ".to_string()),
+            Just("cuatro y ".to_string()),
+            Just("D as in David ".to_string()),
+            Just("my social is ".to_string()),
+            Just("card number? ".to_string()),
+            Just("Agent: ".to_string()),
+            Just("4 1 ".to_string()),
+            Just("Jane Doe ".to_string()),
+            Just(". ".to_string()),
+            Just(", ".to_string()),
+            Just("\u{a0}１２ ".to_string()),
+            "[a-zA-Z0-9 .,:?'\\-]{0,10}",
+            "\\PC{0,3}",
+        ],
+        0..10,
+    )
+    .prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn transcript_spans_lie_on_character_boundaries(sentences in proptest::collection::vec((1u8..3, spoken()), 1..6)) {
+        let p = common::processor();
+        let items: Vec<Value> = sentences
+            .iter()
+            .enumerate()
+            .map(|(i, (ch, t))| serde_json::json!({"media_channel": ch, "sentence_index": i, "transcript": t}))
+            .collect();
+        let record = serde_json::json!({"sentences": items}).to_string();
+        let scan = p.scanner.scan_record(record.as_bytes(), &p.fingerprinter);
+        prop_assert_eq!(scan.error, None);
+        let text = |path: &str| -> &str {
+            let i: usize = path.trim_start_matches("/sentences/").trim_end_matches("/transcript").parse().unwrap();
+            &sentences[i].1
+        };
+        for f in scan.events.iter().flat_map(|e| &e.findings) {
+            let s = text(&f.path);
+            prop_assert!(s.is_char_boundary(f.byte_start) && s.is_char_boundary(f.byte_end) && f.byte_start < f.byte_end);
+            prop_assert_eq!(s[..f.byte_start].chars().count(), f.start);
+            prop_assert_eq!(s[..f.byte_end].chars().count(), f.end);
+            for c in &f.continued {
+                let s = text(&c.path);
+                prop_assert!(s.is_char_boundary(c.byte_start) && s.is_char_boundary(c.byte_end) && c.byte_start < c.byte_end);
+                prop_assert_eq!(s[..c.byte_end].chars().count(), c.end);
+            }
+        }
+    }
+}

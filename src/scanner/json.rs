@@ -649,6 +649,7 @@ impl<'s> Walker<'s> {
         let keys = self.key_hashes.len();
         let too_deep = self.too_deep;
         let pending = self.pending.items.len();
+        let turns = self.turns.len();
         let ident_event = self.ident_event;
         self.inner.push(saved_path.clone());
         let mut de = serde_json::Deserializer::from_str(s);
@@ -661,6 +662,7 @@ impl<'s> Walker<'s> {
             }
             self.too_deep = too_deep;
             self.pending.items.truncate(pending);
+            self.turns.truncate(turns);
             self.ident_event = ident_event;
         }
         // An attempt that failed inside an object leaves its key hashes behind.

@@ -177,6 +177,16 @@ impl Match {
     fn new(kind: Kind, detector: Detector, start: usize, end: usize, confidence: f32) -> Match {
         Match { kind, detector, start, end, confidence, parts: Vec::new(), said: None }
     }
+
+    /// Moves the match and its parts `by` bytes on (a match found in a slice of a larger text).
+    pub(crate) fn shift(&mut self, by: usize) {
+        self.start += by;
+        self.end += by;
+        for p in &mut self.parts {
+            p.start += by;
+            p.end += by;
+        }
+    }
 }
 
 /// Why the scanner could not be built.
@@ -401,12 +411,7 @@ impl Scanner {
                     names::scan(&self.0, chunk.valid(), &hint, out);
                 }
                 for m in &mut out[at..] {
-                    m.start += offset;
-                    m.end += offset;
-                    for p in &mut m.parts {
-                        p.start += offset;
-                        p.end += offset;
-                    }
+                    m.shift(offset);
                 }
                 offset += chunk.valid().len() + chunk.invalid().len();
             }

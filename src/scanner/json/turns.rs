@@ -264,12 +264,7 @@ pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
             let first = out.len();
             super::super::scan_identifiers(sc, seg, &h, out);
             for m in &mut out[first..] {
-                m.start += s;
-                m.end += s;
-                for p in &mut m.parts {
-                    p.start += s;
-                    p.end += s;
-                }
+                m.shift(s);
             }
             if out.len() > first {
                 carried = Cues::empty();
