@@ -1,6 +1,7 @@
 //! The integration test binary (one binary: `autotests = false`).
 
 mod accuracy;
+mod categories;
 mod cli;
 mod common;
 mod corpus;
