@@ -5,7 +5,11 @@
 //! One JSON object per event that needs action (JSON Lines on files and stdout, one Kafka record per
 //! command on a topic), documented by `schemas/command.v1.schema.json`. Fields:
 //!
-//! - `version`: `1`. Later versions only add fields.
+//! - `version`: `1`. Within a version fields are only added, and the values of `action`, `reason`,
+//!   `resource.type`, `kind`, `detector` and a part's `kind` may grow (the taxonomy is open:
+//!   [`crate::scanner::KINDS`]). A consumer accepts a value it does not know instead of dropping the
+//!   command: an unknown action is applied as `redact`, an unknown kind or detector is still a span
+//!   to remove, an unknown reason is still a command to apply.
 //! - `command_id`: 32 hex digits, SHA-256 of the command's *location* (source coordinates, event
 //!   pointer, reason, finding kinds, paths and spans). The same input always yields the same id, so an
 //!   applier drops duplicates after a restart or a replay. It hashes no value.
@@ -23,7 +27,9 @@
 //!   of its object when the key itself is sensitive), `inner_path` (pointers inside JSON embedded in
 //!   that string), `in_key`, `occurrence` (duplicate keys), `start`/`end` (characters), `byte_start`/
 //!   `byte_end`, `confidence`, `parts` (security code, expiry, PIN), `fingerprint` (HMAC-SHA256 under
-//!   key `kid`) and, only when asked for, `preview` (at most the last 4 characters).
+//!   key `kid`) and, only when asked for, `preview` (at most the last 4 characters). In a transcript,
+//!   `sentence_sid` names the sentence (`GX…`) holding the span, and `continued` lists the further
+//!   spans of an identifier read out over several sentences (path, offsets, `sentence_sid` each).
 //!
 //! No field ever holds a sensitive value.
 

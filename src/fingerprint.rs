@@ -8,7 +8,7 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::scanner::Kind;
+use crate::scanner::{Kind, Normal};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -86,7 +86,7 @@ impl Fingerprinter {
         let mut mac = self.mac.clone();
         mac.update(kind.as_str().as_bytes());
         mac.update(&[0]);
-        if kind == Kind::Name {
+        if kind.info().normal == Normal::Words {
             for (i, w) in value.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).enumerate() {
                 if i > 0 {
                     mac.update(b" ");

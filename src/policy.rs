@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scanner::{Kind, NameEvidence};
+use crate::scanner::{Kind, NameEvidence, Role};
 
 /// Where a name and an identifier must both stand to be a prohibited combination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -147,7 +147,7 @@ impl Policy {
     /// Parses and validates a policy file's text.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
         let p: Policy = toml::from_str(text).map_err(|e| PolicyError::Invalid(e.message().to_owned()))?;
-        if p.combination.identifiers.is_empty() || p.combination.identifiers.contains(&Kind::Name) {
+        if p.combination.identifiers.is_empty() || p.combination.identifiers.iter().any(|k| k.info().role != Role::Identifier) {
             return Err(PolicyError::Invalid("combination.identifiers must list identifier kinds, not name".into()));
         }
         if p.combination.name_evidence.is_empty() {
@@ -174,7 +174,10 @@ impl Policy {
 impl<'de> Deserialize<'de> for Kind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Kind, D::Error> {
         let s = String::deserialize(d)?;
-        Kind::parse(&s).ok_or_else(|| serde::de::Error::custom("unknown finding kind (expected ssn, card, account, routing, dl)"))
+        Kind::parse(&s).ok_or_else(|| {
+            let known: Vec<&str> = crate::scanner::KINDS.iter().filter(|k| k.role == Role::Identifier).map(|k| k.name).collect();
+            serde::de::Error::custom(format!("unknown finding kind (expected one of {})", known.join(", ")))
+        })
     }
 }
 

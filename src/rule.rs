@@ -3,7 +3,7 @@
 
 use crate::policy::{Action, Policy, Reason, Scope};
 use crate::scanner::json::{EventScan, Finding};
-use crate::scanner::Kind;
+use crate::scanner::Role;
 
 /// What to do about one event.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,9 +26,10 @@ pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
     let usable = |f: &Finding| f.confidence >= policy.report.min_confidence;
     let is_ident = |f: &Finding| usable(f) && policy.combination.identifiers.contains(&f.kind);
     let is_name = |f: &Finding| {
-        usable(f) && f.kind == Kind::Name && f.detector.name_evidence().is_some_and(|e| policy.combination.name_evidence.contains(&e))
+        usable(f) && f.kind.info().role == Role::Name && f.detector.name_evidence().is_some_and(|e| policy.combination.name_evidence.contains(&e))
     };
-    let is_extra = |f: &Finding| usable(f) && f.kind != Kind::Name && !is_ident(f);
+    // Identifiers the policy does not combine with names (routing numbers) ride along.
+    let is_extra = |f: &Finding| usable(f) && f.kind.info().role == Role::Identifier && !is_ident(f);
     let idents: Vec<usize> = (0..ev.findings.len()).filter(|&i| is_ident(&ev.findings[i])).collect();
     if idents.is_empty() {
         return None;
@@ -74,7 +75,7 @@ pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scanner::Detector;
+    use crate::scanner::{Detector, Kind};
 
     fn f(kind: Kind, path: &str, start: usize, end: usize) -> Finding {
         Finding {

@@ -71,3 +71,16 @@ fn hand_written_and_voice_commands_are_valid() {
     }
     assert!(n > 300 && continued > 0, "{n} commands, {continued} findings over several sentences");
 }
+
+#[test]
+fn the_schema_lists_every_kind_the_taxonomy_has() {
+    // The taxonomy is open (consumers accept values they do not know), so the schema lists the known
+    // kinds in its description: keep that list true.
+    let schema: Value = serde_json::from_str(include_str!("../schemas/command.v1.schema.json")).unwrap();
+    let text = schema["$defs"]["finding"]["properties"]["kind"]["description"].as_str().unwrap();
+    let known = text.split("Known values: ").nth(1).and_then(|t| t.split('.').next()).unwrap();
+    let listed: Vec<&str> = known.split(", ").collect();
+    let kinds: Vec<&str> = piiguard::scanner::KINDS.iter().map(|k| k.name).collect();
+    assert_eq!(listed, kinds);
+    assert!(schema["description"].as_str().unwrap().contains("Version policy"));
+}

@@ -348,7 +348,7 @@ fn finding_from(
 /// The last 4 letters or digits of an identifier (PCI DSS 3.4.1 allows at most the last four, and
 /// never the first six next to a fingerprint, 3.5.1). Names get none.
 fn masked(kind: Kind, value: &str) -> Option<String> {
-    if kind == Kind::Name {
+    if !kind.info().preview {
         return None;
     }
     let tail: Vec<char> = value.chars().filter(char::is_ascii_alphanumeric).collect();
@@ -612,7 +612,7 @@ impl<'s> Walker<'s> {
         // Nothing without a digit or a space can hold a finding, embedded JSON included (a name in
         // a script written without spaces is the exception). A sentence of a transcript is kept for
         // the turn pass all the same ("Five." may end a number read over sentences).
-        if !super::swar::has_digit_or_space(s.as_bytes()) && (s.is_ascii() || in_key) {
+        if !super::may_hold_finding(s, in_key) {
             if let Some(array) = self.turn_text.take().filter(|_| !in_key) {
                 let before = self.event().findings.len();
                 self.keep_turn(array, s, before);

@@ -17,8 +17,6 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
-
 pub mod cues;
 pub mod dl;
 pub mod json;
@@ -26,121 +24,14 @@ pub mod names;
 mod numbers;
 mod spoken;
 mod swar;
+mod taxonomy;
 pub mod validate;
 mod view;
 
+pub use taxonomy::{Detector, Kind, KindInfo, NameEvidence, Normal, PartKind, Role, KINDS};
+
 use cues::{CueMatcher, FieldHint};
 use names::NameLists;
-
-/// What was found. `Name` is the person half of the combination rule; the rest are identifiers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// US social security number (or ITIN shape).
-    Ssn,
-    /// Payment card number.
-    Card,
-    /// Financial account number (bank account, IBAN).
-    Account,
-    /// ABA routing transit number.
-    Routing,
-    /// Driver's licence or state ID number.
-    Dl,
-    /// A person's full name (or initial and surname).
-    Name,
-}
-
-impl Kind {
-    /// Every kind, in report order.
-    pub const ALL: [Kind; 6] = [Kind::Ssn, Kind::Card, Kind::Account, Kind::Routing, Kind::Dl, Kind::Name];
-
-    /// The wire name (`ssn`, `card` …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Ssn => "ssn",
-            Kind::Card => "card",
-            Kind::Account => "account",
-            Kind::Routing => "routing",
-            Kind::Dl => "dl",
-            Kind::Name => "name",
-        }
-    }
-
-    /// Parses a wire name.
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// Which rule produced a match (finer than [`Kind`], for debugging rules).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Detector {
-    /// `AAA-GG-SSSS` (or spaces with a cue).
-    Ssn,
-    /// Nine bare digits after an SSN cue or in an SSN field.
-    SsnBare,
-    /// Card number: IIN, length, layout and Luhn.
-    Card,
-    /// 8-17 digits after an account cue or in an account field.
-    Account,
-    /// IBAN with mod-97 check.
-    Iban,
-    /// ABA number after a routing cue.
-    Routing,
-    /// A state licence shape after a licence cue.
-    Dl,
-    /// Listed first name and surname.
-    NamePair,
-    /// Initial and listed surname.
-    NameInitial,
-    /// The value of a name field.
-    NameField,
-    /// Words after "my name is" and similar cues, in any case.
-    NameCue,
-    /// Capitalised words in no list (or one listed, one not) that look like a name by the learned
-    /// score.
-    NameScore,
-}
-
-/// What kind of evidence found a name: the policy can require some (`[combination] name_evidence`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NameEvidence {
-    /// Listed first name and surname, or initial and listed surname (`name_pair`, `name_initial`).
-    List,
-    /// Words after an introduction or verification phrase (`name_cue`).
-    Cue,
-    /// The value of a person-name field (`name_field`).
-    Field,
-    /// Words in no list that look like a name by the learned score (`name_score`).
-    Score,
-}
-
-impl Detector {
-    /// For a name detector, the kind of evidence it stands for.
-    pub fn name_evidence(self) -> Option<NameEvidence> {
-        match self {
-            Detector::NamePair | Detector::NameInitial => Some(NameEvidence::List),
-            Detector::NameCue => Some(NameEvidence::Cue),
-            Detector::NameField => Some(NameEvidence::Field),
-            Detector::NameScore => Some(NameEvidence::Score),
-            _ => None,
-        }
-    }
-}
-
-/// Something written next to a card or account number that belongs to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartKind {
-    /// CVV / CVC / security code.
-    SecurityCode,
-    /// Expiry date.
-    Expiry,
-    /// PIN, passcode or password.
-    Pin,
-}
 
 /// A part of a match (byte offsets into the scanned text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,6 +217,15 @@ fn scan_identifiers(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
     }
     numbers::scan(inner, text.as_bytes(), hint, out);
     out.len() - first
+}
+
+/// True when a string could hold a finding of any detector family: the one gate every string passes
+/// before it is scanned or kept for the name rules. Each family's condition is here: identifiers
+/// hold a digit; names a space between two words, or a script written without spaces (not in
+/// keys). A family whose findings can be a single word of letters adds its prefilter here, not in
+/// the walker.
+pub(crate) fn may_hold_finding(s: &str, in_key: bool) -> bool {
+    swar::has_digit_or_space(s.as_bytes()) || (!in_key && !s.is_ascii())
 }
 
 /// True when `text` could hold a name the name rules would find: a space between two words, a name

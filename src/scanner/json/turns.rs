@@ -14,7 +14,7 @@
 //!   span is in the first sentence and whose `continued` spans name each further sentence.
 
 use super::super::cues::{Cues, FieldHint};
-use super::super::{spoken, Inner, Kind, Match};
+use super::super::{spoken, Inner, Match, Role};
 use super::{finding_from, CharCounter, Finding, Sid, Span, Walker};
 use crate::fingerprint::Fingerprinter;
 
@@ -174,7 +174,7 @@ fn across(sc: &Inner, fp: &Fingerprinter, chain: &[&Turn], carried: Cues) -> Opt
     let mut ms = Vec::new();
     super::super::scan_identifiers(sc, &joined, &hint, &mut ms);
     let mut out = Vec::new();
-    for m in ms.iter().filter(|m| m.kind != Kind::Name) {
+    for m in ms.iter().filter(|m| m.kind.info().role == Role::Identifier) {
         let pieces: Vec<(usize, usize, usize)> = bounds
             .iter()
             .enumerate()
@@ -294,7 +294,7 @@ impl Walker<'_> {
         let occurrence = self.occurrence;
         let event = self.event_index();
         let ev = self.event();
-        let idents = ev.findings[before.min(ev.findings.len())..].iter().any(|f| f.kind != Kind::Name);
+        let idents = ev.findings[before.min(ev.findings.len())..].iter().any(|f| f.kind.info().role == Role::Identifier);
         let at = ev.findings.len();
         self.turns.push(Turn { event, array, text: s.to_owned(), path, inner, occurrence, hint, at, idents, channel: None, sid: None });
     }
