@@ -232,9 +232,6 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("teléfono", Cues::NOT_PII),
     ("telefono", Cues::NOT_PII),
     ("pedido", Cues::NOT_PII),
-    ("balance", Cues::NOT_PII),
-    ("dollars", Cues::NOT_PII),
-    ("amount", Cues::NOT_PII),
 ];
 
 /// A cue found in a window: what it announces and where it is (byte offsets into the haystack).
