@@ -35,7 +35,7 @@ impl Walker<'_> {
             self.name_parts_done = false;
         }
         let slot = usize::from(self.hint.name_part - 1);
-        if self.name_parts_done || self.name_parts[slot].is_some() || !name_part_shaped(s) {
+        if self.name_parts_done || self.name_parts[slot].is_some() || !name_part_shaped(s) || crate::scanner::names::not_a_name_part(s) {
             return;
         }
         let (path, inner) = self.location();

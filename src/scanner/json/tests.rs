@@ -197,3 +197,13 @@ fn a_cue_in_the_agents_question_applies_to_the_answer() {
     let r = scan(&sentences(&[(1, "Can I get your social?"), (2, "I don't have it. My phone is five five five, eight six seven, five three oh nine.")]));
     assert!(r.events[0].findings.is_empty(), "{:?}", r.events[0].findings);
 }
+
+#[test]
+fn first_and_last_name_fields_make_a_name_unless_placeholders() {
+    let r = scan(r#"{"parsed": {"first_name": "Yevgenia", "last_name": "Dragomirova"}, "note": "SSN 123-45-6789"}"#);
+    let kinds: Vec<Kind> = r.events[0].findings.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [Kind::Name, Kind::Name, Kind::Ssn]);
+    let r = scan(r#"{"parsed": {"first_name": "Unknown", "last_name": "Caller"}, "note": "SSN 123-45-6789"}"#);
+    let kinds: Vec<Kind> = r.events[0].findings.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [Kind::Ssn]);
+}

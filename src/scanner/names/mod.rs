@@ -179,6 +179,16 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
     }
 }
 
+/// True when a first- or last-name field holds a placeholder or a word that is not a person's
+/// ("Unknown", "Caller", "Guest", "N/A", a number word), not a part of a name.
+pub(crate) fn not_a_name_part(text: &str) -> bool {
+    let bad = negative::class::NOT_PERSON | negative::class::NUMBER | negative::class::DISCOURSE;
+    text.split_whitespace().any(|t| {
+        ["n/a", "na", "none", "null", "nil", "guest", "tbd", "unk"].iter().any(|p| t.eq_ignore_ascii_case(p))
+            || word_at(t, 0).is_some_and(|w| negative::class(&w) & bad != 0)
+    })
+}
+
 /// Lower-case names with no cue ("lorna fitzwater. refund to my checking …"): a listed first name
 /// and a listed surname, neither an everyday word. Chat and SMS are mostly lower case.
 fn lowercase(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
