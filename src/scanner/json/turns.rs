@@ -60,49 +60,62 @@ fn has_number(text: &str) -> bool {
     text.bytes().any(|b| b.is_ascii_digit()) || spoken::has_spoken_number(text)
 }
 
+/// A cue carried from one sentence to the next ones: set by a sentence that names an identifier
+/// without holding one, kept for [`CARRY`] sentences, dropped when an identifier takes it, an answer
+/// holds another number, a sentence names something that is not personal data, or the asker moves
+/// on to another question. Shared by turn arrays and dialogues written into one string.
+#[derive(Default)]
+struct Carry {
+    cues: Cues,
+    ttl: u8,
+    /// Who named the cue (None when speakers are unknown).
+    asker: Option<u64>,
+}
+
+impl Carry {
+    /// Updates the carried cue after a sentence whose own cues are `own` (`found`: an identifier was
+    /// found in it, with or without the carried cue).
+    fn after(&mut self, text: &str, channel: Option<u64>, own: Cues, found: bool) {
+        // An answer that holds a number takes the carried cue, unless it ends with one (the read
+        // goes on in the next sentence).
+        let answered = !self.cues.is_empty() && channel != self.asker && has_number(text) && !spoken::ends_with_number(text);
+        let mine = ident_cues(own);
+        if found || own.contains(Cues::NOT_PII) || answered {
+            *self = Carry { asker: self.asker, ..Carry::default() };
+        } else if !mine.is_empty() {
+            *self = Carry { cues: mine, ttl: CARRY, asker: channel };
+        } else if self.ttl > 0 {
+            // The asker moving on to another question drops the cue; an acknowledgement does not.
+            let moved_on = self.asker.is_some() && channel == self.asker && (text.contains('?') || text.split_whitespace().count() > 6);
+            self.ttl -= 1;
+            if self.ttl == 0 || moved_on {
+                *self = Carry { asker: self.asker, ..Carry::default() };
+            }
+        }
+    }
+}
+
 /// New findings for the sentences of one turn array: `(index into turns, findings)`.
 pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usize, Vec<Finding>)> {
     let mut out: Vec<(usize, Vec<Finding>)> = Vec::new();
+    // The cue carried into each sentence.
     let mut carried_at = vec![Cues::empty(); turns.len()];
-    let mut found = vec![false; turns.len()];
-    // Cues carried from earlier sentences.
-    let mut carried = Cues::empty();
-    let mut ttl = 0u8;
-    let mut asker: Option<u64> = None;
+    let mut carry = Carry::default();
     for (i, t) in turns.iter().enumerate() {
-        carried_at[i] = carried;
+        carried_at[i] = carry.cues;
         let own = sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len());
-        found[i] = t.idents;
-        if !t.idents && !carried.is_empty() {
+        let mut found = t.idents;
+        if !t.idents && !carry.cues.is_empty() {
             let mut hint = t.hint;
-            hint.carried = carried;
+            hint.carried = carry.cues;
             let mut ms = Vec::new();
             super::super::scan_identifiers(sc, &t.text, &hint, &mut ms);
             if !ms.is_empty() {
-                found[i] = true;
+                found = true;
                 out.push((i, findings(sc, fp, t, &ms)));
             }
         }
-        let mine = ident_cues(own);
-        // An answer that holds a number takes the carried cue, unless it ends with one (the read
-        // goes on in the next sentence).
-        let answered = !carried.is_empty() && t.channel != asker && has_number(&t.text) && !spoken::ends_with_number(&t.text);
-        if found[i] || own.contains(Cues::NOT_PII) || answered {
-            carried = Cues::empty();
-            ttl = 0;
-        } else if !mine.is_empty() {
-            carried = mine;
-            ttl = CARRY;
-            asker = t.channel;
-        } else if ttl > 0 {
-            // The asker moving on to another question drops the cue; an acknowledgement does not.
-            let moved_on = asker.is_some() && t.channel == asker && (t.text.contains('?') || t.text.split_whitespace().count() > 6);
-            ttl -= 1;
-            if ttl == 0 || moved_on {
-                carried = Cues::empty();
-                ttl = 0;
-            }
-        }
+        carry.after(&t.text, t.channel, own, found);
     }
     // Identifiers read out over several sentences.
     let mut i = 0;
@@ -252,37 +265,21 @@ pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
     if turns.len() < 2 {
         return;
     }
-    let mut carried = Cues::empty();
-    let mut ttl = 0u8;
+    let mut carry = Carry::default();
     for (s, e) in turns {
         let seg = &text[s..e];
         let own = sc.cues.cues_in(seg.as_bytes(), 0, seg.len());
-        if !carried.is_empty() || spoken::has_spoken_number(seg) {
+        let first = out.len();
+        if !carry.cues.is_empty() || spoken::has_spoken_number(seg) {
             let mut h = *hint;
             h.speech = true;
-            h.carried = carried;
-            let first = out.len();
+            h.carried = carry.cues;
             super::super::scan_identifiers(sc, seg, &h, out);
             for m in &mut out[first..] {
                 m.shift(s);
             }
-            if out.len() > first {
-                carried = Cues::empty();
-                continue;
-            }
         }
-        let mine = ident_cues(own);
-        if own.contains(Cues::NOT_PII) {
-            carried = Cues::empty();
-        } else if !mine.is_empty() {
-            carried = mine;
-            ttl = CARRY;
-        } else if ttl > 0 {
-            ttl -= 1;
-            if ttl == 0 {
-                carried = Cues::empty();
-            }
-        }
+        carry.after(seg, None, own, out.len() > first);
     }
 }
 
