@@ -18,7 +18,7 @@ use piiguard::fingerprint::Fingerprinter;
 use piiguard::generate::{text_corpus, Corpus, Generator};
 use piiguard::policy::Policy;
 use piiguard::process::Processor;
-use piiguard::scanner::{Kind, ScannerBuilder};
+use piiguard::scanner::{Role, ScannerBuilder};
 use serde_json::Value;
 
 const TOTAL: usize = 4 << 20;
@@ -43,6 +43,9 @@ fn inputs(name: &str, make: impl FnOnce() -> (Vec<String>, usize)) -> (Vec<Strin
 
 fn text(c: &mut Criterion) {
     let scanner = ScannerBuilder::new().build().unwrap();
+    // The same build with the category pass off: the baseline the category detectors are held to
+    // (at least 0.8× of its throughput with them on).
+    let off = ScannerBuilder::new().categories(false).build().unwrap();
     let re = naive();
     for (name, corpus) in [("cleandig", Corpus::Clean), ("hardneg", Corpus::HardNegatives), ("dense", Corpus::Dense)] {
         let (records, planted) = inputs(&format!("text-{name}"), || {
@@ -53,7 +56,7 @@ fn text(c: &mut Criterion) {
         // The same bytes as JSON (an array of strings), for the parse baseline.
         let json = serde_json::to_vec(&records).unwrap();
         let idents = |rs: &[String]| -> usize {
-            rs.iter().map(|r| scanner.scan_text(r).iter().filter(|m| m.kind != Kind::Name).count()).sum()
+            rs.iter().map(|r| scanner.scan_text(r).iter().filter(|m| m.kind.info().role == Role::Identifier).count()).sum()
         };
         assert_eq!(idents(&records), planted, "{name}: identifier count");
         let mut g = c.benchmark_group(format!("scanner/text/{name}"));
@@ -71,6 +74,19 @@ fn text(c: &mut Criterion) {
                 black_box(n)
             })
         });
+        g.bench_function("piiguard_categories_off", |b| {
+            let mut out = Vec::new();
+            let hint = Default::default();
+            b.iter(|| {
+                let mut n = 0;
+                for r in &records {
+                    out.clear();
+                    off.scan_field(r, &hint, &mut out);
+                    n += out.len();
+                }
+                black_box(n)
+            })
+        });
         g.bench_function("serde_json_value_parse", |b| b.iter(|| black_box(serde_json::from_slice::<Value>(&json).unwrap())));
         g.bench_function("naive_regex_alternation", |b| {
             b.iter(|| black_box(records.iter().map(|r| re.find_iter(r.as_bytes()).count()).sum::<usize>()))
@@ -81,7 +97,7 @@ fn text(c: &mut Criterion) {
 
 /// One event-path group: the whole path (parse, walk, scan, rule, command JSON) beside a
 /// `serde_json::Value` parse of the same lines. The events needing action are counted first.
-fn event_group(c: &mut Criterion, proc: &Processor, name: &str, owned: &[String], expected: usize) {
+fn event_group(c: &mut Criterion, proc: &Processor, off: &Processor, name: &str, owned: &[String], expected: usize) {
     let lines: Vec<&[u8]> = owned.iter().map(|l| l.as_bytes()).collect();
     let bytes: usize = lines.iter().map(|l| l.len()).sum();
     let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key: None, timestamp: None };
@@ -94,6 +110,18 @@ fn event_group(c: &mut Criterion, proc: &Processor, name: &str, owned: &[String]
             let mut out = 0usize;
             for l in &lines {
                 let p = proc.process(l, &src, Mode::Live);
+                for c in &p.commands {
+                    out += serde_json::to_vec(c).unwrap().len();
+                }
+            }
+            black_box(out)
+        })
+    });
+    g.bench_function(BenchmarkId::new("piiguard_categories_off", "parse_walk_scan_command"), |b| {
+        b.iter(|| {
+            let mut out = 0usize;
+            for l in &lines {
+                let p = off.process(l, &src, Mode::Live);
                 for c in &p.commands {
                     out += serde_json::to_vec(c).unwrap().len();
                 }
@@ -118,17 +146,34 @@ fn events(c: &mut Criterion) {
         fingerprinter: Fingerprinter::new(&[3; 32]).unwrap(),
         max_record_bytes: 1 << 20,
     };
+    let off = Processor { scanner: ScannerBuilder::new().categories(false).build().unwrap(), ..proc.clone() };
     let labelled = |gens: Vec<piiguard::generate::Generated>| {
         let expected = gens.iter().filter(|g| g.label.expect.is_some()).count();
         (gens.into_iter().map(|g| g.line).collect::<Vec<_>>(), expected)
     };
     let (owned, expected) = inputs("events", || labelled(Generator::new(17).take(8000).collect()));
-    event_group(c, &proc, "generated", &owned, expected);
+    event_group(c, &proc, &off, "generated", &owned, expected);
     // Spoken-form events alone (Voice Intelligence transcripts, real-time transcription): the
     // spoken view and the turn pass, which the mix above holds in one event of six.
     let voice = |g: &piiguard::generate::Generated| matches!(g.label.shape.as_str(), "voice_transcript" | "realtime_transcription");
     let (owned, expected) = inputs("events-voice", || labelled(Generator::new(19).filter(voice).take(2000).collect()));
-    event_group(c, &proc, "voice", &owned, expected);
+    event_group(c, &proc, &off, "voice", &owned, expected);
+    // The hand-written category corpus (development set): disclosures and hard negatives, where
+    // category terms are dense; the events needing action are counted by the same build.
+    let (owned, expected) = inputs("events-categories", || {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/categories");
+        let mut lines = Vec::new();
+        for f in ["med", "mixed", "phi-fin", "rel-so"] {
+            let t: toml::Value = toml::from_str(&std::fs::read_to_string(format!("{dir}/{f}.toml")).unwrap()).unwrap();
+            for case in t["case"].as_array().unwrap() {
+                lines.push(case["input"].as_str().unwrap().to_owned());
+            }
+        }
+        let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key: None, timestamp: None };
+        let n = lines.iter().filter(|l| !proc.process(l.as_bytes(), &src, Mode::Live).commands.is_empty()).count();
+        (lines, n)
+    });
+    event_group(c, &proc, &off, "categories", &owned, expected);
 }
 
 criterion_group!(benches, text, events);

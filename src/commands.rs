@@ -172,6 +172,12 @@ pub struct WireFinding {
     /// Further spans of an identifier read out over several sentences, one per sentence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub continued: Vec<WireSpan>,
+    /// For a category finding: `MED`, `PHI`, `REL`, `SO` or `FIN`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<&'static str>,
+    /// For a category finding: the rule that found it (`MED.CONDITION`, `PHI.NPI` …), never the term.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<&'static str>,
 }
 
 /// A further span of a finding, in another string (see [`WireFinding::continued`]).
@@ -329,6 +335,8 @@ pub fn build(ctx: Context<'_>, ev: &EventScan, decision: &Decision) -> Command {
                         sentence_sid: c.sentence_sid,
                     })
                     .collect(),
+                category: f.kind.info().category,
+                rule: f.rule,
             }
         })
         .collect();

@@ -319,7 +319,8 @@ fn build_processor(policy: Option<&Path>, fingerprinter: Fingerprinter, preview:
         }
         None => Policy::default(),
     };
-    let scanner = ScannerBuilder::new().masked_preview(preview).build()?;
+    // With every category disabled the scanner skips the category pass altogether.
+    let scanner = ScannerBuilder::new().masked_preview(preview).categories(policy.categories.any_enabled()).build()?;
     if max_record_bytes == 0 {
         bail!("--max-record-bytes must be positive");
     }
@@ -493,6 +494,7 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     tracing::info!(
         records = stats.records,
         prohibited_combination = stats.prohibited_combination,
+        category = stats.category,
         identifier = stats.identifier,
         commands = stats.commands,
         dead_letters = stats.dead_letters,

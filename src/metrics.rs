@@ -16,9 +16,9 @@ use crate::scanner::Kind;
 /// Outcomes of a consumed event (record): `consumed = clean + findings + dead_lettered`.
 pub const OUTCOMES: [&str; 3] = ["clean", "findings", "dead_lettered"];
 /// Command reasons.
-pub const REASONS: [&str; 2] = ["prohibited_combination", "identifier"];
+pub const REASONS: [&str; 3] = ["prohibited_combination", "identifier", "category"];
 /// Command actions.
-pub const ACTIONS: [&str; 2] = ["redact", "delete"];
+pub const ACTIONS: [&str; 3] = ["redact", "delete", "tag"];
 /// Where a delivery goes.
 pub const DESTINATIONS: [&str; 2] = ["commands", "dlq"];
 /// Why consumption is paused.

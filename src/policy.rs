@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scanner::{Kind, NameEvidence, Role};
+use crate::scanner::{CategoryEvidence, Kind, NameEvidence, Role};
 
 /// Where a name and an identifier must both stand to be a prohibited combination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -29,6 +29,8 @@ pub enum Action {
     Redact,
     /// Delete the resource.
     Delete,
+    /// Change nothing; mark the resource for review (category findings only).
+    Tag,
 }
 
 impl Action {
@@ -37,6 +39,7 @@ impl Action {
         match self {
             Action::Redact => "redact",
             Action::Delete => "delete",
+            Action::Tag => "tag",
         }
     }
 }
@@ -49,18 +52,93 @@ pub enum Reason {
     ProhibitedCombination,
     /// An identifier with no name near it.
     Identifier,
+    /// Data of a category the contract forbids by itself (health, religion, orientation, financial
+    /// identity), with no identifier in the event.
+    Category,
 }
 
 impl Reason {
-    /// Both reasons, in report order.
-    pub const ALL: [Reason; 2] = [Reason::ProhibitedCombination, Reason::Identifier];
+    /// Every reason, in report order.
+    pub const ALL: [Reason; 3] = [Reason::ProhibitedCombination, Reason::Identifier, Reason::Category];
 
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
             Reason::ProhibitedCombination => "prohibited_combination",
             Reason::Identifier => "identifier",
+            Reason::Category => "category",
         }
+    }
+}
+
+/// How negated mentions ("I don't have diabetes") are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Negated {
+    /// Not reported (default): the labelled corpus counts a denial as no disclosure.
+    #[default]
+    Ignore,
+    /// Reported with action `tag` (and detector `category_negated`): a denial still says something.
+    Tag,
+}
+
+/// One category's settings (`[categories.med]` …).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CategoryPolicy {
+    /// Report this category. Default true.
+    pub enabled: bool,
+    /// `redact` (default), `delete` or `tag`.
+    pub action: Action,
+    /// Which kinds of evidence count: `disclosure`, `subject`, `field`, `validator`, `answer`
+    /// (default: all). Each finding's `detector` says which one found it.
+    pub evidence: Vec<CategoryEvidence>,
+}
+
+impl Default for CategoryPolicy {
+    fn default() -> Self {
+        CategoryPolicy {
+            enabled: true,
+            action: Action::Redact,
+            evidence: vec![CategoryEvidence::Disclosure, CategoryEvidence::Subject, CategoryEvidence::Field, CategoryEvidence::Validator, CategoryEvidence::Answer],
+        }
+    }
+}
+
+/// The `[categories]` table: the contract's category clause.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Categories {
+    /// How negated mentions are treated: `ignore` (default) or `tag`.
+    pub negated: Negated,
+    /// Medical or physical identity.
+    pub med: CategoryPolicy,
+    /// Health identifiers.
+    pub phi: CategoryPolicy,
+    /// Religious beliefs.
+    pub rel: CategoryPolicy,
+    /// Sexual orientation.
+    pub so: CategoryPolicy,
+    /// Financial or economic identity.
+    pub fin: CategoryPolicy,
+}
+
+impl Categories {
+    /// The settings of a category kind (`None` for other kinds).
+    pub fn get(&self, kind: Kind) -> Option<&CategoryPolicy> {
+        match kind {
+            Kind::Med => Some(&self.med),
+            Kind::Phi => Some(&self.phi),
+            Kind::Rel => Some(&self.rel),
+            Kind::So => Some(&self.so),
+            Kind::Fin => Some(&self.fin),
+            _ => None,
+        }
+    }
+
+    /// True when any category is enabled (else the scanner can skip the category pass).
+    pub fn any_enabled(&self) -> bool {
+        Kind::CATEGORIES.iter().any(|k| self.get(*k).is_some_and(|c| c.enabled))
     }
 }
 
@@ -133,6 +211,8 @@ pub struct Policy {
     pub actions: Actions,
     /// What to report.
     pub report: Report,
+    /// The category clause.
+    pub categories: Categories,
 }
 
 /// A policy file that could not be used.
@@ -156,17 +236,27 @@ impl Policy {
         if !(0.0..=1.0).contains(&p.report.min_confidence) {
             return Err(PolicyError::Invalid("report.min_confidence must be between 0 and 1".into()));
         }
+        for k in Kind::CATEGORIES {
+            if p.categories.get(k).is_some_and(|c| c.enabled && c.evidence.is_empty()) {
+                return Err(PolicyError::Invalid(format!(
+                    "categories.{}.evidence must list at least one of disclosure, subject, field, validator, answer (or set enabled = false)",
+                    k.as_str()
+                )));
+            }
+        }
         if p.combination.window_chars == 0 {
             return Err(PolicyError::Invalid("combination.window_chars must be positive".into()));
         }
         Ok(p)
     }
 
-    /// The action for a reason.
+    /// The action for a reason (for `category`, the strongest action of the categories found is
+    /// used instead: see [`crate::rule::decide`]).
     pub fn action(&self, reason: Reason) -> Action {
         match reason {
             Reason::ProhibitedCombination => self.actions.prohibited_combination,
             Reason::Identifier => self.actions.identifier,
+            Reason::Category => Action::Redact,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The rule: a person's name together with an identifier is a prohibited combination; an identifier
-//! alone is reported as an identifier. Pure function of the scan result and the policy.
+//! alone is reported as an identifier; data of a forbidden category (health, religion, orientation,
+//! financial identity) is reported as a category, or rides along in the identifier's command. Pure
+//! function of the scan result and the policy.
 
-use crate::policy::{Action, Policy, Reason, Scope};
+use crate::policy::{Action, Negated, Policy, Reason, Scope};
 use crate::scanner::json::{EventScan, Finding};
 use crate::scanner::Role;
 
@@ -31,8 +33,17 @@ pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
     // Identifiers the policy does not combine with names (routing numbers) ride along.
     let is_extra = |f: &Finding| usable(f) && f.kind.info().role == Role::Identifier && !is_ident(f);
     let idents: Vec<usize> = (0..ev.findings.len()).filter(|&i| is_ident(&ev.findings[i])).collect();
+    // Category findings the policy counts, with the action each asks for.
+    let category_action = |f: &Finding| -> Option<Action> {
+        let c = policy.categories.get(f.kind).filter(|c| c.enabled && usable(f))?;
+        match f.detector.category_evidence() {
+            Some(e) => c.evidence.contains(&e).then_some(c.action),
+            None => (policy.categories.negated == Negated::Tag).then_some(Action::Tag),
+        }
+    };
+    let categories: Vec<(usize, Action)> = (0..ev.findings.len()).filter_map(|i| category_action(&ev.findings[i]).map(|a| (i, a))).collect();
     if idents.is_empty() {
-        return None;
+        return category_decision(&categories);
     }
     let near = |n: &Finding, id: &Finding| match policy.combination.scope {
         Scope::Event => true,
@@ -64,12 +75,28 @@ pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
     } else if policy.report.identifiers_without_name {
         (Reason::Identifier, idents)
     } else {
-        return None;
+        return category_decision(&categories);
     };
     chosen.extend((0..ev.findings.len()).filter(|&i| is_extra(&ev.findings[i])));
+    // Category data in the same event is removed with the identifiers (unless only tagged).
+    chosen.extend(categories.iter().filter(|(_, a)| *a != Action::Tag).map(|(i, _)| *i));
     chosen.sort_unstable();
     chosen.dedup();
     Some(Decision { reason, action: policy.action(reason), findings: chosen })
+}
+
+/// The command for an event whose only reportable findings are category findings: the strongest
+/// action asked for (`delete` over `redact` over `tag`); a `tag` finding is named only when the
+/// command is a tag.
+fn category_decision(categories: &[(usize, Action)]) -> Option<Decision> {
+    let rank = |a: Action| match a {
+        Action::Delete => 2,
+        Action::Redact => 1,
+        Action::Tag => 0,
+    };
+    let action = categories.iter().map(|(_, a)| *a).max_by_key(|a| rank(*a))?;
+    let findings = categories.iter().filter(|(_, a)| action == Action::Tag || *a != Action::Tag).map(|(i, _)| *i).collect();
+    Some(Decision { reason: Reason::Category, action, findings })
 }
 
 #[cfg(test)]
@@ -95,6 +122,7 @@ mod tests {
             preview: None,
             sentence_sid: None,
             continued: vec![],
+            rule: None,
         }
     }
 
@@ -134,6 +162,30 @@ mod tests {
         let mut p = Policy::default();
         p.combination.name_evidence.retain(|x| *x != crate::scanner::NameEvidence::Score);
         assert_eq!(decide(&p, &e).unwrap().reason, Reason::Identifier);
+    }
+
+    #[test]
+    fn categories_make_their_own_command_or_ride_along() {
+        let mut med = f(Kind::Med, "/body", 0, 8);
+        med.detector = Detector::CategoryDisclosure;
+        let d = decide(&Policy::default(), &ev(vec![med.clone()])).unwrap();
+        assert_eq!((d.reason, d.action, d.findings), (Reason::Category, Action::Redact, vec![0]));
+        let d = decide(&Policy::default(), &ev(vec![med.clone(), f(Kind::Ssn, "/body", 20, 31)])).unwrap();
+        assert_eq!((d.reason, d.findings), (Reason::Identifier, vec![0, 1]));
+        let mut p = Policy::default();
+        p.categories.med.enabled = false;
+        assert_eq!(decide(&p, &ev(vec![med.clone()])), None);
+        let mut p = Policy::default();
+        p.categories.med.action = Action::Tag;
+        assert_eq!(decide(&p, &ev(vec![med.clone()])).unwrap().action, Action::Tag);
+        let d = decide(&p, &ev(vec![med.clone(), f(Kind::Ssn, "/body", 20, 31)])).unwrap();
+        assert_eq!(d.findings, vec![1], "a tagged category does not ride along in a redaction");
+        let mut neg = med;
+        neg.detector = Detector::CategoryNegated;
+        assert_eq!(decide(&Policy::default(), &ev(vec![neg.clone()])), None);
+        let mut p = Policy::default();
+        p.categories.negated = Negated::Tag;
+        assert_eq!(decide(&p, &ev(vec![neg])).unwrap().action, Action::Tag);
     }
 
     #[test]

@@ -127,6 +127,8 @@ pub struct RunStats {
     pub prohibited_combination: u64,
     /// Events with an identifier and no name.
     pub identifier: u64,
+    /// Events with only category data (health, religion, orientation, financial identity).
+    pub category: u64,
 }
 
 /// Why the partitions are paused.
@@ -361,7 +363,7 @@ pub async fn run(
     let commands = sum(&metrics.commands_produced, &crate::metrics::ACTIONS);
     let dead_letters = sum(&metrics.dead_letters, &crate::scanner::json::RecordError::ALL.map(|e| e.as_str()));
     let reason = |r: &str| metrics.prohibited_events.with_label_values(&[r]).get();
-    Ok(RunStats { records, commands, dead_letters, prohibited_combination: reason("prohibited_combination"), identifier: reason("identifier") })
+    Ok(RunStats { records, commands, dead_letters, prohibited_combination: reason("prohibited_combination"), identifier: reason("identifier"), category: reason("category") })
 }
 
 /// After a revoke, in-flight acknowledgements are stale and every partition restarts from its

@@ -324,6 +324,9 @@ pub struct FieldHint {
     pub turn_array: bool,
     /// The key holds a request URL (`url`, `action`) whose path may name what its parameters are.
     pub url: bool,
+    /// The key names a category (`medical_condition`, `religion`, `credit_score`): one bit per
+    /// category kind (see [`super::category::fields`]); the value is a finding by itself.
+    pub category: u8,
 }
 
 /// Keys whose value is speech-to-text output: Voice Intelligence sentences and real-time
@@ -443,6 +446,7 @@ pub fn field_hint(key: &str) -> FieldHint {
         value_key: is_value_key(key),
         turn_array: is_turn_array_key(key),
         url: key.eq_ignore_ascii_case("url") || key.eq_ignore_ascii_case("action"),
+        category: super::category::fields::of_key(k),
     }
 }
 

@@ -71,6 +71,8 @@ pub struct Finding {
     /// The rest of an identifier read out over several sentences ("four one one one." / "one one one
     /// one …"): one span per further sentence, in order. The finding's own span is the first.
     pub continued: Vec<Span>,
+    /// For a category finding, the rule that found it (`MED.CONDITION`, `PHI.NPI` …).
+    pub rule: Option<&'static str>,
 }
 
 /// A further span of a finding that continues into another string (see [`Finding::continued`]).
@@ -342,6 +344,7 @@ fn finding_from(
         preview: if preview { masked(m.kind, m.said.as_deref().unwrap_or(value)) } else { None },
         sentence_sid: None,
         continued: Vec::new(),
+        rule: m.rule,
     }
 }
 
@@ -612,7 +615,8 @@ impl<'s> Walker<'s> {
         // Nothing without a digit or a space can hold a finding, embedded JSON included (a name in
         // a script written without spaces is the exception). A sentence of a transcript is kept for
         // the turn pass all the same ("Five." may end a number read over sentences).
-        if !super::may_hold_finding(s, in_key) {
+        let category_field = self.hint.category != 0 && self.sc.categories.is_some();
+        if !super::may_hold_finding(s, in_key, category_field) {
             if let Some(array) = self.turn_text.take().filter(|_| !in_key) {
                 let before = self.event().findings.len();
                 self.keep_turn(array, s, before);
@@ -688,6 +692,13 @@ impl<'s> Walker<'s> {
         let ev_idx = self.event_index();
         if idents > 0 {
             self.ident_event = Some(ev_idx);
+        }
+        if !in_key {
+            let mid = matches.len();
+            super::scan_categories(self.sc, s, &hint, &mut matches);
+            if matches.len() > mid && mid > 0 {
+                matches.sort_by_key(|m| m.start);
+            }
         }
         if self.ident_event == Some(ev_idx) || self.sc.names_everywhere {
             super::scan_names(self.sc, s, &hint, &mut matches, 0);
@@ -866,6 +877,9 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         self.w.capture = None;
         if v >= 1_000_000 {
             self.w.number(&v.to_string());
+        } else if self.w.hint.category != 0 && self.w.sc.categories.is_some() {
+            // `"credit_score": 540`, `"household_income": 18000`.
+            self.w.scan_string(&v.to_string(), false);
         }
         Ok(())
     }
@@ -982,6 +996,9 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 // Studio's `gather_last_name.SpeechResult`: the widget names the name part.
                 if hint.name_part == 0 {
                     hint.name_part = self.w.hint.name_part;
+                }
+                if hint.category == 0 {
+                    hint.category = self.w.hint.category;
                 }
             }
             let saved_occ = self.w.occurrence;

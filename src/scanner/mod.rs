@@ -17,6 +17,7 @@
 
 use std::sync::Arc;
 
+pub mod category;
 pub mod cues;
 pub mod dl;
 pub mod json;
@@ -28,7 +29,7 @@ mod taxonomy;
 pub mod validate;
 mod view;
 
-pub use taxonomy::{Detector, Kind, KindInfo, NameEvidence, Normal, PartKind, Role, KINDS};
+pub use taxonomy::{CategoryEvidence, Detector, Kind, KindInfo, NameEvidence, Normal, PartKind, Role, KINDS};
 
 use cues::{CueMatcher, FieldHint};
 use names::NameLists;
@@ -62,11 +63,13 @@ pub struct Match {
     /// The digits and letters the match says when it was read from words ("four one one one" is
     /// "4111"): what its fingerprint and preview are made from.
     pub(crate) said: Option<Box<str>>,
+    /// For a category finding, the rule that found it (`MED.CONDITION`, `PHI.NPI` …).
+    pub rule: Option<&'static str>,
 }
 
 impl Match {
     fn new(kind: Kind, detector: Detector, start: usize, end: usize, confidence: f32) -> Match {
-        Match { kind, detector, start, end, confidence, parts: Vec::new(), said: None }
+        Match { kind, detector, start, end, confidence, parts: Vec::new(), said: None, rule: None }
     }
 
     /// Moves the match and its parts `by` bytes on (a match found in a slice of a larger text).
@@ -106,11 +109,21 @@ pub struct ScannerBuilder {
     preview: bool,
     names: Option<Arc<NameLists>>,
     names_everywhere: bool,
+    categories: bool,
 }
 
 impl Default for ScannerBuilder {
     fn default() -> Self {
-        ScannerBuilder { cue_window: 48, max_depth: 64, max_findings: 1000, max_embedded: 3, preview: false, names: None, names_everywhere: false }
+        ScannerBuilder {
+            cue_window: 48,
+            max_depth: 64,
+            max_findings: 1000,
+            max_embedded: 3,
+            preview: false,
+            names: None,
+            names_everywhere: false,
+            categories: true,
+        }
     }
 }
 
@@ -154,6 +167,13 @@ impl ScannerBuilder {
         self.names_everywhere = on;
         self
     }
+    /// Look for the category clause's data (health, health identifiers, religion, orientation,
+    /// financial identity). On by default; off only when the policy disables every category (the
+    /// scanner then skips the category pass).
+    pub fn categories(mut self, on: bool) -> Self {
+        self.categories = on;
+        self
+    }
     /// Compiles the scanner.
     pub fn build(self) -> Result<Scanner, BuildError> {
         if !(8..=1000).contains(&self.cue_window) {
@@ -172,6 +192,7 @@ impl ScannerBuilder {
             names_everywhere: self.names_everywhere,
             states: dl::StateFinder::new()?,
             names,
+            categories: self.categories.then(shared_categories),
             cue_window: self.cue_window,
             max_depth: self.max_depth,
             max_findings: self.max_findings,
@@ -219,13 +240,26 @@ fn scan_identifiers(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
     out.len() - first
 }
 
+/// The category lexicons, compiled once per process (every scanner shares them).
+fn shared_categories() -> &'static category::Categories {
+    static C: std::sync::OnceLock<category::Categories> = std::sync::OnceLock::new();
+    C.get_or_init(category::Categories::new)
+}
+
 /// True when a string could hold a finding of any detector family: the one gate every string passes
 /// before it is scanned or kept for the name rules. Each family's condition is here: identifiers
 /// hold a digit; names a space between two words, or a script written without spaces (not in
-/// keys). A family whose findings can be a single word of letters adds its prefilter here, not in
-/// the walker.
-pub(crate) fn may_hold_finding(s: &str, in_key: bool) -> bool {
-    swar::has_digit_or_space(s.as_bytes()) || (!in_key && !s.is_ascii())
+/// keys); category terms a space too (a term alone is no disclosure), except the value of a field
+/// whose key names a category (`religion: "Buddhist"`).
+pub(crate) fn may_hold_finding(s: &str, in_key: bool, category_field: bool) -> bool {
+    swar::has_digit_or_space(s.as_bytes()) || (!in_key && (!s.is_ascii() || category_field))
+}
+
+/// Category findings in `text` appended to `out` (unordered; callers sort their range).
+fn scan_categories(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+    if let Some(c) = inner.categories {
+        c.scan(text, hint, out);
+    }
 }
 
 /// True when `text` could hold a name the name rules would find: a space between two words, a name
@@ -254,6 +288,11 @@ fn scan_into(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) 
     if scan_identifiers(inner, text, hint, out) > 0 || inner.names_everywhere {
         scan_names(inner, text, hint, out, first);
     }
+    let mid = out.len();
+    scan_categories(inner, text, hint, out);
+    if out.len() > mid && mid > first {
+        out[first..].sort_by_key(|m| m.start);
+    }
 }
 
 pub(crate) struct Inner {
@@ -262,6 +301,7 @@ pub(crate) struct Inner {
     names_everywhere: bool,
     states: dl::StateFinder,
     names: Arc<NameLists>,
+    categories: Option<&'static category::Categories>,
     cue_window: usize,
     max_depth: usize,
     max_findings: usize,
@@ -307,6 +347,7 @@ impl Scanner {
                 let at = out.len();
                 if pass == 0 {
                     idents += scan_identifiers(&self.0, chunk.valid(), &hint, out);
+                    scan_categories(&self.0, chunk.valid(), &hint, out);
                 } else {
                     names::scan(&self.0, chunk.valid(), &hint, out);
                 }

@@ -23,11 +23,28 @@ pub enum Kind {
     Dl,
     /// A person's full name (or initial and surname).
     Name,
+    /// Medical or physical identity: a condition, medication, procedure, pregnancy, mental health,
+    /// substance use, disability or test result disclosed about a person.
+    Med,
+    /// A health identifier tied to a person: medical record number, health-plan member ID, Medicare
+    /// MBI, a provider's NPI or DEA number, an ICD-10-CM code.
+    Phi,
+    /// Religious belief or practice stated about a person.
+    Rel,
+    /// Sexual orientation (or gender identity) stated about a person.
+    So,
+    /// Financial or economic identity: insolvency, collections, credit score, income, benefits,
+    /// hardship.
+    Fin,
 }
 
 impl Kind {
     /// Every kind, in report order (the order of [`KINDS`]).
-    pub const ALL: [Kind; 6] = [Kind::Ssn, Kind::Card, Kind::Account, Kind::Routing, Kind::Dl, Kind::Name];
+    pub const ALL: [Kind; 11] =
+        [Kind::Ssn, Kind::Card, Kind::Account, Kind::Routing, Kind::Dl, Kind::Name, Kind::Med, Kind::Phi, Kind::Rel, Kind::So, Kind::Fin];
+
+    /// The category kinds (role [`Role::Category`]), in report order.
+    pub const CATEGORIES: [Kind; 5] = [Kind::Med, Kind::Phi, Kind::Rel, Kind::So, Kind::Fin];
 
     /// What the rest of the system knows about this kind.
     pub fn info(self) -> &'static KindInfo {
@@ -53,6 +70,10 @@ pub enum Role {
     Identifier,
     /// A person's name: it makes a command only together with an identifier.
     Name,
+    /// Data of a category the contract forbids by itself (health, religion, orientation, financial
+    /// identity): it makes a command (reason `category`) when the policy's `[categories]` table
+    /// enables its category.
+    Category,
 }
 
 /// How a value is normalised before its keyed fingerprint, so that the same value written two ways
@@ -81,16 +102,24 @@ pub struct KindInfo {
     pub normal: Normal,
     /// A masked preview (`--preview`) may show its last four letters or digits.
     pub preview: bool,
+    /// For a category kind, the category's wire name (`MED`, `PHI`, `REL`, `SO`, `FIN`).
+    pub category: Option<&'static str>,
 }
 
 /// One row per [`Kind`], in declaration order.
-pub const KINDS: [KindInfo; 6] = [
-    KindInfo { kind: Kind::Ssn, name: "ssn", role: Role::Identifier, normal: Normal::Alnum, preview: true },
-    KindInfo { kind: Kind::Card, name: "card", role: Role::Identifier, normal: Normal::Alnum, preview: true },
-    KindInfo { kind: Kind::Account, name: "account", role: Role::Identifier, normal: Normal::Alnum, preview: true },
-    KindInfo { kind: Kind::Routing, name: "routing", role: Role::Identifier, normal: Normal::Alnum, preview: true },
-    KindInfo { kind: Kind::Dl, name: "dl", role: Role::Identifier, normal: Normal::Alnum, preview: true },
-    KindInfo { kind: Kind::Name, name: "name", role: Role::Name, normal: Normal::Words, preview: false },
+pub const KINDS: [KindInfo; 11] = [
+    KindInfo { kind: Kind::Ssn, name: "ssn", role: Role::Identifier, normal: Normal::Alnum, preview: true, category: None },
+    KindInfo { kind: Kind::Card, name: "card", role: Role::Identifier, normal: Normal::Alnum, preview: true, category: None },
+    KindInfo { kind: Kind::Account, name: "account", role: Role::Identifier, normal: Normal::Alnum, preview: true, category: None },
+    KindInfo { kind: Kind::Routing, name: "routing", role: Role::Identifier, normal: Normal::Alnum, preview: true, category: None },
+    KindInfo { kind: Kind::Dl, name: "dl", role: Role::Identifier, normal: Normal::Alnum, preview: true, category: None },
+    KindInfo { kind: Kind::Name, name: "name", role: Role::Name, normal: Normal::Words, preview: false, category: None },
+    // Category findings never get a preview: their last letters would spell the word.
+    KindInfo { kind: Kind::Med, name: "med", role: Role::Category, normal: Normal::Words, preview: false, category: Some("MED") },
+    KindInfo { kind: Kind::Phi, name: "phi", role: Role::Category, normal: Normal::Alnum, preview: false, category: Some("PHI") },
+    KindInfo { kind: Kind::Rel, name: "rel", role: Role::Category, normal: Normal::Words, preview: false, category: Some("REL") },
+    KindInfo { kind: Kind::So, name: "so", role: Role::Category, normal: Normal::Words, preview: false, category: Some("SO") },
+    KindInfo { kind: Kind::Fin, name: "fin", role: Role::Category, normal: Normal::Words, preview: false, category: Some("FIN") },
 ];
 
 /// Which rule produced a match (finer than [`Kind`], for debugging rules).
@@ -122,6 +151,20 @@ pub enum Detector {
     /// Capitalised words in no list (or one listed, one not) that look like a name by the learned
     /// score.
     NameScore,
+    /// A category term after a disclosure pattern ("I have …", "diagnosed with …", "my son is …").
+    CategoryDisclosure,
+    /// A specific category term (one with no everyday sense) with a person as its subject.
+    CategorySubject,
+    /// The value of a field whose key names the category (`medical_condition`, `religion`).
+    CategoryField,
+    /// A health identifier with its cue and, where it has one, a valid check digit or a code that
+    /// exists in the shipped list.
+    CategoryValidator,
+    /// A category term in an agent's question that the customer answers "yes" in the next turn.
+    CategoryAnswer,
+    /// A category term that is negated ("I don't have diabetes"); reported only when the policy's
+    /// `categories.negated` is `tag`.
+    CategoryNegated,
 }
 
 /// What kind of evidence found a name: the policy can require some (`[combination] name_evidence`).
@@ -146,6 +189,37 @@ impl Detector {
             Detector::NameCue => Some(NameEvidence::Cue),
             Detector::NameField => Some(NameEvidence::Field),
             Detector::NameScore => Some(NameEvidence::Score),
+            _ => None,
+        }
+    }
+}
+
+/// What kind of evidence found a category finding: the policy can require some (`[categories]
+/// evidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryEvidence {
+    /// A disclosure pattern before an ambiguous or specific term (`category_disclosure`).
+    Disclosure,
+    /// A specific term with a person as its subject (`category_subject`).
+    Subject,
+    /// A field whose key names the category (`category_field`).
+    Field,
+    /// A validated health identifier with its cue (`category_validator`).
+    Validator,
+    /// An agent's question answered yes (`category_answer`).
+    Answer,
+}
+
+impl Detector {
+    /// For a category detector, the kind of evidence it stands for (a negated mention has none).
+    pub fn category_evidence(self) -> Option<CategoryEvidence> {
+        match self {
+            Detector::CategoryDisclosure => Some(CategoryEvidence::Disclosure),
+            Detector::CategorySubject => Some(CategoryEvidence::Subject),
+            Detector::CategoryField => Some(CategoryEvidence::Field),
+            Detector::CategoryValidator => Some(CategoryEvidence::Validator),
+            Detector::CategoryAnswer => Some(CategoryEvidence::Answer),
             _ => None,
         }
     }

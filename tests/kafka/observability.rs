@@ -39,6 +39,9 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
     let mut secrets: Vec<String> = piiguard::generate::Generator::new(31).take(2_000).flat_map(|g| g.secrets).collect();
     secrets.push("123-45-6789".into());
     payloads.push(b"{\"note\": \"Jane Doe 123-45-6789\"".to_vec());
+    // The category clause runs in the service too: a disclosure with no identifier.
+    payloads.push(b"{\"Body\": \"i was diagnosed with lupus last spring, can I pause my plan?\"}".to_vec());
+    secrets.push("lupus".into());
     produce(&b, topic, &payloads);
     let svc = spawn_service_at(&b.addr, topic, "g-o", &["--log-format", "json"]);
     let start = Instant::now();
@@ -88,11 +91,13 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
         }
     }
     assert_eq!(metric_sum(&metrics, "piiguard_dead_letters_total", &["reason=\"parse_error\""]), 1.0);
+    assert!(metric_sum(&metrics, "piiguard_prohibited_events_total", &["reason=\"category\""]) >= 1.0, "the category clause runs in the service");
+    assert!(metric_sum(&metrics, "piiguard_findings_total", &["kind=\"med\""]) >= 1.0);
 
     // JSON logs: one object per line, allowlisted fields only.
     const FIELDS: &[&str] = &[
         "timestamp", "level", "message", "addr", "group", "topics", "commands_topic", "dlq_topic", "key", "pass_through",
-        "partitions", "reason", "records", "prohibited_combination", "identifier", "commands", "dead_letters", "error",
+        "partitions", "reason", "records", "prohibited_combination", "identifier", "category", "commands", "dead_letters", "error",
         "suppressed", "topic", "partition", "retry_in_ms", "bad_records", "window_secs", "pause_secs",
         // Membership, stops and the group monitor: configuration and counts.
         "group_instance_id", "signal", "deadline_secs", "took_ms", "in_flight_abandoned", "committed", "phase", "in_flight",

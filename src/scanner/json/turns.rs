@@ -299,6 +299,7 @@ impl Walker<'_> {
     /// Runs the turn pass over the sentences of turn array `array` and puts what it finds in the
     /// event, each finding after its sentence's own.
     pub(super) fn turn_pass(&mut self, array: u32, from: usize) {
+        self.answer_pass(array, from);
         let ev_idx = self.event_index();
         let list: Vec<&Turn> = self.turns[from..].iter().filter(|t| t.array == array && t.event == ev_idx).collect();
         if list.len() < 2 {
@@ -326,6 +327,44 @@ impl Walker<'_> {
         self.ident_event = Some(ev_idx);
         if self.inner.is_empty() {
             self.drain_pending();
+        }
+    }
+}
+
+impl Walker<'_> {
+    /// A category term in one speaker's question ("Are you currently pregnant?") answered yes by the
+    /// other in the next sentence ("Yes, I am") is a disclosure: a finding on the question's term.
+    fn answer_pass(&mut self, array: u32, from: usize) {
+        let Some(cats) = self.sc.categories else { return };
+        let ev_idx = self.event_index();
+        let list: Vec<usize> = (from..self.turns.len()).filter(|&i| self.turns[i].array == array && self.turns[i].event == ev_idx).collect();
+        let mut added: Vec<(usize, Vec<Finding>)> = Vec::new();
+        for w in list.windows(2) {
+            let (q, a) = (&self.turns[w[0]], &self.turns[w[1]]);
+            if q.channel.is_some() && q.channel == a.channel || !q.text.contains('?') {
+                continue;
+            }
+            // A health identifier asked for and given in the reply.
+            if let Some(m) = cats.phi_carried(&q.text, &a.text, a.hint.speech) {
+                let mut cc = CharCounter::new(a.text.as_bytes());
+                let f = finding_from(&m, &a.path, &a.inner, false, a.occurrence, &a.text[m.start..m.end], &mut cc, self.fp, self.sc.preview);
+                added.push((a.at, vec![f]));
+            }
+            if !crate::scanner::category::answers_yes(&a.text) {
+                continue;
+            }
+            let ms = cats.questions(&q.text);
+            if ms.is_empty() {
+                continue;
+            }
+            let mut cc = CharCounter::new(q.text.as_bytes());
+            let found = ms.iter().map(|m| finding_from(m, &q.path, &q.inner, false, q.occurrence, &q.text[m.start..m.end], &mut cc, self.fp, self.sc.preview)).collect();
+            added.push((q.at, found));
+        }
+        added.sort_by_key(|(at, _)| *at);
+        // From the last sentence to the first, so earlier insertion points stay valid.
+        for (at, found) in added.into_iter().rev() {
+            self.insert(ev_idx, at, found);
         }
     }
 }

@@ -1,0 +1,400 @@
+//! The gates a term passes before it is a finding: who it is about (subject), whether it is said
+//! to be so (a disclosure pattern for ambiguous terms), and whether it is asserted at all (not
+//! negated, not hypothetical, not a question, not an offer). Each gate reads only the words around
+//! one term, so they cost nothing on text without terms.
+//!
+//! The word lists are ours, written for how customers and agents talk; negation and hypothetical
+//! triggers follow the ConText algorithm's categories (Harkema et al. 2009; the medSpaCy rule set is
+//! the reference we compared against, `data/categories/SOURCES.md`).
+
+/// What the words before a term say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Assertion {
+    /// Said to be so.
+    Affirmed,
+    /// Said not to be so ("I don't have …", "never been …").
+    Negated,
+    /// Said of a case that may not be ("if I ever …", "in case …").
+    Hypothetical,
+    /// Asked ("Do you have …?"): a disclosure only when the answer is yes.
+    Question,
+    /// An offer or a description of a service ("we cover …", "our program for …").
+    Offer,
+}
+
+/// Who a term is about, as far as the words before it tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Subject {
+    /// No person.
+    None,
+    /// Only "we", "our", "they": a company as often as a household.
+    Plural,
+    /// "you", "your": the agent speaking of the customer.
+    Second,
+    /// I, my, a relative, he, she, the customer or patient in an agent's note.
+    Person,
+}
+
+/// How a term is introduced, reading back from it over fillers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pattern {
+    /// No disclosure pattern.
+    None,
+    /// A disclosure pattern ("I have", "she's a", "diagnosed with", "my", "taking", "as a").
+    Disclosure,
+}
+
+/// One word before a term, lower case, with how many clause breaks (commas, "but") lie between it
+/// and the term.
+struct Word {
+    text: String,
+    clause: u8,
+    capitalised: bool,
+}
+
+/// Up to 16 words back from `end`, stopping at a sentence break (`.`, `!`, `?`, `;`, a new line) or
+/// 200 bytes. Nearest first.
+fn words_before(text: &str, end: usize) -> Vec<Word> {
+    let b = text.as_bytes();
+    let floor = end.saturating_sub(200);
+    let mut out = Vec::new();
+    let mut i = end;
+    let mut clause = 0u8;
+    while i > floor && out.len() < 16 {
+        let c = b[i - 1];
+        if is_word_byte(c) {
+            let e = i;
+            while i > floor && is_word_byte(b[i - 1]) {
+                i -= 1;
+            }
+            let w = &text[i..e];
+            let lower = w.to_ascii_lowercase().replace('\u{2019}', "'");
+            if lower == "but" || lower == "although" || lower == "though" || lower == "because" || lower == "since" {
+                clause = clause.saturating_add(1);
+            }
+            out.push(Word { text: lower, clause, capitalised: w.as_bytes()[0].is_ascii_uppercase() });
+            continue;
+        }
+        match c {
+            b'.' | b'!' | b'?' | b';' | b'\n' => {
+                // A dot inside a word ("St." is still a break; "e.g." rare) ends the sentence.
+                break;
+            }
+            b',' | b':' | b'(' | b')' => clause = clause.saturating_add(1),
+            _ => {}
+        }
+        i -= 1;
+    }
+    out
+}
+
+fn is_word_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'\'' || c >= 0x80
+}
+
+fn any(w: &str, list: &[&str]) -> bool {
+    list.contains(&w)
+}
+
+const FIRST: &[&str] = &["i", "i'm", "im", "i've", "ive", "i'd", "me", "my", "mine", "myself", "i'll"];
+const THIRD: &[&str] = &[
+    "he", "she", "he's", "she's", "hes", "shes", "his", "her", "him", "hers", "himself", "herself",
+    "customer", "customer's", "cx", "cx's", "cust", "cust's", "mbr", "caller", "caller's", "client", "client's", "patient", "patient's", "pt", "member", "member's",
+    "insured", "beneficiary", "subscriber", "cardholder", "borrower", "applicant", "resident", "tenant", "debtor", "homeowner",
+];
+const KIN: &[&str] = &[
+    "son", "daughter", "wife", "husband", "mom", "mum", "mother", "dad", "father", "brother", "sister", "child", "kid", "kids",
+    "baby", "partner", "boyfriend", "girlfriend", "fiance", "fiancee", "grandma", "grandmother", "grandpa", "grandfather", "aunt",
+    "uncle", "parents", "parent", "family", "spouse", "niece", "nephew", "cousin", "stepson", "stepdaughter", "children", "mama",
+    "papa", "granddaughter", "grandson", "son's", "daughter's", "wife's", "husband's", "mom's", "dad's", "mother's", "father's",
+];
+const SECOND: &[&str] = &["you", "your", "you're", "youre", "yours", "yourself", "u", "ur"];
+const PLURAL: &[&str] = &["we", "we're", "were", "our", "us", "we've", "they", "they're", "their", "them"];
+
+fn subject_of(w: &str) -> Subject {
+    if any(w, FIRST) || any(w, THIRD) || any(w, KIN) {
+        Subject::Person
+    } else if any(w, SECOND) {
+        Subject::Second
+    } else if any(w, PLURAL) {
+        Subject::Plural
+    } else {
+        Subject::None
+    }
+}
+
+/// Words that may stand between a disclosure pattern and its term ("I have *severe* depression",
+/// "she's *a devout* Catholic").
+const FILLERS: &[&str] = &[
+    "a", "an", "the", "very", "so", "really", "also", "still", "currently", "now", "recently", "just", "newly", "severe",
+    "severely", "chronic", "chronically", "mild", "mildly", "bad", "pretty", "quite", "some", "type", "1", "2", "one", "two",
+    "ii", "stage", "early", "late", "clinical", "clinically", "major", "borderline", "kind", "of", "sort", "devout", "practicing",
+    "practising", "observant", "openly", "proud", "full", "blown", "terminal", "advanced", "actually", "officially", "finally",
+    "like", "literally", "being", "been", "lifelong", "life", "long", "raised", "born", "again", "strict", "strictly", "active",
+    "diagnosed", "always", "both", "all", "in", "having", "mental",
+];
+
+/// Words that open a disclosure when right before a term (after fillers).
+const OPENERS: &[&str] = &[
+    // having and being
+    "have", "has", "had", "got", "gotten", "having", "get", "gets", "am", "is", "are", "was", "were", "i'm", "im", "he's",
+    "she's", "hes", "shes", "we're", "they're", "i've", "ive", "being", "been", "became", "become", "becoming", "identify",
+    "identifies", "identified", "turned",
+    // diagnosis, treatment, taking
+    "with", "from", "for", "on", "taking", "take", "takes", "took", "prescribed", "using", "started", "stopped", "quit",
+    "received", "receive", "receives", "receiving", "collect", "collects", "collecting", "rely", "relies", "need", "needs",
+    "needed", "filed", "file", "filing", "went", "going", "through", "into", "out", "of", "under", "after", "since", "as",
+    // possession
+    "my", "his", "her", "our", "their", "your", "mom's", "dad's", "son's", "daughter's", "wife's", "husband's",
+];
+
+/// Openers that only open when a person was named before them ("*she* is diabetic", not "the bill is
+/// collections"), or a verb of diagnosis ("diagnosed *with*").
+const NEEDS_SUBJECT: &[&str] = &["is", "are", "was", "were", "am", "has", "have", "had", "got", "get", "gets", "being", "been", "became", "become", "need", "needs", "needed", "out", "of", "into", "through", "under", "after", "since", "on", "going", "went", "for"];
+const DIAGNOSIS_VERBS: &[&str] = &[
+    "diagnosed", "dx'd", "dxd", "suffer", "suffers", "suffering", "suffered", "living", "lives", "live", "struggling", "struggle",
+    "struggles", "dealing", "deal", "deals", "recovering", "treated", "treatment", "battling", "born", "tested", "testing",
+    "positive", "medication", "medications", "meds", "prescription", "surgery", "admitted", "hospitalized", "hospitalised",
+    "checked", "went", "been", "currently", "still", "now", "i'm", "im", "he's", "she's", "is", "am", "was", "are", "were",
+];
+
+/// Negation triggers before a term, in its clause.
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "isn't", "isnt", "wasn't", "wasnt", "aren't",
+    "arent", "haven't", "havent", "hasn't", "hasnt", "hadn't", "without", "denies", "denied", "deny", "nor", "neither", "none",
+    "ain't", "weren't", "won't", "nobody", "negative", "free", "ruled", "longer",
+];
+/// Hypothetical triggers before a term, in its clause.
+const HYPOTHETICALS: &[&str] = &[
+    "if", "whether", "case", "would", "could", "might", "should", "may", "hypothetically", "suppose", "supposing", "unless",
+    "ever", "incase", "wondering", "considering", "thinking", "planning", "plan", "worried", "afraid", "scared", "risk",
+    "prevent", "avoid", "eligible", "qualify", "apply", "applying",
+];
+/// Words of an offer or a service description.
+const OFFERS: &[&str] = &[
+    "offer", "offers", "cover", "covers", "covered", "coverage", "include", "includes", "including", "program", "programs",
+    "available", "resources", "services", "specialist", "specialists", "plans", "support", "discount", "discounts", "free",
+    "options", "assistance", "customers", "members", "patients", "anyone", "people", "everyone", "folks",
+];
+/// Words after a term that make it the name of a service ("hardship program", "bankruptcy
+/// attorney", "diabetes supplies").
+const SERVICES: &[&str] = &[
+    "program", "programs", "plan", "plans", "options", "assistance", "form", "forms", "department", "team", "line", "services",
+    "attorney", "attorneys", "lawyer", "lawyers", "specialist", "specialists", "coverage", "benefit", "resources", "hotline",
+];
+
+/// Words that open a question.
+const QUESTION_OPENERS: &[&str] = &[
+    "are", "do", "does", "did", "have", "has", "is", "was", "were", "will", "would", "can", "could", "should", "any", "how",
+    "what", "when", "which", "who", "why", "where", "anyone", "anybody", "so", "and", "also", "just", "ok", "okay",
+];
+
+/// The gates for one term at `start..end` of `text`.
+pub(super) struct Verdict {
+    pub assertion: Assertion,
+    pub subject: Subject,
+    pub pattern: Pattern,
+}
+
+/// Reads the words around the term at `start..end`.
+pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
+    let before = words_before(text, start);
+    let mut subject = Subject::None;
+    for w in &before {
+        subject = subject.max(subject_of(&w.text));
+        // A capitalised word before "is/has" may be a person's name ("Maria has lupus"): counted by
+        // the pattern below, not here.
+    }
+    // The disclosure pattern: back over fillers to the first word that is not one.
+    let mut pattern = Pattern::None;
+    let mut k = 0;
+    while k < before.len() && k < 4 && any(&before[k].text, FILLERS) && before[k].clause == 0 {
+        k += 1;
+    }
+    if let Some(w) = before.get(k).filter(|w| w.clause == 0) {
+        let t = w.text.as_str();
+        let prev = before.get(k + 1).map(|w| w.text.as_str()).unwrap_or("");
+        // A person named before the verb: a subject word anywhere earlier in the sentence ("Caller
+        // (19) said he's …", "Member had …, on crutches"), or a capitalised word (a name) in the
+        // verb's own clause ("Maria has lupus").
+        let named_before = before[k + 1..].iter().any(|x| subject_of(&x.text) >= Subject::Plural)
+            || before[k + 1..].iter().take(4).any(|x| x.clause == 0 && x.capitalised && x.text.len() > 1 && !any(&x.text, QUESTION_OPENERS));
+        let opens = if t == "as" {
+            // "as a Muslim", not "such as", "known as", "as well as".
+            !matches!(prev, "such" | "known" | "well" | "same" | "soon" | "long" | "far" | "much")
+        } else if t == "with" || t == "from" || t == "for" || t == "of" {
+            any(prev, DIAGNOSIS_VERBS) || before[k + 1..].iter().take(3).any(|x| any(&x.text, DIAGNOSIS_VERBS) && x.clause == 0)
+        } else if any(t, NEEDS_SUBJECT) {
+            // In a note the subject is often left out: "On insulin.", "Has diabetes; …".
+            let opens_sentence = k + 1 == before.len();
+            named_before || opens_sentence || matches!(prev, "i've" | "ive" | "she's" | "he's" | "i'd")
+        } else {
+            any(t, OPENERS) || any(t, DIAGNOSIS_VERBS) && t.len() > 3
+        };
+        if opens {
+            pattern = Pattern::Disclosure;
+        }
+    }
+    // A noun phrase: "I'm a recovering gambling addict", "had my gallbladder removed": a possessive,
+    // or an article after an opener, up to three words back in the term's clause.
+    if pattern == Pattern::None {
+        for j in k..(k + 3).min(before.len()) {
+            let w = &before[j];
+            if w.clause != 0 {
+                break;
+            }
+            let opener_before = before.get(j + 1).is_some_and(|x| x.clause == 0 && matches!(x.text.as_str(), "i'm" | "im" | "am" | "is" | "was" | "he's" | "she's" | "as" | "being" | "became" | "become"));
+            if any(&w.text, &["my", "his", "her", "our", "their"]) || matches!(w.text.as_str(), "a" | "an") && opener_before && subject >= Subject::Plural {
+                pattern = Pattern::Disclosure;
+                break;
+            }
+        }
+    }
+    // Assertion, from the term's own clause back; an item of a list ("SNAP, SSI or Medicaid") is
+    // read with the clause that opens the list.
+    let mut own = 0u8;
+    while before.iter().filter(|w| w.clause == own).all(|w| matches!(w.text.as_str(), "or" | "and" | "nor" | "a" | "an")) && before.iter().any(|w| w.clause > own) {
+        own += 1;
+    }
+    let clause: Vec<&Word> = before.iter().filter(|w| w.clause <= own).collect();
+    let negated = clause.iter().take(6).any(|w| any(&w.text, NEGATIONS) || w.text.ends_with("n't"))
+        // "can't afford" is a hardship, not a negation.
+        && !clause.iter().take(3).any(|w| w.text == "can't" || w.text == "cant" || w.text == "couldn't");
+    let hypothetical = clause.iter().any(|w| any(&w.text, HYPOTHETICALS));
+    let sentence_start = before.last().map(|w| w.text.as_str()).unwrap_or("");
+    let ends_in_question = sentence_end(text, end) == Some(b'?');
+    let asks = ends_in_question
+        && (before.is_empty() || any(sentence_start, QUESTION_OPENERS) || before.iter().any(|w| any(&w.text, SECOND) || w.text == "anyone" || w.text == "anybody"));
+    // "our hardship program", "a bankruptcy attorney": a service named after the word.
+    let names_a_service = text[end..].split_whitespace().next().is_some_and(|w| {
+        any(w.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase().as_str(), SERVICES)
+    });
+    let offer = subject <= Subject::Second && (names_a_service || before.iter().any(|w| any(&w.text, OFFERS)));
+    let assertion = if asks {
+        Assertion::Question
+    } else if negated {
+        Assertion::Negated
+    } else if hypothetical {
+        Assertion::Hypothetical
+    } else if offer {
+        Assertion::Offer
+    } else {
+        Assertion::Affirmed
+    };
+    Verdict { assertion, subject, pattern }
+}
+
+/// The byte that ends the sentence holding `at` (`.`, `!`, `?` or a new line), if any.
+fn sentence_end(text: &str, at: usize) -> Option<u8> {
+    text.as_bytes()[at..].iter().copied().find(|c| matches!(c, b'.' | b'!' | b'?' | b'\n'))
+}
+
+/// Words that answer yes.
+const YES: &[&str] = &[
+    "yes", "yeah", "yep", "yup", "ya", "yea", "correct", "right", "affirmative", "sure", "si", "sí", "uh-huh", "mhm", "mm-hmm",
+    "i", "we", "she", "he", "that's", "thats", "definitely", "absolutely", "indeed",
+];
+
+/// True when `reply` opens with a yes ("Yes, I am", "yeah", "I do", "she is"), and not with a no
+/// ("I don't", "no", "not really").
+pub fn answers_yes(reply: &str) -> bool {
+    let mut words = reply
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().replace('\u{2019}', "'"));
+    let Some(first) = words.next() else { return false };
+    if !YES.contains(&first.as_str()) {
+        return false;
+    }
+    let rest: Vec<String> = words.take(4).collect();
+    if matches!(first.as_str(), "i" | "we" | "she" | "he" | "that's" | "thats") {
+        // "I am", "I do", "we are", "she does", "that's right"; not "I don't", "I'm not sure".
+        return rest.first().is_some_and(|w| matches!(w.as_str(), "am" | "do" | "have" | "does" | "is" | "are" | "did" | "right" | "correct" | "was"))
+            && !rest.iter().any(|w| w == "not" || w.ends_with("n't"));
+    }
+    !rest.iter().take(2).any(|w| w == "not" || w == "no" || w.ends_with("n't"))
+}
+
+/// True when `text` mentions a person (I, my, a relative, he, she, the customer or patient): a
+/// provider's NPI or DEA number is PHI only in a patient's context.
+pub(super) fn mentions_person(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .any(|w| w.len() <= 12 && subject_of(&w.to_ascii_lowercase().replace('\u{2019}', "'")) >= Subject::Second)
+}
+
+/// True when one of the three words after a term makes a person its subject ("foreclosed on *our*
+/// house", "repossessed *my* car").
+pub(super) fn subject_after(text: &str, end: usize) -> bool {
+    text[end..]
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .take_while(|w| !w.contains(['.', ',', ';', '?', '!']))
+        .any(|w| matches!(w.to_ascii_lowercase().as_str(), "my" | "our" | "his" | "her" | "their" | "me" | "us" | "him"))
+}
+
+/// True when a capitalised ambiguous term is a person's or a business's name: "my name is
+/// Christian", "this is Grace", "Hi Christian", "Christian Bishop", "Christian Brothers Automotive".
+pub(super) fn is_a_name(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    if !b[start].is_ascii_uppercase() {
+        return false;
+    }
+    // Followed by another capitalised word (a surname, a business).
+    let after = text[end..].trim_start_matches(' ');
+    if after.len() < text.len() - end && after.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
+        return true;
+    }
+    let before = words_before(text, start);
+    before.iter().take(3).any(|w| {
+        matches!(w.text.as_str(), "name" | "name's" | "named" | "called" | "hi" | "hello" | "hey" | "thanks" | "thank" | "dear" | "ask" | "for" | "with" | "speaking" | "agent" | "mr" | "mrs" | "ms" | "dr")
+    }) || before.first().is_some_and(|w| w.text == "is" && before.get(1).is_some_and(|x| x.text == "this" || x.text == "it"))
+}
+
+/// True when the term follows a label that names its category ("religion: Muslim", "dx - asthma",
+/// "orientation: gay").
+pub(super) fn labelled(text: &str, start: usize) -> bool {
+    let head = text[..start].trim_end_matches([' ', '\t']);
+    let Some(head) = head.strip_suffix([':', '-', '=']) else { return false };
+    let label = head.trim_end().rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_lowercase();
+    let k: Vec<u8> = label.bytes().filter(u8::is_ascii_alphanumeric).collect();
+    super::fields::of_key(&k) != 0 || matches!(label.as_str(), "dx" | "diag" | "condition" | "meds" | "rx" | "religion" | "faith")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, term: &str) -> Verdict {
+        let s = text.find(term).unwrap();
+        judge(text, s, s + term.len())
+    }
+
+    #[test]
+    fn disclosures_and_their_opposites() {
+        let v = at("Yes please, I'm legally blind.", "legally blind");
+        assert_eq!((v.assertion, v.subject, v.pattern), (Assertion::Affirmed, Subject::Person, Pattern::Disclosure));
+        let v = at("my son has severe autism", "autism");
+        assert_eq!((v.subject, v.pattern), (Subject::Person, Pattern::Disclosure));
+        assert_eq!(at("I don't have diabetes", "diabetes").assertion, Assertion::Negated);
+        assert_eq!(at("if I ever get pregnant, is it covered", "pregnant").assertion, Assertion::Hypothetical);
+        assert_eq!(at("Are you currently pregnant?", "pregnant").assertion, Assertion::Question);
+        assert_eq!(at("I have diabetes, is that covered?", "diabetes").assertion, Assertion::Affirmed);
+        assert_eq!(at("we offer discounts for seniors on dialysis", "dialysis").assertion, Assertion::Offer);
+        assert_eq!(at("the economy is in a depression", "depression").pattern, Pattern::None);
+        assert_eq!(at("such as diabetes", "diabetes").pattern, Pattern::None);
+        assert_eq!(at("diagnosed with depression last year", "depression").pattern, Pattern::Disclosure);
+        assert_eq!(at("As a Muslim I need halal meals", "Muslim").pattern, Pattern::Disclosure);
+        assert_eq!(at("I can't afford rent since I'm on disability", "disability").assertion, Assertion::Affirmed);
+    }
+
+    #[test]
+    fn yes_and_no_answers() {
+        for y in ["Yes, I am.", "yeah", "Yep, twelve weeks", "I am", "I do, yes", "That's right", "Sí"] {
+            assert!(answers_yes(y), "{y}");
+        }
+        for n in ["No", "I don't", "I'm not sure", "Not right now", "yes, no, not really", ""] {
+            assert!(!answers_yes(n), "{n}");
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! The category lexicons: terms with their category, rule and ambiguity class, and allow-list
+//! phrases, compiled into one automaton. The data is in `data/categories/` (built by
+//! `scripts/build-lexicons.py`; provenance and licences in `data/categories/SOURCES.md`).
+
+use aho_corasick::{AhoCorasick, MatchKind, StartKind};
+
+use super::prefilter::Prefixes;
+use crate::scanner::Kind;
+
+/// How much a term says by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Class {
+    /// Specific: it carries the category whenever a person is its subject ("chemotherapy").
+    A,
+    /// Ambiguous: it has everyday senses or appears in names ("depression", "Baptist"); it counts only
+    /// right after a disclosure pattern ("I have", "I'm a", "diagnosed with").
+    B,
+}
+
+/// The rules a finding can name (`rule` in commands): the category, then what the term is.
+pub(super) const RULES: &[&str] = &[
+    "MED.CONDITION",
+    "MED.MEDICATION",
+    "MED.PROCEDURE",
+    "MED.PREGNANCY",
+    "MED.MENTAL",
+    "MED.SUBSTANCE",
+    "MED.DISABILITY",
+    "MED.RESULT",
+    "MED.GENETIC",
+    "MED.FIELD",
+    "PHI.MRN",
+    "PHI.PLAN_ID",
+    "PHI.MBI",
+    "PHI.NPI",
+    "PHI.DEA",
+    "PHI.ICD_CODE",
+    "PHI.FIELD",
+    "REL.BELIEF",
+    "REL.PRACTICE",
+    "REL.FIELD",
+    "SO.ORIENTATION",
+    "SO.GENDER_IDENTITY",
+    "SO.FIELD",
+    "FIN.INSOLVENCY",
+    "FIN.COLLECTIONS",
+    "FIN.CREDIT",
+    "FIN.INCOME",
+    "FIN.BENEFITS",
+    "FIN.HARDSHIP",
+    "FIN.FIELD",
+];
+
+/// The wire name of a rule, checked against [`RULES`].
+pub(super) fn rule(name: &str) -> Option<&'static str> {
+    RULES.iter().copied().find(|r| *r == name)
+}
+
+/// The kind of a category's wire name (`MED` …).
+pub(super) fn kind_of(category: &str) -> Option<Kind> {
+    Kind::CATEGORIES.into_iter().find(|k| k.info().category == Some(category))
+}
+
+/// What a pattern of the term automaton is.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Pattern {
+    /// A term.
+    Term { kind: Kind, rule: &'static str, class: Class },
+    /// A health identifier's cue ("MRN", "member ID", "NPI").
+    PhiCue(super::phi::Cue),
+}
+
+/// The compiled lexicons.
+pub(super) struct Lexicon {
+    /// Terms and health-identifier cues, searched anchored at the words the prefilter passes.
+    pub(super) ac: AhoCorasick,
+    pub(super) patterns: Vec<Pattern>,
+    pub(super) prefixes: Prefixes,
+    /// Allow phrases ("Church St", "positive feedback"), searched only around a term.
+    pub(super) allow: AhoCorasick,
+    /// Words that make a member or policy number a health plan's, searched only when one is cued.
+    pub(super) health: AhoCorasick,
+    /// Terms per category (the lexicon test checks every category has some).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(super) counts: [usize; 5],
+}
+
+const TERMS: &str = include_str!("../../../data/categories/terms.tsv");
+const HL7_RELIGIONS: &str = include_str!("../../../data/categories/religions-hl7.tsv");
+const ALLOW: &str = include_str!("../../../data/categories/allow.tsv");
+
+/// Words a term may start with that say nothing by themselves ("on disability", "in rehab"): such a
+/// term is keyed in the prefilter on its second word, and looked for from the word before.
+pub(super) const LEAD: &[&str] = &["in", "on", "the", "a", "an", "my", "to", "of", "for", "at", "i", "im", "i'm", "being", "was", "is", "got", "no", "had", "have", "has"];
+
+/// Spelling variants a surface is matched in: a typographic apostrophe for an ASCII one, a space for
+/// a hyphen and the other way round.
+fn variants(surface: &str) -> Vec<String> {
+    let mut out = vec![surface.to_owned()];
+    if surface.contains('\'') {
+        out.push(surface.replace('\'', "\u{2019}"));
+        out.push(surface.replace('\'', ""));
+    }
+    if surface.contains('-') {
+        out.push(surface.replace('-', " "));
+        out.push(surface.replace('-', ""));
+    }
+    // "lost my job" is also said of someone else: "lost his job", "lost their job".
+    if surface.contains(" my ") {
+        for p in ["his", "her", "their", "our"] {
+            out.push(surface.replace(" my ", &format!(" {p} ")));
+        }
+    }
+    out
+}
+
+/// Words too common to key the prefilter on ("the", "me", "low", "end" …): a pattern that starts
+/// with one is keyed on its second word (and looked for from the word before, see `hits`).
+const COMMON: &[&str] = &[
+    "the", "me", "end", "low", "non", "pre", "mom", "mum", "due", "bed", "cat", "pet", "egg", "lab", "hip", "lap", "lo", "al",
+    "na", "cd", "can", "go", "out", "high", "back", "open", "big",
+];
+
+/// The letters that open a word (what the prefilter keys on).
+fn letters_of(word: &str) -> &str {
+    let n = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+    &word[..n]
+}
+
+/// The word of `pattern` the prefilter keys it on: the first, or the second after a [`LEAD`] or
+/// [`COMMON`] word or a single letter; `None` for a one-word pattern keyed on a common word (too
+/// costly to look for, and never the only spelling of its term).
+fn key_word(pattern: &str) -> Option<&str> {
+    let weak = |w: &str| LEAD.contains(&w) || COMMON.contains(&w) || w.len() <= 2;
+    let mut p = pattern;
+    // At most one weak word is skipped: the hit is looked for from the word before only.
+    let first = letters_of(p);
+    if weak(first) {
+        p = p[first.len()..].trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+        if p.len() == pattern.len() - first.len() && !p.is_empty() {
+            // Letters run on after a digit or symbol ("a1c"): no second word.
+            return None;
+        }
+    }
+    let key = letters_of(p);
+    (!key.is_empty() && !weak(key)).then_some(p)
+}
+
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#')).map(|(n, l)| (n + 1, l.trim_end_matches('\r').split('\t').collect()))
+}
+
+impl Lexicon {
+    /// Parses the bundled lexicons. Panics on a malformed row: the data is part of the build, and a
+    /// unit test parses it.
+    pub(super) fn bundled() -> Lexicon {
+        let allow_phrases: Vec<String> = rows(ALLOW).map(|(_, c)| c[0].trim().to_lowercase()).filter(|p| p.len() >= 3).flat_map(|p| variants(&p)).collect();
+        let allowed: rustc_hash::FxHashSet<&str> = allow_phrases.iter().map(String::as_str).collect();
+        let mut pats: Vec<String> = Vec::new();
+        let mut patterns = Vec::new();
+        let mut counts = [0usize; 5];
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (file, text) in [("terms.tsv", TERMS), ("religions-hl7.tsv", HL7_RELIGIONS)] {
+            for (n, cols) in rows(text) {
+                let bad = |what: &str| -> ! { panic!("data/categories/{file} line {n}: {what}") };
+                if cols.len() < 5 {
+                    bad("expected 5 tab-separated columns");
+                }
+                let kind = kind_of(cols[1]).unwrap_or_else(|| bad("unknown category"));
+                let rule = rule(cols[2]).unwrap_or_else(|| bad("unknown rule"));
+                let class = match cols[3] {
+                    "A" => Class::A,
+                    "B" => Class::B,
+                    _ => bad("class must be A or B"),
+                };
+                let surface = cols[4].trim().to_lowercase();
+                if surface.len() < 3 || !surface.as_bytes()[0].is_ascii_alphabetic() {
+                    continue;
+                }
+                for v in variants(&surface) {
+                    // A term spelled like an allow phrase is never reported.
+                    if !allowed.contains(v.as_str()) && seen.insert(v.clone()) {
+                        pats.push(v);
+                        patterns.push(Pattern::Term { kind, rule, class });
+                    }
+                }
+                counts[Kind::CATEGORIES.iter().position(|k| *k == kind).expect("a category")] += 1;
+            }
+        }
+        for (w, c) in super::phi::CUES {
+            if seen.insert((*w).to_owned()) {
+                pats.push((*w).to_owned());
+                patterns.push(Pattern::PhiCue(*c));
+            }
+        }
+        let mut prefixes = Prefixes::new();
+        let mut i = 0;
+        while i < pats.len() {
+            match key_word(&pats[i]) {
+                Some(k) => {
+                    prefixes.insert(k.as_bytes());
+                    i += 1;
+                }
+                None => {
+                    pats.remove(i);
+                    patterns.remove(i);
+                }
+            }
+        }
+        let build = |pats: &[String], kind: StartKind| {
+            AhoCorasick::builder().ascii_case_insensitive(true).match_kind(MatchKind::LeftmostLongest).start_kind(kind).build(pats).expect("the bundled lexicon builds")
+        };
+        let health: Vec<String> = super::phi::HEALTH_WORDS.iter().map(|w| (*w).to_owned()).collect();
+        Lexicon {
+            ac: build(&pats, StartKind::Anchored),
+            patterns,
+            prefixes,
+            allow: AhoCorasick::builder().ascii_case_insensitive(true).build(&allow_phrases).expect("the bundled allow list builds"),
+            health: build(&health, StartKind::Unanchored),
+            counts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_lexicon_parses_and_covers_every_category_but_phi() {
+        let l = Lexicon::bundled();
+        // PHI is found by validators, not terms.
+        for (i, k) in Kind::CATEGORIES.iter().enumerate() {
+            if *k != Kind::Phi {
+                assert!(l.counts[i] >= 20, "{k:?}: {} terms", l.counts[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! The category clause's detectors: health (`MED`), health identifiers (`PHI`), religion (`REL`),
+//! sexual orientation (`SO`) and financial or economic identity (`FIN`).
+//!
+//! One pass per string: a word-start prefilter ([`prefilter`]) finds where a term, an allow phrase
+//! or a health-identifier cue may begin; an anchored automaton over every lexicon ([`lexicon`])
+//! confirms it; the gates ([`gates`]) read only the words around each hit. A term is a finding when
+//! it is asserted (not negated, hypothetical, asked or offered) and either an ambiguous term follows a
+//! disclosure pattern or a specific term has a person as its subject. Health identifiers follow their
+//! cue and pass their check ([`phi`]); a field whose key names a category is a finding by itself
+//! ([`fields`]). Findings carry where and which rule, never the words.
+
+pub mod fields;
+mod gates;
+mod lexicon;
+mod phi;
+mod prefilter;
+
+use aho_corasick::{Anchored, Input};
+
+use super::cues::FieldHint;
+use super::{Detector, Kind, Match};
+use lexicon::{Class, Lexicon, Pattern};
+
+pub use gates::answers_yes;
+
+/// The compiled category detectors.
+pub struct Categories {
+    lex: Lexicon,
+}
+
+/// A lexicon hit: a term, an allow phrase, a health-identifier cue or a health word.
+#[derive(Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    pattern: Pattern,
+}
+
+impl Categories {
+    /// Builds the bundled lexicons.
+    pub fn new() -> Categories {
+        Categories { lex: Lexicon::bundled() }
+    }
+
+    fn hits(&self, text: &str) -> Vec<Hit> {
+        let hay = text.as_bytes();
+        let mut hits = Vec::new();
+        let lex = &self.lex;
+        let anchored = |at: usize| {
+            lex.ac.find(Input::new(hay).range(at..).anchored(Anchored::Yes)).filter(|m| hay.get(m.end()).is_none_or(|c| !c.is_ascii_alphanumeric()))
+        };
+        lex.prefixes.for_each(hay, |at| {
+            // A term that starts with a lead word ("on disability") is keyed on its second word.
+            let lead = lead_before(text, at).and_then(|s| anchored(s).map(|m| (s, m)));
+            if let Some((s, m)) = lead.or_else(|| anchored(at).map(|m| (at, m))) {
+                hits.push(Hit { start: s, end: m.end(), pattern: lex.patterns[m.pattern().as_usize()] });
+            }
+            // A term that fails its gates must not hide a term inside it ("positive for covid"):
+            // the next word is looked at too (overlapping findings are dropped in `scan`).
+            at
+        });
+        hits.retain(|h| !matches!(h.pattern, Pattern::Term { .. }) || !self.allowed(text, h));
+        hits
+    }
+
+    /// True when an allow phrase covers the hit ("Church St", "economic depression").
+    fn allowed(&self, text: &str, h: &Hit) -> bool {
+        let from = floor_boundary(text, h.start.saturating_sub(40));
+        let to = ceil_boundary(text, (h.end + 40).min(text.len()));
+        let b = text.as_bytes();
+        let word_edge = |i: usize| i == 0 || i >= b.len() || !b[i].is_ascii_alphanumeric() || !b[i - 1].is_ascii_alphanumeric();
+        self.lex.allow.find_overlapping_iter(Input::new(b).range(from..to)).any(|m| m.start() <= h.start && m.end() >= h.end && word_edge(m.start()) && word_edge(m.end()))
+    }
+
+    /// True when `text` holds a health word ("pharmacy", "copay", "claim").
+    fn health_words(&self, text: &str) -> bool {
+        self.lex.health.is_match(text)
+    }
+
+    /// Category findings in `text`, the value of a field described by `hint`, appended to `out`.
+    pub fn scan(&self, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+        let first = out.len();
+        if hint.category != 0 {
+            field(text, hint.category, out);
+            return;
+        }
+        let hits = self.hits(text);
+        // The end of the last term finding: a term inside it is not a second finding.
+        let mut covered = 0;
+        let med_term = hits.iter().any(|h| matches!(h.pattern, Pattern::Term { kind: Kind::Med, .. }));
+        let health = std::cell::OnceCell::new();
+        let health = || *health.get_or_init(|| med_term || self.health_words(text));
+        for h in &hits {
+            match h.pattern {
+                Pattern::PhiCue(cue) => {
+                    if let Some(m) = phi_after(text, h.end, cue, health()) {
+                        out.push(m);
+                    } else if hint.speech {
+                        // Said aloud: "M R N six six zero two, one eight four five".
+                        spoken_phi(text, h.end, cue, health(), out);
+                    }
+                }
+                Pattern::Term { kind, rule, class } => {
+                    if h.start < covered {
+                        continue;
+                    }
+                    if let Some(m) = term(text, h, kind, rule, class) {
+                        covered = m.end;
+                        out.push(m);
+                    }
+                }
+            }
+        }
+        // An income stated as an amount: "I make $1,400 a month", "on SSI, $943/mo".
+        if let Some((s, e)) = income_amount(text) {
+            if !out[first..].iter().any(|m| m.start < e && s < m.end) {
+                let mut m = Match::new(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8);
+                m.rule = Some("FIN.INCOME");
+                out.push(m);
+            }
+        }
+        let codes = phi::dotted_codes(text);
+        if !codes.is_empty() && health() {
+            for (s, e) in codes {
+                if !out[first..].iter().any(|m| m.start <= s && s < m.end) {
+                    let mut m = Match::new(Kind::Phi, Detector::CategoryValidator, s, e, 0.9);
+                    m.rule = Some("PHI.ICD_CODE");
+                    out.push(m);
+                }
+            }
+        }
+    }
+
+    /// The health identifier a reply gives to a question that asked for one ("Can I get your
+    /// Medicare number?" / "Sure, it's 3TW7-JK2-PR48"): the last cue of `question`, read in `reply`.
+    pub(crate) fn phi_carried(&self, question: &str, reply: &str, speech: bool) -> Option<Match> {
+        let cue = self.hits(question).into_iter().rev().find_map(|h| if let Pattern::PhiCue(c) = h.pattern { Some(c) } else { None })?;
+        if let Some(m) = phi_after(reply, 0, cue, true) {
+            return Some(m);
+        }
+        let mut out = Vec::new();
+        if speech {
+            spoken_phi(reply, 0, cue, true, &mut out);
+        }
+        out.pop()
+    }
+
+    /// Terms in `text` that an agent asks about ("Are you currently pregnant?"): findings with
+    /// detector `category_answer`, for the caller to keep when the next turn answers yes.
+    pub fn questions(&self, text: &str) -> Vec<Match> {
+        let mut out = Vec::new();
+        for h in self.hits(text) {
+            if let Pattern::Term { kind, rule, class } = h.pattern {
+                let v = gates::judge(text, h.start, h.end);
+                if v.assertion == gates::Assertion::Question && (class == Class::A || v.pattern == gates::Pattern::Disclosure) {
+                    let mut m = Match::new(kind, Detector::CategoryAnswer, h.start, h.end, 0.8);
+                    m.rule = Some(rule);
+                    out.push(m);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Default for Categories {
+    fn default() -> Self {
+        Categories::new()
+    }
+}
+
+/// The finding for one term hit, if its gates let it through.
+fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class) -> Option<Match> {
+    if class == Class::B && gates::is_a_name(text, h.start, h.end) {
+        return None;
+    }
+    let mut v = gates::judge(text, h.start, h.end);
+    // "religion: Muslim", "Dx - asthma": a label that names the category, written in the text.
+    if gates::labelled(text, h.start) && matches!(v.assertion, gates::Assertion::Affirmed) {
+        v.pattern = gates::Pattern::Disclosure;
+    }
+    let (detector, confidence, end) = match v.assertion {
+        gates::Assertion::Hypothetical | gates::Assertion::Offer => return None,
+        gates::Assertion::Question => {
+            // A dialogue in one string: the question answered yes on the next line.
+            let q = h.end + text[h.end..].find('?')?;
+            let reply = text[q + 1..].trim_start();
+            let reply = strip_label(reply);
+            if (class == Class::A || v.pattern == gates::Pattern::Disclosure) && answers_yes(reply) {
+                (Detector::CategoryAnswer, 0.8, h.end)
+            } else {
+                return None;
+            }
+        }
+        gates::Assertion::Negated => (Detector::CategoryNegated, 0.5, h.end),
+        gates::Assertion::Affirmed => {
+            // A credit score is about a person only with its value ("my score is 540").
+            if rule == "FIN.CREDIT" && text[h.start..h.end].to_ascii_lowercase().contains("score") {
+                let e = score_value(text, h.start, h.end)?;
+                (Detector::CategoryDisclosure, 0.85, e)
+            } else if v.pattern == gates::Pattern::Disclosure {
+                (Detector::CategoryDisclosure, 0.85, h.end)
+            } else if class == Class::A && (v.subject >= gates::Subject::Plural || gates::subject_after(text, h.end)) {
+                (Detector::CategorySubject, 0.7, h.end)
+            } else {
+                return None;
+            }
+        }
+    };
+    let mut m = Match::new(kind, detector, h.start, end, confidence);
+    m.rule = Some(rule);
+    Some(m)
+}
+
+/// The start of the word before `at` (across one space or hyphen) when it is short: a pattern that
+/// starts with a lead or common word ("on disability", "A-fib", "can't afford") is keyed on its
+/// second word.
+fn lead_before(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    if at < 2 || !matches!(b[at - 1], b' ' | b'-') {
+        return None;
+    }
+    let e = at - 1;
+    let mut s = e;
+    while s > 0 && e - s < 6 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b'\'') {
+        s -= 1;
+    }
+    (s < e && e - s <= 5 && (s == 0 || !b[s - 1].is_ascii_alphanumeric())).then_some(s)
+}
+
+/// The health identifier after a cue ending at `from`, checked; NPI and DEA numbers only where a
+/// person is mentioned (a provider's number in a vendor note is not about a patient).
+fn phi_after(text: &str, from: usize, cue: phi::Cue, health: bool) -> Option<Match> {
+    let (s, e) = phi::after_cue(text, from, cue, health)?;
+    if matches!(cue, phi::Cue::Npi | phi::Cue::Dea) && !gates::mentions_person(text) {
+        return None;
+    }
+    let mut m = Match::new(Kind::Phi, Detector::CategoryValidator, s, e, 0.95);
+    m.rule = Some(cue.rule());
+    Some(m)
+}
+
+/// The same, in the spoken view of `text` (numbers and letters said aloud), offsets mapped back.
+fn spoken_phi(text: &str, from: usize, cue: phi::Cue, health: bool, out: &mut Vec<Match>) {
+    let Some(v) = super::spoken::normalise(text) else { return };
+    // The cue's end in the view: the first view offset that maps at or after `from`.
+    let at = (0..=v.text.len()).find(|&i| v.text.is_char_boundary(i) && v.original(i) >= from).unwrap_or(v.text.len());
+    if let Some(mut m) = phi_after(&v.text, at, cue, health) {
+        m.start = v.original(m.start);
+        m.end = v.original_end(m.end);
+        out.push(m);
+    }
+}
+
+/// An amount said to be a person's income: a sum with a period ("$1,400 a month", "28k a year",
+/// "$412/wk") in a sentence with an income word ("make", "earn", "income", "living on", "SSI") and a
+/// person ("I", "we", "my", "caller"); a price ("the plan is $45 a month") has no income word.
+fn income_amount(text: &str) -> Option<(usize, usize)> {
+    const PERIODS: &[&str] = &[" a month", " per month", "/mo", "/month", " a year", " per year", "/yr", "/year", " a week", " per week", "/wk", "/week", " monthly", " annually", " a yr", " a mo"];
+    const INCOME: &[&str] = &["income", "make", "makes", "making", "earn", "earns", "earning", "living on", "live on", "salary", "wage", "wages", "pension", "paycheck", "ssi", "ssdi", "disability", "unemployment", "benefits", "reported", "take home", "bring in", "get paid", "gets paid"];
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(d) = swar_digit(b, i) {
+        // The amount: "$1,400", "1400", "28k", "$1.1k".
+        let s = if d > 0 && b[d - 1] == b'$' { d - 1 } else { d };
+        let mut e = d;
+        while e < b.len() && (b[e].is_ascii_digit() || (b[e] == b',' || b[e] == b'.') && e + 1 < b.len() && b[e + 1].is_ascii_digit()) {
+            e += 1;
+        }
+        if e < b.len() && (b[e] == b'k' || b[e] == b'K') {
+            e += 1;
+        }
+        let money = b[s] == b'$' || b[e - 1].eq_ignore_ascii_case(&b'k');
+        let rest = text[e..].get(..12.min(text.len() - e)).unwrap_or("").to_ascii_lowercase();
+        if money && PERIODS.iter().any(|p| rest.starts_with(p)) {
+            let from = floor_boundary(text, s.saturating_sub(80));
+            let sentence = text[from..s].rsplit(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
+            let words = |list: &[&str]| list.iter().any(|w| sentence.split(|c: char| !c.is_ascii_alphanumeric()).collect::<Vec<_>>().join(" ").contains(w));
+            let person = gates::mentions_person(&sentence) || sentence.contains("we ") || sentence.contains("household");
+            if words(INCOME) && person {
+                let p = PERIODS.iter().find(|p| rest.starts_with(*p)).map_or(0, |p| p.len());
+                return Some((s, e + p));
+            }
+        }
+        i = e.max(d + 1);
+    }
+    None
+}
+
+/// The largest char boundary at or below `i` (`str::floor_char_boundary` needs Rust 1.91; the
+/// project's MSRV is 1.85).
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary at or above `i`.
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+fn swar_digit(b: &[u8], from: usize) -> Option<usize> {
+    crate::scanner::swar::next_digit(b, from)
+}
+
+/// A speaker label at the start of a line ("Customer: ", "Agent - ").
+fn strip_label(s: &str) -> &str {
+    match s.find(':') {
+        Some(i) if i <= 24 && !s[..i].contains(['.', '?', '!']) => s[i + 1..].trim_start(),
+        _ => s,
+    }
+}
+
+/// The end of a credit score value (300-850) within 30 bytes after `from`, when the words before it
+/// are not a requirement ("minimum", "at least", "required").
+fn score_value(text: &str, term_start: usize, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let limit = (from + 30).min(b.len());
+    let mut i = from;
+    while i < limit {
+        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+            let mut e = i;
+            while e < b.len() && b[e].is_ascii_digit() {
+                e += 1;
+            }
+            let lead = floor_boundary(text, term_start.saturating_sub(30));
+            let between = format!("{} {}", &text[lead..term_start], &text[from..i]).to_ascii_lowercase();
+            if e - i == 3 && (300..=850).contains(&text[i..e].parse::<u32>().ok()?) && !["minimum", "least", "require", "need", "over", "above", "qualify", "approval"].iter().any(|w| between.contains(w)) {
+                return Some(e);
+            }
+            return None;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The finding for a field whose key names a category: the whole value, trimmed.
+fn field(text: &str, bits: u8, out: &mut Vec<Match>) {
+    if fields::is_placeholder(text) {
+        return;
+    }
+    let Some(kind) = Kind::CATEGORIES.into_iter().find(|k| bits & fields::bit(*k) != 0) else { return };
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len();
+    if kind == Kind::Phi && !text.bytes().any(|c| c.is_ascii_digit()) {
+        return;
+    }
+    let rule = match kind {
+        Kind::Med => "MED.FIELD",
+        Kind::Phi => "PHI.FIELD",
+        Kind::Rel => "REL.FIELD",
+        Kind::So => "SO.FIELD",
+        _ => "FIN.FIELD",
+    };
+    let mut m = Match::new(kind, Detector::CategoryField, start, end, 0.9);
+    m.rule = Some(rule);
+    out.push(m);
+}
+
+#[cfg(test)]
+mod tests;
