@@ -76,10 +76,9 @@ fn words_before(text: &str, end: usize) -> Vec<Word> {
             continue;
         }
         match c {
-            b'.' | b'!' | b'?' | b';' | b'\n' => {
-                // A dot inside a word ("St." is still a break; "e.g." rare) ends the sentence.
-                break;
-            }
+            // A dot between letters or digits ("J45.909", "3.5") is not the end of a sentence.
+            b'.' if i < b.len() && b[i].is_ascii_alphanumeric() && i >= 2 && b[i - 2].is_ascii_alphanumeric() => {}
+            b'.' | b'!' | b'?' | b';' | b'\n' => break,
             b',' | b':' | b'(' | b')' => clause = clause.saturating_add(1),
             _ => {}
         }
@@ -109,7 +108,7 @@ const KIN: &[&str] = &[
     "papa", "granddaughter", "grandson", "son's", "daughter's", "wife's", "husband's", "mom's", "dad's", "mother's", "father's",
 ];
 const SECOND: &[&str] = &["you", "your", "you're", "youre", "yours", "yourself", "u", "ur"];
-const PLURAL: &[&str] = &["we", "we're", "were", "our", "us", "we've", "they", "they're", "their", "them"];
+const PLURAL: &[&str] = &["we", "we're", "were", "our", "us", "we've", "they", "they're", "their", "them", "customers", "callers", "couple"];
 
 fn subject_of(w: &str) -> Subject {
     if any(w, FIRST) || any(w, THIRD) || any(w, KIN) {
@@ -243,7 +242,7 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
             if w.clause != 0 {
                 break;
             }
-            let opener_before = before.get(j + 1).is_some_and(|x| x.clause == 0 && matches!(x.text.as_str(), "i'm" | "im" | "am" | "is" | "was" | "he's" | "she's" | "as" | "being" | "became" | "become"));
+            let opener_before = before.get(j + 1).is_some_and(|x| x.clause == 0 && matches!(x.text.as_str(), "i'm" | "im" | "am" | "is" | "are" | "was" | "were" | "he's" | "she's" | "we're" | "they're" | "as" | "being" | "became" | "become"));
             if any(&w.text, &["my", "his", "her", "our", "their"]) || matches!(w.text.as_str(), "a" | "an") && opener_before && subject >= Subject::Plural {
                 pattern = Pattern::Disclosure;
                 break;
@@ -270,7 +269,9 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
         any(w.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase().as_str(), SERVICES)
     });
     let offer = subject <= Subject::Second && (names_a_service || before.iter().any(|w| any(&w.text, OFFERS)));
-    let assertion = if asks {
+    // "Why is my daughter's inhaler not covered?": a question about what is one's own discloses it.
+    let owns = pattern == Pattern::Disclosure && before.iter().take(3).any(|w| matches!(w.text.as_str(), "my" | "our") || w.text.ends_with("'s") && any(w.text.trim_end_matches("'s"), KIN));
+    let assertion = if asks && !owns {
         Assertion::Question
     } else if negated {
         Assertion::Negated
@@ -320,6 +321,11 @@ pub fn answers_yes(reply: &str) -> bool {
 pub(super) fn mentions_person(text: &str) -> bool {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'' || c == '\u{2019}'))
         .any(|w| w.len() <= 12 && subject_of(&w.to_ascii_lowercase().replace('\u{2019}', "'")) >= Subject::Second)
+}
+
+/// True when `text` speaks to someone ("you", "your").
+pub(super) fn mentions_you(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'')).any(|w| subject_of(&w.to_ascii_lowercase()) == Subject::Second)
 }
 
 /// True when one of the three words after a term makes a person its subject ("foreclosed on *our*

@@ -68,6 +68,9 @@ pub(super) enum Pattern {
     Term { kind: Kind, rule: &'static str, class: Class },
     /// A health identifier's cue ("MRN", "member ID", "NPI").
     PhiCue(super::phi::Cue),
+    /// A word of a couple ("wife", "boyfriend", "both", "dads"): the same-sex couple patterns
+    /// (`couples`) are tried only on a text that holds one.
+    Couple,
 }
 
 /// The compiled lexicons.
@@ -191,6 +194,12 @@ impl Lexicon {
             if seen.insert((*w).to_owned()) {
                 pats.push((*w).to_owned());
                 patterns.push(Pattern::PhiCue(*c));
+            }
+        }
+        for w in super::couples::TRIGGERS {
+            if seen.insert((*w).to_owned()) {
+                pats.push((*w).to_owned());
+                patterns.push(Pattern::Couple);
             }
         }
         let mut prefixes = Prefixes::new();

@@ -9,6 +9,7 @@
 //! cue and pass their check ([`phi`]); a field whose key names a category is a finding by itself
 //! ([`fields`]). Findings carry where and which rule, never the words.
 
+mod couples;
 pub mod fields;
 mod gates;
 mod lexicon;
@@ -92,8 +93,14 @@ impl Categories {
         let health = || *health.get_or_init(|| med_term || self.health_words(text));
         for h in &hits {
             match h.pattern {
+                Pattern::Couple => {}
                 Pattern::PhiCue(cue) => {
                     if let Some(m) = phi_after(text, h.end, cue, health()) {
+                        out.push(m);
+                    } else if let Some((s, e)) = (cue == phi::Cue::Icd).then(|| phi::code_before(text, h.start)).flatten() {
+                        // "put I10 as my husband's diagnosis code"
+                        let mut m = Match::new(Kind::Phi, Detector::CategoryValidator, s, e, 0.9);
+                        m.rule = Some("PHI.ICD_CODE");
                         out.push(m);
                     } else if hint.speech {
                         // Said aloud: "M R N six six zero two, one eight four five".
@@ -106,9 +113,24 @@ impl Categories {
                     }
                     if let Some(m) = term(text, h, kind, rule, class) {
                         covered = m.end;
+                        // Disability benefits ("on disability", "SSDI") disclose a disability too.
+                        if rule == "FIN.BENEFITS" && is_disability_benefit(&text[m.start..m.end]) {
+                            let mut d = Match::new(Kind::Med, m.detector, m.start, m.end, m.confidence);
+                            d.rule = Some("MED.DISABILITY");
+                            out.push(d);
+                        }
                         out.push(m);
                     }
                 }
+            }
+        }
+        // A same-sex couple told without an orientation word.
+        let couple = hits.iter().any(|h| matches!(h.pattern, Pattern::Couple));
+        if let Some((s, e)) = couple.then(|| couples::same_sex_couple(text)).flatten() {
+            if !out[first..].iter().any(|m| m.kind == Kind::So) {
+                let mut m = Match::new(Kind::So, Detector::CategoryDisclosure, s, e, 0.8);
+                m.rule = Some("SO.ORIENTATION");
+                out.push(m);
             }
         }
         // An income stated as an amount: "I make $1,400 a month", "on SSI, $943/mo".
@@ -149,10 +171,13 @@ impl Categories {
     /// detector `category_answer`, for the caller to keep when the next turn answers yes.
     pub fn questions(&self, text: &str) -> Vec<Match> {
         let mut out = Vec::new();
+        // An ambiguous term counts in a question put to the other person ("your spouse is also a
+        // woman? Same-sex marriage?"): the yes that follows is about them.
+        let to_you = gates::mentions_you(text);
         for h in self.hits(text) {
             if let Pattern::Term { kind, rule, class } = h.pattern {
                 let v = gates::judge(text, h.start, h.end);
-                if v.assertion == gates::Assertion::Question && (class == Class::A || v.pattern == gates::Pattern::Disclosure) {
+                if v.assertion == gates::Assertion::Question && (class == Class::A || to_you || v.pattern == gates::Pattern::Disclosure) {
                     let mut m = Match::new(kind, Detector::CategoryAnswer, h.start, h.end, 0.8);
                     m.rule = Some(rule);
                     out.push(m);
@@ -212,6 +237,12 @@ fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class) -> Op
     Some(m)
 }
 
+/// True for a benefit that is paid for a disability ("on disability", "SSDI", "disability check").
+fn is_disability_benefit(term: &str) -> bool {
+    let t = term.to_ascii_lowercase();
+    t.contains("disab") || t == "ssdi"
+}
+
 /// The start of the word before `at` (across one space or hyphen) when it is short: a pattern that
 /// starts with a lead or common word ("on disability", "A-fib", "can't afford") is keyed on its
 /// second word.
@@ -259,9 +290,16 @@ fn income_amount(text: &str) -> Option<(usize, usize)> {
     const PERIODS: &[&str] = &[" a month", " per month", "/mo", "/month", " a year", " per year", "/yr", "/year", " a week", " per week", "/wk", "/week", " monthly", " annually", " a yr", " a mo"];
     const INCOME: &[&str] = &["income", "make", "makes", "making", "earn", "earns", "earning", "living on", "live on", "salary", "wage", "wages", "pension", "paycheck", "ssi", "ssdi", "disability", "unemployment", "benefits", "reported", "take home", "bring in", "get paid", "gets paid"];
     let b = text.as_bytes();
-    let mut i = 0;
-    while let Some(d) = swar_digit(b, i) {
-        // The amount: "$1,400", "1400", "28k", "$1.1k".
+    // Candidates: a dollar sign before digits, or a "k" after them ("28k"); most texts have neither.
+    let dollars = memchr::memchr_iter(b'$', b).filter(|&i| b.get(i + 1).is_some_and(u8::is_ascii_digit)).map(|i| i + 1);
+    let thousands = memchr::memchr2_iter(b'k', b'K', b).filter(|&i| i > 0 && b[i - 1].is_ascii_digit()).map(|i| {
+        let mut d = i;
+        while d > 0 && (b[d - 1].is_ascii_digit() || b[d - 1] == b'.' || b[d - 1] == b',') {
+            d -= 1;
+        }
+        d
+    });
+    for d in dollars.chain(thousands) {
         let s = if d > 0 && b[d - 1] == b'$' { d - 1 } else { d };
         let mut e = d;
         while e < b.len() && (b[e].is_ascii_digit() || (b[e] == b',' || b[e] == b'.') && e + 1 < b.len() && b[e + 1].is_ascii_digit()) {
@@ -270,19 +308,16 @@ fn income_amount(text: &str) -> Option<(usize, usize)> {
         if e < b.len() && (b[e] == b'k' || b[e] == b'K') {
             e += 1;
         }
-        let money = b[s] == b'$' || b[e - 1].eq_ignore_ascii_case(&b'k');
-        let rest = text[e..].get(..12.min(text.len() - e)).unwrap_or("").to_ascii_lowercase();
-        if money && PERIODS.iter().any(|p| rest.starts_with(p)) {
-            let from = floor_boundary(text, s.saturating_sub(80));
-            let sentence = text[from..s].rsplit(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
-            let words = |list: &[&str]| list.iter().any(|w| sentence.split(|c: char| !c.is_ascii_alphanumeric()).collect::<Vec<_>>().join(" ").contains(w));
-            let person = gates::mentions_person(&sentence) || sentence.contains("we ") || sentence.contains("household");
-            if words(INCOME) && person {
-                let p = PERIODS.iter().find(|p| rest.starts_with(*p)).map_or(0, |p| p.len());
-                return Some((s, e + p));
-            }
+        let rest = &b[e..];
+        let Some(period) = PERIODS.iter().find(|p| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p.as_bytes())) else { continue };
+        let from = floor_boundary(text, s.saturating_sub(80));
+        let sentence = text[from..s].rsplit(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
+        let spaced = sentence.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+        let income = INCOME.iter().any(|w| format!(" {spaced} ").contains(&format!(" {w} ")));
+        let person = gates::mentions_person(&sentence) || spaced.split(' ').any(|w| w == "we" || w == "household");
+        if income && person {
+            return Some((s, e + period.len()));
         }
-        i = e.max(d + 1);
     }
     None
 }
@@ -306,9 +341,6 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-fn swar_digit(b: &[u8], from: usize) -> Option<usize> {
-    crate::scanner::swar::next_digit(b, from)
-}
 
 /// A speaker label at the start of a line ("Customer: ", "Agent - ").
 fn strip_label(s: &str) -> &str {

@@ -51,10 +51,14 @@ pub(super) const CUES: &[(&str, Cue)] = &[
     ("member number", Cue::PlanId),
     ("member #", Cue::PlanId),
     ("member no", Cue::PlanId),
-    ("subscriber id", Cue::PlanId),
-    ("subscriber number", Cue::PlanId),
-    ("insurance id", Cue::PlanId),
-    ("insurance member id", Cue::PlanId),
+    // A subscriber or insurance ID is a health plan's by its name; a member or policy number only
+    // with a health word in the text.
+    ("subscriber id", Cue::Medicaid),
+    ("subscriber number", Cue::Medicaid),
+    ("subscriber #", Cue::Medicaid),
+    ("insurance id", Cue::Medicaid),
+    ("insurance member id", Cue::Medicaid),
+    ("plan id", Cue::PlanId),
     ("health plan id", Cue::Medicaid),
     ("policy number", Cue::PlanId),
     ("group number", Cue::PlanId),
@@ -87,6 +91,26 @@ pub(super) const HEALTH_WORDS: &[&str] = &[
     "physician", "therapist", "health plan", "insurance card", "urgent care", "telehealth", "specialist", "claim",
     "chart", "eob", "superbill", "referral", "diagnosis", "coded", "pediatrician", "nurse", "prescriber", "prescribed",
 ];
+
+/// An ICD-10-CM code of the shipped list among the four words before a diagnosis-code cue ending
+/// at `cue_start` ("billing put I10 as my husband's diagnosis code").
+pub(super) fn code_before(text: &str, cue_start: usize) -> Option<(usize, usize)> {
+    let head = &text[..cue_start];
+    let mut end = head.len();
+    for _ in 0..5 {
+        let t = head[..end].trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
+        let start = t.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.')).map_or(0, |i| i + 1);
+        let word = t[start..].trim_end_matches('.');
+        if word.is_empty() {
+            return None;
+        }
+        if word.bytes().any(|c| c.is_ascii_digit()) && icd_exists(word) {
+            return Some((start, start + word.len()));
+        }
+        end = start;
+    }
+    None
+}
 
 /// ICD-10-CM codes written with their dot ("E11.65", "J45.909") that exist in the shipped list, in
 /// a text with health context (the caller checks it): byte ranges.
@@ -133,7 +157,10 @@ fn token_after(text: &str, from: usize, cue: Cue) -> Option<(usize, usize)> {
         while end < b.len() && end - start < 24 {
             let c = b[end];
             let inner = end + 1 < b.len() && b[end + 1].is_ascii_alphanumeric();
-            let mbi_space = cue == Cue::Mbi && c == b' ' && inner && b[start..end].iter().any(u8::is_ascii_digit);
+            // An MBI read in groups: "5KC9 QA1 XP62", "5 K C 9, Q A 1, X P 6 2".
+            let mbi_space = cue == Cue::Mbi
+                && (c == b' ' && inner || c == b',' && b.get(end + 1) == Some(&b' ') && b.get(end + 2).is_some_and(u8::is_ascii_alphanumeric))
+                && b[start..end].iter().any(u8::is_ascii_digit);
             if c.is_ascii_alphanumeric() || (c == b'-' || c == b'.') && inner || mbi_space {
                 end += 1;
             } else {

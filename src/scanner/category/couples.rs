@@ -1,0 +1,61 @@
+//! Sexual orientation told without an orientation word: a couple of two women or two men ("my
+//! wife and I are both women", "we're two dads", "he and his boyfriend", "a woman married to a
+//! woman"). Found by a few patterns, tried only on texts that hold one of their trigger words.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// Words of which a text that tells of a couple holds at least one (lexicon patterns: the prefilter
+/// finds them with the terms).
+pub(super) const TRIGGERS: &[&str] = &[
+    "both", "wife", "wives", "husband", "husbands", "girlfriend", "boyfriend", "married", "dads", "moms", "mums", "mothers",
+    "fathers",
+];
+
+fn patterns() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?i)\b(?:",
+            // "we're both women", "me and my wife are both women", "me n my gf r both girls"
+            r"(?:we'?re|we are|are|r)\s+both\s+(?:women|men|girls|guys|ladies|females|males|gay|lesbians?)",
+            // "we're two dads", "our two moms"
+            r"|two\s+(?:moms|mums|mothers|dads|fathers|husbands|wives)",
+            // "a woman married to a woman"
+            r"|(?:woman|girl|lady)\s+married\s+to\s+(?:a\s+|another\s+)?(?:woman|girl|lady)",
+            r"|(?:man|guy)\s+married\s+to\s+(?:a\s+|another\s+)?(?:man|guy)",
+            // "he and his boyfriend", "she and her wife"
+            r"|(?:he|him)\s+and\s+his\s+(?:boyfriend|husband|bf)",
+            r"|(?:she|her)\s+and\s+her\s+(?:girlfriend|wife|gf)",
+            r")\b"
+        ))
+        .expect("static regex builds")
+    })
+}
+
+/// Where `text` tells of a same-sex couple: the byte range of the phrase. The caller tries it only
+/// on a text that holds one of the [`TRIGGERS`].
+pub(super) fn same_sex_couple(text: &str) -> Option<(usize, usize)> {
+    let m = patterns().find(text)?;
+    let t = text.to_ascii_lowercase();
+    // "both women" needs a couple in the text: "my wife", "girlfriend", "partner", "married".
+    let couple = ["wife", "husband", "girlfriend", "boyfriend", " gf", " bf", "partner", "spouse", "married", "couple", "fiance"].iter().any(|w| t.contains(w));
+    let both = t[m.start()..m.end()].contains("both");
+    (!both || couple).then_some((m.start(), m.end()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn couples() {
+        assert!(same_sex_couple("Me and my wife are both women so the invitation is wrong").is_some());
+        assert!(same_sex_couple("my husband and I are two dads").is_some());
+        assert!(same_sex_couple("Customer said he and his boyfriend share the apartment").is_some());
+        assert!(same_sex_couple("we're both women and we love the store").is_none(), "no couple named");
+        assert!(same_sex_couple("she and her husband moved").is_none());
+        assert!(same_sex_couple("both of us need new phones").is_none());
+    }
+}
