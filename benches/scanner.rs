@@ -61,32 +61,21 @@ fn text(c: &mut Criterion) {
         assert_eq!(idents(&records), planted, "{name}: identifier count");
         let mut g = c.benchmark_group(format!("scanner/text/{name}"));
         g.throughput(Throughput::Bytes(bytes as u64));
-        g.bench_function("piiguard", |b| {
-            let mut out = Vec::new();
-            let hint = Default::default();
-            b.iter(|| {
-                let mut n = 0;
-                for r in &records {
-                    out.clear();
-                    scanner.scan_field(r, &hint, &mut out);
-                    n += out.len();
-                }
-                black_box(n)
-            })
-        });
-        g.bench_function("piiguard_categories_off", |b| {
-            let mut out = Vec::new();
-            let hint = Default::default();
-            b.iter(|| {
-                let mut n = 0;
-                for r in &records {
-                    out.clear();
-                    off.scan_field(r, &hint, &mut out);
-                    n += out.len();
-                }
-                black_box(n)
-            })
-        });
+        for (id, sc) in [("piiguard", &scanner), ("piiguard_categories_off", &off)] {
+            g.bench_function(id, |b| {
+                let mut out = Vec::new();
+                let hint = Default::default();
+                b.iter(|| {
+                    let mut n = 0;
+                    for r in &records {
+                        out.clear();
+                        sc.scan_field(r, &hint, &mut out);
+                        n += out.len();
+                    }
+                    black_box(n)
+                })
+            });
+        }
         g.bench_function("serde_json_value_parse", |b| b.iter(|| black_box(serde_json::from_slice::<Value>(&json).unwrap())));
         g.bench_function("naive_regex_alternation", |b| {
             b.iter(|| black_box(records.iter().map(|r| re.find_iter(r.as_bytes()).count()).sum::<usize>()))
@@ -105,30 +94,20 @@ fn event_group(c: &mut Criterion, proc: &Processor, off: &Processor, name: &str,
     assert_eq!(needing_action, expected, "{name}: events needing action");
     let mut g = c.benchmark_group(format!("scanner/event_path/{name}"));
     g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function(BenchmarkId::new("piiguard", "parse_walk_scan_command"), |b| {
-        b.iter(|| {
-            let mut out = 0usize;
-            for l in &lines {
-                let p = proc.process(l, &src, Mode::Live);
-                for c in &p.commands {
-                    out += serde_json::to_vec(c).unwrap().len();
+    for (id, p) in [("piiguard", proc), ("piiguard_categories_off", off)] {
+        g.bench_function(BenchmarkId::new(id, "parse_walk_scan_command"), |b| {
+            b.iter(|| {
+                let mut out = 0usize;
+                for l in &lines {
+                    let r = p.process(l, &src, Mode::Live);
+                    for c in &r.commands {
+                        out += serde_json::to_vec(c).unwrap().len();
+                    }
                 }
-            }
-            black_box(out)
-        })
-    });
-    g.bench_function(BenchmarkId::new("piiguard_categories_off", "parse_walk_scan_command"), |b| {
-        b.iter(|| {
-            let mut out = 0usize;
-            for l in &lines {
-                let p = off.process(l, &src, Mode::Live);
-                for c in &p.commands {
-                    out += serde_json::to_vec(c).unwrap().len();
-                }
-            }
-            black_box(out)
-        })
-    });
+                black_box(out)
+            })
+        });
+    }
     g.bench_function("serde_json_value_parse", |b| {
         b.iter(|| {
             for l in &lines {

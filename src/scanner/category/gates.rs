@@ -319,13 +319,19 @@ pub fn answers_yes(reply: &str) -> bool {
 /// True when `text` mentions a person (I, my, a relative, he, she, the customer or patient): a
 /// provider's NPI or DEA number is PHI only in a patient's context.
 pub(super) fn mentions_person(text: &str) -> bool {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'' || c == '\u{2019}'))
-        .any(|w| w.len() <= 12 && subject_of(&w.to_ascii_lowercase().replace('\u{2019}', "'")) >= Subject::Second)
+    subjects(text).any(|s| s >= Subject::Second)
 }
 
 /// True when `text` speaks to someone ("you", "your").
 pub(super) fn mentions_you(text: &str) -> bool {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'')).any(|w| subject_of(&w.to_ascii_lowercase()) == Subject::Second)
+    subjects(text).any(|s| s == Subject::Second)
+}
+
+/// The subject each word of `text` names (subject words are short: longer words are skipped).
+fn subjects(text: &str) -> impl Iterator<Item = Subject> + '_ {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .filter(|w| !w.is_empty() && w.len() <= 12)
+        .map(|w| subject_of(&w.to_ascii_lowercase().replace('\u{2019}', "'")))
 }
 
 /// True when one of the three words after a term makes a person its subject ("foreclosed on *our*

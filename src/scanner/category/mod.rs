@@ -99,12 +99,9 @@ impl Categories {
                         out.push(m);
                     } else if let Some((s, e)) = (cue == phi::Cue::Icd).then(|| phi::code_before(text, h.start)).flatten() {
                         // "put I10 as my husband's diagnosis code"
-                        let mut m = Match::new(Kind::Phi, Detector::CategoryValidator, s, e, 0.9);
-                        m.rule = Some("PHI.ICD_CODE");
+                        out.push(found(Kind::Phi, Detector::CategoryValidator, s, e, 0.9, "PHI.ICD_CODE"));
+                    } else if let Some(m) = hint.speech.then(|| spoken_phi(text, h.end, cue, health())).flatten() {
                         out.push(m);
-                    } else if hint.speech {
-                        // Said aloud: "M R N six six zero two, one eight four five".
-                        spoken_phi(text, h.end, cue, health(), out);
                     }
                 }
                 Pattern::Term { kind, rule, class } => {
@@ -115,9 +112,7 @@ impl Categories {
                         covered = m.end;
                         // Disability benefits ("on disability", "SSDI") disclose a disability too.
                         if rule == "FIN.BENEFITS" && is_disability_benefit(&text[m.start..m.end]) {
-                            let mut d = Match::new(Kind::Med, m.detector, m.start, m.end, m.confidence);
-                            d.rule = Some("MED.DISABILITY");
-                            out.push(d);
+                            out.push(found(Kind::Med, m.detector, m.start, m.end, m.confidence, "MED.DISABILITY"));
                         }
                         out.push(m);
                     }
@@ -128,26 +123,20 @@ impl Categories {
         let couple = hits.iter().any(|h| matches!(h.pattern, Pattern::Couple));
         if let Some((s, e)) = couple.then(|| couples::same_sex_couple(text)).flatten() {
             if !out[first..].iter().any(|m| m.kind == Kind::So) {
-                let mut m = Match::new(Kind::So, Detector::CategoryDisclosure, s, e, 0.8);
-                m.rule = Some("SO.ORIENTATION");
-                out.push(m);
+                out.push(found(Kind::So, Detector::CategoryDisclosure, s, e, 0.8, "SO.ORIENTATION"));
             }
         }
         // An income stated as an amount: "I make $1,400 a month", "on SSI, $943/mo".
         if let Some((s, e)) = income_amount(text) {
             if !out[first..].iter().any(|m| m.start < e && s < m.end) {
-                let mut m = Match::new(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8);
-                m.rule = Some("FIN.INCOME");
-                out.push(m);
+                out.push(found(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8, "FIN.INCOME"));
             }
         }
         let codes = phi::dotted_codes(text);
         if !codes.is_empty() && health() {
             for (s, e) in codes {
                 if !out[first..].iter().any(|m| m.start <= s && s < m.end) {
-                    let mut m = Match::new(Kind::Phi, Detector::CategoryValidator, s, e, 0.9);
-                    m.rule = Some("PHI.ICD_CODE");
-                    out.push(m);
+                    out.push(found(Kind::Phi, Detector::CategoryValidator, s, e, 0.9, "PHI.ICD_CODE"));
                 }
             }
         }
@@ -157,14 +146,7 @@ impl Categories {
     /// Medicare number?" / "Sure, it's 3TW7-JK2-PR48"): the last cue of `question`, read in `reply`.
     pub(crate) fn phi_carried(&self, question: &str, reply: &str, speech: bool) -> Option<Match> {
         let cue = self.hits(question).into_iter().rev().find_map(|h| if let Pattern::PhiCue(c) = h.pattern { Some(c) } else { None })?;
-        if let Some(m) = phi_after(reply, 0, cue, true) {
-            return Some(m);
-        }
-        let mut out = Vec::new();
-        if speech {
-            spoken_phi(reply, 0, cue, true, &mut out);
-        }
-        out.pop()
+        phi_after(reply, 0, cue, true).or_else(|| speech.then(|| spoken_phi(reply, 0, cue, true)).flatten())
     }
 
     /// Terms in `text` that an agent asks about ("Are you currently pregnant?"): findings with
@@ -178,9 +160,7 @@ impl Categories {
             if let Pattern::Term { kind, rule, class } = h.pattern {
                 let v = gates::judge(text, h.start, h.end);
                 if v.assertion == gates::Assertion::Question && (class == Class::A || to_you || v.pattern == gates::Pattern::Disclosure) {
-                    let mut m = Match::new(kind, Detector::CategoryAnswer, h.start, h.end, 0.8);
-                    m.rule = Some(rule);
-                    out.push(m);
+                    out.push(found(kind, Detector::CategoryAnswer, h.start, h.end, 0.8, rule));
                 }
             }
         }
@@ -192,6 +172,13 @@ impl Default for Categories {
     fn default() -> Self {
         Categories::new()
     }
+}
+
+/// A category match found by `detector` with its rule.
+fn found(kind: Kind, detector: Detector, start: usize, end: usize, confidence: f32, rule: &'static str) -> Match {
+    let mut m = Match::new(kind, detector, start, end, confidence);
+    m.rule = Some(rule);
+    m
 }
 
 /// The finding for one term hit, if its gates let it through.
@@ -232,9 +219,7 @@ fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class) -> Op
             }
         }
     };
-    let mut m = Match::new(kind, detector, h.start, end, confidence);
-    m.rule = Some(rule);
-    Some(m)
+    Some(found(kind, detector, h.start, end, confidence, rule))
 }
 
 /// True for a benefit that is paid for a disability ("on disability", "SSDI", "disability check").
@@ -266,21 +251,19 @@ fn phi_after(text: &str, from: usize, cue: phi::Cue, health: bool) -> Option<Mat
     if matches!(cue, phi::Cue::Npi | phi::Cue::Dea) && !gates::mentions_person(text) {
         return None;
     }
-    let mut m = Match::new(Kind::Phi, Detector::CategoryValidator, s, e, 0.95);
-    m.rule = Some(cue.rule());
-    Some(m)
+    Some(found(Kind::Phi, Detector::CategoryValidator, s, e, 0.95, cue.rule()))
 }
 
-/// The same, in the spoken view of `text` (numbers and letters said aloud), offsets mapped back.
-fn spoken_phi(text: &str, from: usize, cue: phi::Cue, health: bool, out: &mut Vec<Match>) {
-    let Some(v) = super::spoken::normalise(text) else { return };
+/// The same, in the spoken view of `text` ("M R N six six zero two, one eight four five": numbers
+/// and letters said aloud), offsets mapped back.
+fn spoken_phi(text: &str, from: usize, cue: phi::Cue, health: bool) -> Option<Match> {
+    let v = super::spoken::normalise(text)?;
     // The cue's end in the view: the first view offset that maps at or after `from`.
     let at = (0..=v.text.len()).find(|&i| v.text.is_char_boundary(i) && v.original(i) >= from).unwrap_or(v.text.len());
-    if let Some(mut m) = phi_after(&v.text, at, cue, health) {
-        m.start = v.original(m.start);
-        m.end = v.original_end(m.end);
-        out.push(m);
-    }
+    let mut m = phi_after(&v.text, at, cue, health)?;
+    m.start = v.original(m.start);
+    m.end = v.original_end(m.end);
+    Some(m)
 }
 
 /// An amount said to be a person's income: a sum with a period ("$1,400 a month", "28k a year",
@@ -392,9 +375,7 @@ fn field(text: &str, bits: u8, out: &mut Vec<Match>) {
         Kind::So => "SO.FIELD",
         _ => "FIN.FIELD",
     };
-    let mut m = Match::new(kind, Detector::CategoryField, start, end, 0.9);
-    m.rule = Some(rule);
-    out.push(m);
+    out.push(found(kind, Detector::CategoryField, start, end, 0.9, rule));
 }
 
 #[cfg(test)]
