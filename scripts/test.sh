@@ -27,3 +27,24 @@ cargo test --release --locked --doc
 # harness on a small backlog (its full run is `cargo bench --bench e2e`, see BENCHMARKS.md).
 cargo test --release --locked --bench scanner
 E2E_QUICK=1 cargo test --release --locked --bench e2e
+
+# The binary as users build it (`cargo build --release`: no dev-dependency features, unlike the test
+# builds above, where Cargo unifies them): scan the hand-written category corpus (events in real
+# Twilio shapes, all JSON) with it; every line must scan cleanly. A feature the code needs but only
+# a dev-dependency enabled (regex's `unicode-case` once: the shipped binary panicked on "husband")
+# fails here.
+cargo build --release --locked --bin piiguard
+smoke=$(mktemp -d)
+trap 'rm -rf "$smoke"' EXIT
+python3 - "$smoke/events.jsonl" <<'PY'
+import glob, sys, tomllib
+with open(sys.argv[1], "w") as out:
+    for path in sorted(glob.glob("tests/corpus/categories/*.toml")):
+        for case in tomllib.load(open(path, "rb"))["case"]:
+            out.write(case["input"] + "\n")
+PY
+PIIGUARD_HMAC_KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \
+  target/release/piiguard scan --exit-zero "$smoke/events.jsonl" -o "$smoke/commands.jsonl" 2> "$smoke/summary.txt" \
+  || { cat "$smoke/summary.txt" >&2; echo "test.sh: the shipped binary failed on the category corpus" >&2; exit 1; }
+test -s "$smoke/commands.jsonl"
+echo "shipped binary: scanned $(wc -l < "$smoke/events.jsonl") corpus events, $(wc -l < "$smoke/commands.jsonl") commands"

@@ -2,12 +2,14 @@
 //! each with the categories it discloses (`MED`, `PHI`, `REL`, `SO`, `FIN`) or none, written by hand
 //! with a reason by authors who had not read the detector (see the corpus README).
 //!
-//! Two sets: the development corpus (`med`, `phi-fin`, `rel-so`, `mixed`: 400 events, the one whose
-//! misses were studied while the detector was built) and the held-out set (`holdout.toml`: 160
-//! events written by a third author after the lexicons were fixed and never read while tuning).
-//! Precision and recall are reported per category for each; the bars (precision ≥ 0.95,
-//! recall ≥ 0.90 per category) are asserted on the development corpus, and the held-out figures are
-//! printed and held to a floor, so that a change that only fits the development corpus shows.
+//! Three sets: the development corpus (`med`, `phi-fin`, `rel-so`, `mixed`: 400 events, the one whose
+//! misses were studied while the detector was built), the second development set (`dev2.toml`: 160
+//! events by a sixth author, measured once before its misses were studied, then studied too) and
+//! the held-out set (`holdout.toml`: 160 events written by a fifth author after the lexicons were
+//! fixed and never read while tuning). Precision and recall are reported per category for each; the
+//! issue's bars (precision ≥ 0.95, recall ≥ 0.90 per category) are asserted on the development
+//! corpus, and the other two are printed and held to floors, so that a change that only fits the
+//! development corpus shows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,12 +32,32 @@ struct File {
     case: Vec<Case>,
 }
 
-fn cases(held_out: bool) -> Vec<Case> {
+/// Which set a corpus file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Set {
+    Development,
+    Second,
+    HeldOut,
+}
+
+impl Set {
+    const ALL: [Set; 3] = [Set::Development, Set::Second, Set::HeldOut];
+
+    fn of(stem: &str) -> Set {
+        match stem {
+            "holdout" => Set::HeldOut,
+            "dev2" => Set::Second,
+            _ => Set::Development,
+        }
+    }
+}
+
+fn cases(set: Set) -> Vec<Case> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/categories");
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && (p.file_stem().is_some_and(|s| s == "holdout") == held_out))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.file_stem().and_then(|s| s.to_str()).is_some_and(|s| Set::of(s) == set))
         .collect();
     paths.sort();
     paths.iter().flat_map(|p| toml::from_str::<File>(&std::fs::read_to_string(p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display())).case).collect()
@@ -43,8 +65,8 @@ fn cases(held_out: bool) -> Vec<Case> {
 
 #[test]
 fn category_corpus_is_well_formed_and_read_as_json() {
-    for held_out in [false, true] {
-        let cases = cases(held_out);
+    for set in Set::ALL {
+        let cases = cases(set);
         let p = common::processor();
         let mut per_category: BTreeMap<&str, usize> = BTreeMap::new();
         let mut ids = std::collections::HashSet::new();
@@ -65,8 +87,8 @@ fn category_corpus_is_well_formed_and_read_as_json() {
             let scan = p.scanner.scan_record(c.input.as_bytes(), &p.fingerprinter);
             assert_eq!(scan.error, None, "{}: the scanner does not read it as JSON", c.id);
         }
-        println!("category corpus (held out: {held_out}): {} events, {negatives} with no disclosure, disclosures per category {per_category:?}", cases.len());
-        let (min, per) = if held_out { (160, 12) } else { (400, 35) };
+        println!("category corpus ({set:?}): {} events, {negatives} with no disclosure, disclosures per category {per_category:?}", cases.len());
+        let (min, per) = if set == Set::Development { (400, 35) } else { (160, 12) };
         assert!(cases.len() >= min, "{} events", cases.len());
         assert!(CATEGORIES.iter().all(|k| per_category.get(k).copied().unwrap_or(0) >= per), "{per_category:?}");
         assert!((cases.len() * 2 / 5..=cases.len() * 3 / 5).contains(&negatives), "{negatives} negatives of {}", cases.len());
@@ -130,7 +152,7 @@ const RECALL_FLOOR: [(&str, f64); 5] = [("MED", 0.90), ("PHI", 0.90), ("REL", 0.
 
 #[test]
 fn development_corpus_precision_and_recall_per_category() {
-    let t = measure(&cases(false));
+    let t = measure(&cases(Set::Development));
     for (cat, (p, r)) in report("category corpus (development)", &t) {
         let floor = RECALL_FLOOR.iter().find(|(c, _)| *c == cat).unwrap().1;
         println!("  {cat}: bar precision 0.95 {}, recall 0.90 {}", if p >= 0.95 { "met" } else { "NOT met" }, if r >= 0.90 { "met" } else { "NOT met" });
@@ -139,9 +161,21 @@ fn development_corpus_precision_and_recall_per_category() {
     }
 }
 
+/// The second development set: its first measurement (before its misses were studied) was P/R
+/// MED 0.958/0.885, PHI 1.000/0.786, REL 1.000/0.857, SO 1.000/0.500, FIN 0.857/0.706; the
+/// floors keep what the general fixes from its misses reached.
+#[test]
+fn second_development_set_is_reported_and_above_its_floor() {
+    let t = measure(&cases(Set::Second));
+    for (cat, (p, r)) in report("category corpus (second development set)", &t) {
+        assert!(p >= 0.90, "{cat}: precision {p:.3}");
+        assert!(r >= 0.70, "{cat}: recall {r:.3}");
+    }
+}
+
 #[test]
 fn held_out_set_is_reported_and_above_its_floor() {
-    let t = measure(&cases(true));
+    let t = measure(&cases(Set::HeldOut));
     for (cat, (p, r)) in report("category corpus (held out)", &t) {
         assert!(p >= 0.85, "{cat}: held-out precision {p:.3}");
         assert!(r >= 0.55, "{cat}: held-out recall {r:.3}");
@@ -188,8 +222,7 @@ fn string_at(input: &str, path: &str, inner: &[String]) -> Option<String> {
 #[test]
 fn commands_never_hold_the_category_words_they_point_at() {
     let p = common::processor();
-    let mut all = cases(false);
-    all.extend(cases(true));
+    let all: Vec<Case> = Set::ALL.into_iter().flat_map(cases).collect();
     let mut checked = 0;
     for (n, c) in all.iter().enumerate() {
         for cmd in common::commands(&p, &c.input, n as u64 + 1) {

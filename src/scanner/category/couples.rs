@@ -20,14 +20,19 @@ fn patterns() -> &'static Regex {
             r"(?i)\b(?:",
             // "we're both women", "me and my wife are both women", "me n my gf r both girls"
             r"(?:we'?re|we are|are|r)\s+both\s+(?:women|men|girls|guys|ladies|females|males|gay|lesbians?)",
+            // "we're two guys", "we are two women"
+            r"|(?:we'?re|we are)\s+two\s+(?:women|men|girls|guys|ladies)",
             // "we're two dads", "our two moms"
             r"|two\s+(?:moms|mums|mothers|dads|fathers|husbands|wives)",
             // "a woman married to a woman"
             r"|(?:woman|girl|lady)\s+married\s+to\s+(?:a\s+|another\s+)?(?:woman|girl|lady)",
             r"|(?:man|guy)\s+married\s+to\s+(?:a\s+|another\s+)?(?:man|guy)",
-            // "he and his boyfriend", "she and her wife"
-            r"|(?:he|him)\s+and\s+his\s+(?:boyfriend|husband|bf)",
-            r"|(?:she|her)\s+and\s+her\s+(?:girlfriend|wife|gf)",
+            // "he and his boyfriend", "she and her ex-girlfriend"
+            r"|(?:he|him)\s+and\s+his\s+(?:ex-?)?(?:boyfriend|husband|bf)",
+            r"|(?:she|her)\s+and\s+her\s+(?:ex-?)?(?:girlfriend|wife|gf)",
+            // "add his husband", "his boyfriend's meds", "her wife": a man's husband, a woman's
+            // wife ("her girlfriend" is also said of a friend, so only with "she and" above)
+            r"|his\s+(?:ex-?)?(?:husband|boyfriend)|her\s+(?:ex-?)?wife",
             r")\b"
         ))
         .expect("static regex builds")
@@ -41,7 +46,7 @@ pub(super) fn same_sex_couple(text: &str) -> Option<(usize, usize)> {
     let t = text.to_ascii_lowercase();
     // "both women" needs a couple in the text: "my wife", "girlfriend", "partner", "married".
     let couple = ["wife", "husband", "girlfriend", "boyfriend", " gf", " bf", "partner", "spouse", "married", "couple", "fiance"].iter().any(|w| t.contains(w));
-    let both = t[m.start()..m.end()].contains("both");
+    let both = t[m.start()..m.end()].contains("both") || t[m.start()..m.end()].contains(" two ");
     (!both || couple).then_some((m.start(), m.end()))
 }
 
@@ -56,6 +61,12 @@ mod tests {
         assert!(same_sex_couple("Customer said he and his boyfriend share the apartment").is_some());
         assert!(same_sex_couple("we're both women and we love the store").is_none(), "no couple named");
         assert!(same_sex_couple("she and her husband moved").is_none());
+        assert!(same_sex_couple("Andre asked to add his husband as secondary contact").is_some());
+        assert!(same_sex_couple("Cust said she and her ex-girlfriend split up").is_some());
+        assert!(same_sex_couple("she went shopping with her girlfriends").is_none());
+        assert!(same_sex_couple("his wife and her husband").is_none());
         assert!(same_sex_couple("both of us need new phones").is_none());
+        assert!(same_sex_couple("It's our honeymoon, me and my husband. We're two guys").is_some());
+        assert!(same_sex_couple("we're two guys from Ohio looking for a rental").is_none(), "no couple named");
     }
 }

@@ -69,7 +69,10 @@ fn words_before(text: &str, end: usize) -> Vec<Word> {
             }
             let w = &text[i..e];
             let lower = w.to_ascii_lowercase().replace('\u{2019}', "'");
-            if lower == "but" || lower == "although" || lower == "though" || lower == "because" || lower == "since" {
+            // "but", "because" …, and "and"/"so"/"then" before a new subject ("I couldn't work *and
+            // they* repossessed my car"): a new clause, out of the reach of the negation before it.
+            let new_subject = out.last().is_some_and(|n: &Word| matches!(n.text.as_str(), "i" | "i'm" | "im" | "he" | "she" | "they" | "we" | "he's" | "she's" | "they're" | "we're"));
+            if matches!(lower.as_str(), "but" | "although" | "though" | "because" | "since") || matches!(lower.as_str(), "and" | "so" | "then") && new_subject {
                 clause = clause.saturating_add(1);
             }
             out.push(Word { text: lower, clause, capitalised: w.as_bytes()[0].is_ascii_uppercase() });
@@ -140,7 +143,7 @@ const OPENERS: &[&str] = &[
     "she's", "hes", "shes", "we're", "they're", "i've", "ive", "being", "been", "became", "become", "becoming", "identify",
     "identifies", "identified", "turned",
     // diagnosis, treatment, taking
-    "with", "from", "for", "on", "taking", "take", "takes", "took", "prescribed", "using", "started", "stopped", "quit",
+    "with", "from", "for", "on", "taking", "take", "takes", "took", "prescribed", "using", "doing", "started", "stopped", "quit",
     "received", "receive", "receives", "receiving", "collect", "collects", "collecting", "rely", "relies", "need", "needs",
     "needed", "filed", "file", "filing", "went", "going", "through", "into", "out", "of", "under", "after", "since", "as",
     // possession
@@ -180,6 +183,7 @@ const OFFERS: &[&str] = &[
 const SERVICES: &[&str] = &[
     "program", "programs", "plan", "plans", "options", "assistance", "form", "forms", "department", "team", "line", "services",
     "attorney", "attorneys", "lawyer", "lawyers", "specialist", "specialists", "coverage", "benefit", "resources", "hotline",
+    "eligibility", "application", "applications", "enrollment", "enrolment", "office",
 ];
 
 /// Words that open a question.
@@ -233,6 +237,11 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
         if opens {
             pattern = Pattern::Disclosure;
         }
+    }
+    // A note without its subject: only fillers back to the sentence start, one of them a verb
+    // ("Been unemployed since October", "been in rehab since March").
+    if pattern == Pattern::None && k > 0 && k == before.len() && before.iter().any(|w| matches!(w.text.as_str(), "been" | "being" | "having" | "diagnosed")) {
+        pattern = Pattern::Disclosure;
     }
     // A noun phrase: "I'm a recovering gambling addict", "had my gallbladder removed": a possessive,
     // or an article after an opener, up to three words back in the term's clause.

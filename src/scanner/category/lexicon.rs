@@ -130,23 +130,28 @@ fn letters_of(word: &str) -> &str {
     &word[..n]
 }
 
-/// The word of `pattern` the prefilter keys it on: the first, or the second after a [`LEAD`] or
-/// [`COMMON`] word or a single letter; `None` for a one-word pattern keyed on a common word (too
-/// costly to look for, and never the only spelling of its term).
+/// The word of `pattern` the prefilter keys it on: the first that is not weak, after at most two
+/// weak ones ("the big c", "go to mass"); `None` for a pattern of weak words. A [`LEAD`] word, a word
+/// of one or two letters (the prefilter never looks at those) and a [`COMMON`] word that ends the
+/// pattern are weak; a common word followed by another ("big c", "back pain") is a key, since
+/// the prefilter's second stage checks the word after it.
 fn key_word(pattern: &str) -> Option<&str> {
-    let weak = |w: &str| LEAD.contains(&w) || COMMON.contains(&w) || w.len() <= 2;
     let mut p = pattern;
-    // At most one weak word is skipped: the hit is looked for from the word before only.
-    let first = letters_of(p);
-    if weak(first) {
-        p = p[first.len()..].trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-        if p.len() == pattern.len() - first.len() && !p.is_empty() {
-            // Letters run on after a digit or symbol ("a1c"): no second word.
+    for _ in 0..3 {
+        let first = letters_of(p);
+        let rest = p[first.len()..].trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+        let last = rest.is_empty();
+        let weak = LEAD.contains(&first) || first.len() <= 2 || COMMON.contains(&first) && last;
+        if !first.is_empty() && !weak {
+            return Some(p);
+        }
+        if first.is_empty() || last || rest.len() == p.len() - first.len() {
+            // Nothing after the weak word, or letters running on after a digit or symbol ("a1c").
             return None;
         }
+        p = rest;
     }
-    let key = letters_of(p);
-    (!key.is_empty() && !weak(key)).then_some(p)
+    None
 }
 
 fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {

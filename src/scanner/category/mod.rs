@@ -43,25 +43,31 @@ impl Categories {
         Categories { lex: Lexicon::bundled() }
     }
 
-    fn hits(&self, text: &str) -> Vec<Hit> {
+    /// The lexicon hits in `text`, and the start of each run of digits in it.
+    fn hits(&self, text: &str) -> (Vec<Hit>, Vec<usize>) {
         let hay = text.as_bytes();
         let mut hits = Vec::new();
+        let mut digits = Vec::new();
         let lex = &self.lex;
-        let anchored = |at: usize| {
-            lex.ac.find(Input::new(hay).range(at..).anchored(Anchored::Yes)).filter(|m| hay.get(m.end()).is_none_or(|c| !c.is_ascii_alphanumeric()))
-        };
-        lex.prefixes.for_each(hay, |at| {
-            // A term that starts with a lead word ("on disability") is keyed on its second word.
-            let lead = lead_before(text, at).and_then(|s| anchored(s).map(|m| (s, m)));
-            if let Some((s, m)) = lead.or_else(|| anchored(at).map(|m| (at, m))) {
-                hits.push(Hit { start: s, end: m.end(), pattern: lex.patterns[m.pattern().as_usize()] });
+        let anchored = |at: usize| anchored_term(lex, hay, at);
+        lex.prefixes.for_each(hay, &mut digits, |at| {
+            // A term that starts with one or two weak words ("on disability", "go to mass") is keyed
+            // on the word after them.
+            let lead1 = lead_before(text, at);
+            let lead2 = lead1.and_then(|s| lead_before(text, s));
+            // Only a match that runs over the keyed word counts from a lead ("wife" before "wears
+            // hijab" is a pattern of its own, found at its own start).
+            let from_lead = |s: usize| anchored(s).filter(|m| m.1 > at).map(|m| (s, m));
+            let lead = lead2.and_then(from_lead).or_else(|| lead1.and_then(from_lead));
+            if let Some((s, (pattern, end))) = lead.or_else(|| anchored(at).map(|m| (at, m))) {
+                hits.push(Hit { start: s, end, pattern: lex.patterns[pattern] });
             }
             // A term that fails its gates must not hide a term inside it ("positive for covid"):
             // the next word is looked at too (overlapping findings are dropped in `scan`).
             at
         });
         hits.retain(|h| !matches!(h.pattern, Pattern::Term { .. }) || !self.allowed(text, h));
-        hits
+        (hits, digits)
     }
 
     /// True when an allow phrase covers the hit ("Church St", "economic depression").
@@ -85,7 +91,7 @@ impl Categories {
             field(text, hint.category, out);
             return;
         }
-        let hits = self.hits(text);
+        let (hits, digits) = self.hits(text);
         // The end of the last term finding: a term inside it is not a second finding.
         let mut covered = 0;
         let med_term = hits.iter().any(|h| matches!(h.pattern, Pattern::Term { kind: Kind::Med, .. }));
@@ -108,7 +114,7 @@ impl Categories {
                     if h.start < covered {
                         continue;
                     }
-                    if let Some(m) = term(text, h, kind, rule, class) {
+                    if let Some(m) = term(text, h, kind, rule, class, hint.speech) {
                         covered = m.end;
                         // Disability benefits ("on disability", "SSDI") disclose a disability too.
                         if rule == "FIN.BENEFITS" && is_disability_benefit(&text[m.start..m.end]) {
@@ -127,12 +133,12 @@ impl Categories {
             }
         }
         // An income stated as an amount: "I make $1,400 a month", "on SSI, $943/mo".
-        if let Some((s, e)) = income_amount(text) {
+        if let Some((s, e)) = income_amount(text, &digits).or_else(|| hint.speech.then(|| spoken_income(text)).flatten()) {
             if !out[first..].iter().any(|m| m.start < e && s < m.end) {
                 out.push(found(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8, "FIN.INCOME"));
             }
         }
-        let codes = phi::dotted_codes(text);
+        let codes = phi::dotted_codes(text, &digits);
         if !codes.is_empty() && health() {
             for (s, e) in codes {
                 if !out[first..].iter().any(|m| m.start <= s && s < m.end) {
@@ -145,7 +151,7 @@ impl Categories {
     /// The health identifier a reply gives to a question that asked for one ("Can I get your
     /// Medicare number?" / "Sure, it's 3TW7-JK2-PR48"): the last cue of `question`, read in `reply`.
     pub(crate) fn phi_carried(&self, question: &str, reply: &str, speech: bool) -> Option<Match> {
-        let cue = self.hits(question).into_iter().rev().find_map(|h| if let Pattern::PhiCue(c) = h.pattern { Some(c) } else { None })?;
+        let cue = self.hits(question).0.into_iter().rev().find_map(|h| if let Pattern::PhiCue(c) = h.pattern { Some(c) } else { None })?;
         phi_after(reply, 0, cue, true).or_else(|| speech.then(|| spoken_phi(reply, 0, cue, true)).flatten())
     }
 
@@ -156,7 +162,7 @@ impl Categories {
         // An ambiguous term counts in a question put to the other person ("your spouse is also a
         // woman? Same-sex marriage?"): the yes that follows is about them.
         let to_you = gates::mentions_you(text);
-        for h in self.hits(text) {
+        for h in self.hits(text).0 {
             if let Pattern::Term { kind, rule, class } = h.pattern {
                 let v = gates::judge(text, h.start, h.end);
                 if v.assertion == gates::Assertion::Question && (class == Class::A || to_you || v.pattern == gates::Pattern::Disclosure) {
@@ -182,11 +188,23 @@ fn found(kind: Kind, detector: Detector, start: usize, end: usize, confidence: f
 }
 
 /// The finding for one term hit, if its gates let it through.
-fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class) -> Option<Match> {
+fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, speech: bool) -> Option<Match> {
     if class == Class::B && gates::is_a_name(text, h.start, h.end) {
         return None;
     }
+    // "diabetic-friendly meals", "kosher-style", "HIV-safe": a compound adjective describes a
+    // product, not a person.
+    let after = text[h.end..].to_ascii_lowercase();
+    if ["-friendly", "-safe", "-style", "-free", " friendly"].iter().any(|s| after.starts_with(s)) {
+        return None;
+    }
     let mut v = gates::judge(text, h.start, h.end);
+    // A term that opens with a possessive ("my sugar's been high", "lost his job") names its
+    // person itself.
+    let own = text[h.start..h.end].split(' ').next().is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "my" | "his" | "her" | "our" | "their"));
+    if own && v.assertion == gates::Assertion::Affirmed {
+        v.pattern = gates::Pattern::Disclosure;
+    }
     // "religion: Muslim", "Dx - asthma": a label that names the category, written in the text.
     if gates::labelled(text, h.start) && matches!(v.assertion, gates::Assertion::Affirmed) {
         v.pattern = gates::Pattern::Disclosure;
@@ -206,9 +224,11 @@ fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class) -> Op
         }
         gates::Assertion::Negated => (Detector::CategoryNegated, 0.5, h.end),
         gates::Assertion::Affirmed => {
-            // A credit score is about a person only with its value ("my score is 540").
-            if rule == "FIN.CREDIT" && text[h.start..h.end].to_ascii_lowercase().contains("score") {
-                let e = score_value(text, h.start, h.end)?;
+            // A credit score is about a person only with its value ("my score is 540", "FICO 612",
+            // said aloud "five forty").
+            let said = text[h.start..h.end].to_ascii_lowercase();
+            if rule == "FIN.CREDIT" && (said.contains("score") || said.contains("fico")) {
+                let e = score_value(text, h.start, h.end).or_else(|| speech.then(|| spoken_score(text, h.start, h.end)).flatten())?;
                 (Detector::CategoryDisclosure, 0.85, e)
             } else if v.pattern == gates::Pattern::Disclosure {
                 (Detector::CategoryDisclosure, 0.85, h.end)
@@ -220,6 +240,26 @@ fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class) -> Op
         }
     };
     Some(found(kind, detector, h.start, end, confidence, rule))
+}
+
+/// The longest pattern at `at` that ends a word, or ends one but for a plural "s" ("unemployment
+/// checks", "seizures"): the match is extended over it. A longer pattern that runs into a word
+/// ("unemployment check" in "unemployment checking") gives way to a shorter one that does not.
+fn anchored_term(lex: &Lexicon, hay: &[u8], at: usize) -> Option<(usize, usize)> {
+    let ends_word = |i: usize| hay.get(i).is_none_or(|c| !c.is_ascii_alphanumeric());
+    let mut to = hay.len();
+    while to > at {
+        let m = lex.ac.find(Input::new(hay).range(at..to).anchored(Anchored::Yes))?;
+        let e = m.end();
+        if ends_word(e) {
+            return Some((m.pattern().as_usize(), e));
+        }
+        if matches!(hay[e], b's' | b'S') && hay[e - 1].is_ascii_alphabetic() && !matches!(hay[e - 1], b's' | b'S') && ends_word(e + 1) {
+            return Some((m.pattern().as_usize(), e + 1));
+        }
+        to = e - 1;
+    }
+    None
 }
 
 /// True for a benefit that is paid for a disability ("on disability", "SSDI", "disability check").
@@ -258,39 +298,67 @@ fn phi_after(text: &str, from: usize, cue: phi::Cue, health: bool) -> Option<Mat
 /// and letters said aloud), offsets mapped back.
 fn spoken_phi(text: &str, from: usize, cue: phi::Cue, health: bool) -> Option<Match> {
     let v = super::spoken::normalise(text)?;
-    // The cue's end in the view: the first view offset that maps at or after `from`.
-    let at = (0..=v.text.len()).find(|&i| v.text.is_char_boundary(i) && v.original(i) >= from).unwrap_or(v.text.len());
-    let mut m = phi_after(&v.text, at, cue, health)?;
+    let mut m = phi_after(&v.text, view_offset(&v, from), cue, health)?;
     m.start = v.original(m.start);
     m.end = v.original_end(m.end);
     Some(m)
 }
 
+/// The view offset of original offset `at`: the first view offset that maps at or after it.
+fn view_offset(v: &super::view::View, at: usize) -> usize {
+    (0..=v.text.len()).find(|&i| v.text.is_char_boundary(i) && v.original(i) >= at).unwrap_or(v.text.len())
+}
+
+/// [`score_value`] in the spoken view ("my credit score is like five forty"): the end of the
+/// value in `text`.
+fn spoken_score(text: &str, start: usize, end: usize) -> Option<usize> {
+    let v = super::spoken::normalise(text)?;
+    let e = score_value(&v.text, view_offset(&v, start), view_offset(&v, end))?;
+    Some(v.original_end(e))
+}
+
+/// [`income_amount`] in the spoken view ("I make about nineteen hundred a month").
+fn spoken_income(text: &str) -> Option<(usize, usize)> {
+    let v = super::spoken::normalise(text)?;
+    let b = v.text.as_bytes();
+    let digits: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit())).collect();
+    let (s, e) = income_amount(&v.text, &digits)?;
+    Some((v.original(s), v.original_end(e)))
+}
+
 /// An amount said to be a person's income: a sum with a period ("$1,400 a month", "28k a year",
 /// "$412/wk") in a sentence with an income word ("make", "earn", "income", "living on", "SSI") and a
 /// person ("I", "we", "my", "caller"); a price ("the plan is $45 a month") has no income word.
-fn income_amount(text: &str) -> Option<(usize, usize)> {
+fn income_amount(text: &str, digits: &[usize]) -> Option<(usize, usize)> {
     const PERIODS: &[&str] = &[" a month", " per month", "/mo", "/month", " a year", " per year", "/yr", "/year", " a week", " per week", "/wk", "/week", " monthly", " annually", " a yr", " a mo"];
     const INCOME: &[&str] = &["income", "make", "makes", "making", "earn", "earns", "earning", "living on", "live on", "salary", "wage", "wages", "pension", "paycheck", "ssi", "ssdi", "disability", "unemployment", "benefits", "reported", "take home", "bring in", "get paid", "gets paid"];
     let b = text.as_bytes();
-    // Candidates: a dollar sign before digits, or a "k" after them ("28k"); most texts have neither.
-    let dollars = memchr::memchr_iter(b'$', b).filter(|&i| b.get(i + 1).is_some_and(u8::is_ascii_digit)).map(|i| i + 1);
-    let thousands = memchr::memchr2_iter(b'k', b'K', b).filter(|&i| i > 0 && b[i - 1].is_ascii_digit()).map(|i| {
-        let mut d = i;
-        while d > 0 && (b[d - 1].is_ascii_digit() || b[d - 1] == b'.' || b[d - 1] == b',') {
-            d -= 1;
+    // Candidates: digits after a dollar sign, or before a "k" ("28k"); prose holds few digits.
+    let mut after = 0; // the end of the last candidate: "1.5k" is one
+    for &d in digits {
+        if d < after {
+            continue;
         }
-        d
-    });
-    for d in dollars.chain(thousands) {
-        let s = if d > 0 && b[d - 1] == b'$' { d - 1 } else { d };
         let mut e = d;
         while e < b.len() && (b[e].is_ascii_digit() || (b[e] == b',' || b[e] == b'.') && e + 1 < b.len() && b[e + 1].is_ascii_digit()) {
             e += 1;
         }
-        if e < b.len() && (b[e] == b'k' || b[e] == b'K') {
+        after = e;
+        let dollar = d > 0 && b[d - 1] == b'$';
+        let thousands = e < b.len() && (b[e] == b'k' || b[e] == b'K');
+        // A bare amount of three digits or more ("I make 1900 a month", said aloud as "nineteen
+        // hundred"); the period after it is required below as for the others.
+        let bare = b[d..e].iter().filter(|c| c.is_ascii_digit()).count() >= 3;
+        if !dollar && !thousands && !bare {
+            continue;
+        }
+        let s = if dollar { d - 1 } else { d };
+        if thousands {
             e += 1;
         }
+        // "1900 dollars a month", "2k bucks a month"
+        let unit = [" dollars", " bucks"].iter().find(|u| b[e..].len() >= u.len() && b[e..e + u.len()].eq_ignore_ascii_case(u.as_bytes())).map_or(0, |u| u.len());
+        e += unit;
         let rest = &b[e..];
         let Some(period) = PERIODS.iter().find(|p| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p.as_bytes())) else { continue };
         let from = floor_boundary(text, s.saturating_sub(80));

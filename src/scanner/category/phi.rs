@@ -114,15 +114,17 @@ pub(super) fn code_before(text: &str, cue_start: usize) -> Option<(usize, usize)
 
 /// ICD-10-CM codes written with their dot ("E11.65", "J45.909") that exist in the shipped list, in
 /// a text with health context (the caller checks it): byte ranges.
-pub(super) fn dotted_codes(text: &str) -> Vec<(usize, usize)> {
+pub(super) fn dotted_codes(text: &str, digits: &[usize]) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    for dot in memchr::memchr_iter(b'.', b) {
-        // Most dots end a sentence: the code's shape before the dot rules them out at once.
-        if dot < 3 || dot + 1 >= b.len() || !b[dot - 3].is_ascii_uppercase() || !b[dot - 2].is_ascii_digit() || !b[dot + 1].is_ascii_alphanumeric() {
+    // A code is a capital, a digit, a letter or digit, a dot ("E11.9", "F32.A"): found from the
+    // starts of its digit runs, which prose holds few of (most dots end a sentence).
+    for &d in digits {
+        let dot = d + 2;
+        if d == 0 || dot + 1 >= b.len() || b[dot] != b'.' || !b[d - 1].is_ascii_uppercase() || !b[d + 1].is_ascii_alphanumeric() || !b[dot + 1].is_ascii_alphanumeric() {
             continue;
         }
-        let s = dot - 3;
+        let s = d - 1;
         if s > 0 && b[s - 1].is_ascii_alphanumeric() {
             continue;
         }
@@ -133,7 +135,7 @@ pub(super) fn dotted_codes(text: &str) -> Vec<(usize, usize)> {
         if e < b.len() && b[e].is_ascii_alphanumeric() {
             continue;
         }
-        if b[s].is_ascii_uppercase() && icd_exists(&text[s..e]) {
+        if icd_exists(&text[s..e]) {
             out.push((s, e));
         }
     }

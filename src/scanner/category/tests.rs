@@ -32,3 +32,36 @@ fn a_credit_score_needs_its_value() {
     assert!(found("you need a minimum credit score of 620").iter().all(|x| x.0 != Kind::Fin || x.1 == Detector::CategoryNegated));
 }
 
+
+/// Misses of the second development file (`dev2.toml`), each a general case.
+#[test]
+fn development_misses_stay_found() {
+    let speech = FieldHint { speech: true, ..FieldHint::default() };
+    let said = |t: &str| {
+        let mut out = Vec::new();
+        Categories::new().scan(t, &speech, &mut out);
+        out.iter().map(|m| (m.kind, m.rule.unwrap_or(""))).collect::<Vec<_>>()
+    };
+    // A plural after a term; "and" before a new subject ends the reach of a negation.
+    assert!(found("living off my unemployment checks").iter().any(|x| x.0 == Kind::Fin));
+    assert!(found("I couldn't work and they repossessed my car").iter().any(|x| x.0 == Kind::Fin && x.1 == Detector::CategorySubject));
+    // A note without its subject; weak words before the keyed word; a term that opens with "my".
+    assert!(found("Been unemployed since October.").iter().any(|x| x.0 == Kind::Fin));
+    assert!(found("I go to mass in the morning").iter().any(|x| x.0 == Kind::Rel));
+    assert!(found("got dx'd with the big C in january").iter().any(|x| x.0 == Kind::Med));
+    assert!(found("my sugar's been running high all wk").iter().any(|x| x.0 == Kind::Med));
+    // A lead word that is a pattern of its own does not hide the term after it.
+    assert!(found("My wife wears hijab").iter().any(|x| x.0 == Kind::Rel));
+    // A credit score with its value, typed or said; an income said aloud.
+    assert!(found("FICO 612 per cust, declined").iter().any(|x| x.0 == Kind::Fin));
+    assert!(said("My credit score is like five forty right now").iter().any(|x| x.1 == "FIN.CREDIT"));
+    assert!(said("I make about nineteen hundred a month and I've got three kids").iter().any(|x| x.1 == "FIN.INCOME"));
+    // Couples: "his husband", "she and her ex-girlfriend", "we're two guys" with a partner named.
+    assert!(found("Andre asked to add his husband as secondary contact").iter().any(|x| x.0 == Kind::So));
+    assert!(found("me and my husband. We're two guys").iter().any(|x| x.0 == Kind::So));
+    // Not disclosures: a product's compound adjective, a programme's eligibility in an IVR menu,
+    // the word "medical" (not Medi-Cal).
+    assert!(found("Ask about our new diabetic-friendly meal plans.").is_empty());
+    assert!(found("If you are calling about Medicaid, SNAP or WIC eligibility, press 2.").is_empty());
+    assert!(found("Yes, anyone using medical equipment").is_empty());
+}
