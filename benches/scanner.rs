@@ -1,6 +1,6 @@
 //! Scanner throughput, each beside a baseline measured on the same bytes in the same run:
 //! `serde_json::from_slice::<Value>` (the yardstick) and a naive one-regex alternation of the
-//! numeric PII patterns (`performance.md` §2). Groups are `scanner/<what>/<corpus>`. Every case checks
+//! numeric PII patterns. Groups are `scanner/<what>/<corpus>`. Every case checks
 //! its finding count before timing, so a fast case cannot be one that skipped work.
 //!
 //! Run: `cargo bench --bench scanner` (results in BENCHMARKS.md).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local Kafka-API broker for the demo and the tests (tansu 0.6.0, see ../shared/reference/broker.md).
+# The local Kafka-API broker for the demo and the tests (tansu 0.6.0, see docs/local-broker.md).
 #
 #   scripts/broker.sh start [DIR]   start a broker on a free loopback port with the durable SQLite
 #                                   engine in DIR (default: a new temporary directory); prints
@@ -8,7 +8,7 @@
 #   BROKER_PORT=N scripts/broker.sh start   use port N instead of a free one (a test that starts
 #                                           the service before the broker needs the port first)
 #
-# The memory engine loses records (broker.md), so it is never used. The broker listens on IPv4 only:
+# The memory engine loses records (docs/local-broker.md), so it is never used. The broker listens on IPv4 only:
 # it is advertised as 127.0.0.1, never localhost.
 set -euo pipefail
 cmd="${1:-}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the local Kafka-API broker (tansu 0.6.0) once per machine. See ../shared/reference/broker.md:
+# Builds the local Kafka-API broker (tansu 0.6.0) once per machine. See docs/local-broker.md:
 # the default build has no storage engine we can use; `libsql` gives the durable SQLite engine the tests
 # need. The build takes ~20 minutes on 2 cores, so it is skipped whenever the binary is already there.
 set -euo pipefail

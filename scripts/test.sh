@@ -9,7 +9,7 @@ scripts/install-deps.sh
 # present).
 scripts/install-broker.sh
 
-# The scanner core stays free of I/O and runtime crates (style.md §1).
+# The scanner core stays free of I/O and runtime crates (docs/architecture.md §4).
 if grep -rnE '^\s*use (tokio|rdkafka|prometheus|tracing)|std::(fs|net|io)::|println!|eprintln!' src/scanner/; then
   echo "test.sh: src/scanner/ must not do I/O or use tokio, rdkafka, prometheus or tracing" >&2
   exit 1

@@ -247,7 +247,9 @@ pub struct Command {
     pub kid: String,
 }
 
-/// Picks the resource to act on from the event's SIDs and type (`twilio-domain.md` §3).
+/// Picks the resource to act on from the event's SIDs and type: a task event acts on its task
+/// (`WT`, under its workspace), a Conversations message on the message (`IM`, under its conversation
+/// and service), an SMS on the message (`SM`/`MM`), a transcript on the transcript (`GT`).
 pub fn resource(ev: &EventScan) -> Resource {
     let sids = ev.sids.clone();
     let first = |p: &str| sids.iter().find(|s| s.as_str().starts_with(p)).copied();

@@ -579,7 +579,7 @@ impl Generator {
     }
 }
 
-/// Benchmark text corpora (`performance.md` §2).
+/// Benchmark text corpora (`BENCHMARKS.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Corpus {
     /// "cleandig": chat text with an ordinary number (order id, time, date, amount, phone number)

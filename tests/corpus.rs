@@ -1,5 +1,5 @@
 //! The regression corpus: `tests/corpus/*.toml`, one case per known false positive or negative,
-//! including the anchors' known failures from `detection-rules.md`.
+//! including the known failures of other tools' detectors (VRL's SSN serial check, timestamps read as cards …).
 //!
 //! A case is `{name, input, kinds, reason, see}`: `input` is text (scanned as the value of a `body`
 //! field) or, with `json = true`, a whole record; `kinds` lists the finding kinds in order; `reason`

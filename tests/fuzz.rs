@@ -1,5 +1,5 @@
 //! Property tests: the scanner never panics, whatever the input, and every span it reports lies on
-//! character boundaries inside the string it names (reliability.md F7; style.md §8).
+//! character boundaries inside the string it names.
 
 use piiguard::commands::{Mode, Source};
 use proptest::prelude::*;

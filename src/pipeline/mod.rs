@@ -1,12 +1,13 @@
 //! `piiguard run`: consume event topics in a consumer group, scan every record, produce commands
 //! (and dead-letter references) with an idempotent producer, and commit only the contiguous
-//! handled prefix of each partition (at-least-once; `reliability.md` §0).
+//! handled prefix of each partition (at-least-once; `docs/architecture.md` §4).
 //!
-//! One task owns the consumer and the [`offsets::OffsetTracker`]. Records are tracked in offset
-//! order as they are received; each is scanned and delivered by a spawned task (both cores) that
-//! retries failed deliveries until they succeed (a failed delivery holds the watermark), then
-//! acknowledges the record to the owner, which stores the new watermark; librdkafka commits stored
-//! offsets every `auto.commit.interval.ms`, on revoke, and at shutdown.
+//! One task owns the consumer and the consume [`engine`] (shared with `replay`). Records are tracked
+//! in offset order as they are received; each is scanned and delivered by the service's sink
+//! ([`record::Deliver`]) on any worker (both cores), which retries failed deliveries until they
+//! succeed (a failed delivery holds the watermark); the owner settles each handled record and
+//! stores the new watermark; librdkafka commits stored offsets every `auto.commit.interval.ms`, on
+//! revoke, and at shutdown.
 //!
 //! Back-pressure: when the records above the watermark (or their unscanned bytes) reach their
 //! bounds, the loop stops reading (librdkafka's prefetch queue is bounded, so fetching stops too);
@@ -14,6 +15,7 @@
 //! assigned partitions are paused (`Consumer::pause`) and the loop reads again, so the group session
 //! and rebalances stay served.
 
+pub(crate) mod engine;
 mod group;
 pub mod health;
 mod kafka;
@@ -25,24 +27,23 @@ pub use kafka::describe;
 pub(crate) use kafka::{client_config, idempotent_producer_config};
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
-use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, Producer};
 use rdkafka::util::Timeout;
-use tokio::sync::mpsc;
 
 use crate::config::Storm;
 use crate::metrics::Metrics;
 use crate::process::Processor;
 use crate::shutdown::{Phase, StopGuard};
+use engine::{Engine, Handled};
 use health::Health;
 use kafka::{Ctx, Progress};
-use offsets::{OffsetTracker, Tp};
-use record::Targets;
+use offsets::Tp;
+use record::{Deliver, Targets};
 use storm::StormWindow;
 
 /// Record bytes copied for scanning and not yet scanned, before the partitions pause (with the
@@ -72,7 +73,7 @@ pub struct RunConfig {
     /// Where dead-letter references go.
     pub dlq_topic: String,
     /// `partition.assignment.strategy`; eager `range` by default (cooperative-sticky fails on the
-    /// local broker, `broker.md`).
+    /// local broker, `docs/local-broker.md`).
     pub assignment_strategy: String,
     /// Records in flight (begun, not acknowledged) before the partitions pause.
     pub max_in_flight: usize,
@@ -104,14 +105,6 @@ pub enum Error {
         /// Whether the final commit succeeded.
         committed: bool,
     },
-}
-
-/// What the owner task hears back: a record fully handled (under the revoke count it began in).
-struct Ack {
-    tp: Tp,
-    offset: i64,
-    generation: u64,
-    bad: bool,
 }
 
 /// Counters for the final summary.
@@ -180,14 +173,11 @@ pub async fn run(
     if let Some(stall) = cfg.group_stall {
         group::spawn(&cfg, stall, metrics.clone(), health.clone(), assigned.clone(), rejoin.clone(), monitor_stop.clone())?;
     }
-    let targets = Arc::new(Targets { commands_topic: cfg.commands_topic.clone(), dlq_topic: cfg.dlq_topic.clone(), pass_through: cfg.pass_through, mode: crate::commands::Mode::Live });
-    let (ack_tx, mut ack_rx) = mpsc::unbounded_channel::<Ack>();
-    let mut tracker = OffsetTracker::new();
+    let targets = Targets { commands_topic: cfg.commands_topic.clone(), dlq_topic: Some(cfg.dlq_topic.clone()), pass_through: cfg.pass_through, mode: crate::commands::Mode::Live };
+    let mut engine = Engine::new(Deliver { proc, targets, metrics: metrics.clone(), producer: producer.clone() });
     let mut seen_revokes = 0u64;
     // Next offset stored per partition (for --until-caught-up).
     let mut stored: BTreeMap<Tp, i64> = BTreeMap::new();
-    // Bytes of records copied for scanning and not yet scanned.
-    let pending_bytes = Arc::new(AtomicUsize::new(0));
     let (mut records, mut bad) = (0u64, 0u64);
     let mut storm = StormWindow::new(cfg.storm, Instant::now(), 0, 0);
     let mut storm_until: Option<Instant> = None;
@@ -215,8 +205,8 @@ pub async fn run(
         }
         // Also here, not only when a record arrives: a stale in-flight count must not keep a new
         // assignment paused.
-        after_revoke(&revokes, &mut seen_revokes, &mut tracker, &mut stored);
-        let full = tracker.unsettled() >= cfg.max_in_flight || pending_bytes.load(Ordering::Relaxed) >= MAX_PENDING_BYTES;
+        after_revoke(&revokes, &mut seen_revokes, &mut engine, &mut stored);
+        let full = engine.unsettled() >= cfg.max_in_flight || engine.pending_bytes() >= MAX_PENDING_BYTES;
         if !full {
             full_since = None;
         } else if full_since.is_none() {
@@ -241,17 +231,17 @@ pub async fn run(
         tokio::select! {
             biased;
             () = &mut stop => break,
-            Some(ack) = ack_rx.recv() => {
+            h = engine.next() => {
                 records += 1;
-                bad += u64::from(ack.bad);
-                on_ack(&consumer, &mut tracker, &mut stored, &metrics, seen_revokes, ack);
+                bad += u64::from(h.done);
+                on_handled(&consumer, &mut engine, &mut stored, &metrics, &h);
                 // Between ticks too, so a fast storm is caught within a few hundred records.
                 if records % 256 == 0 && storm_until.is_none() {
                     check_storm(&mut storm, &mut storm_until, &cfg.storm, &metrics, &health, records, bad);
                 }
             }
             _ = tick.tick() => {
-                metrics.in_flight.set(tracker.in_flight() as i64);
+                metrics.in_flight.set(engine.in_flight() as i64);
                 let now = Instant::now();
                 if storm_until.is_some_and(|u| now >= u) {
                     storm_until = None;
@@ -270,7 +260,7 @@ pub async fn run(
                     was_ready = Some(ready.is_ok());
                 }
                 metrics.ready.set(i64::from(ready.is_ok()));
-                if cfg.until_caught_up && tracker.in_flight() == 0 && caught_up(&consumer, &progress, &stored) {
+                if cfg.until_caught_up && engine.in_flight() == 0 && caught_up(&consumer, &progress, &stored) {
                     tracing::info!(records, "caught up with every assigned partition; stopping");
                     break;
                 }
@@ -296,25 +286,9 @@ pub async fn run(
                     }
                 };
                 // A rebalance runs inside `recv`: check for one before tracking this record.
-                after_revoke(&revokes, &mut seen_revokes, &mut tracker, &mut stored);
-                let tp: Tp = (m.topic().to_owned(), m.partition());
-                let offset = m.offset();
+                after_revoke(&revokes, &mut seen_revokes, &mut engine, &mut stored);
                 // Tracked now, in offset order; scanned and delivered on any worker (both cores).
-                tracker.begin(&tp, offset);
-                let owned = m.detach();
-                let size = owned.payload().map_or(0, <[u8]>::len);
-                pending_bytes.fetch_add(size, Ordering::Relaxed);
-                let (proc, targets, metrics, pending) = (proc.clone(), targets.clone(), metrics.clone(), pending_bytes.clone());
-                let (producer, tx, generation) = (producer.clone(), ack_tx.clone(), seen_revokes);
-                tokio::spawn(async move {
-                    let outs = record::outputs(&proc, &targets, &metrics, &owned);
-                    let timestamp = owned.timestamp().to_millis();
-                    drop(owned);
-                    pending.fetch_sub(size, Ordering::Relaxed);
-                    let bad = outs.iter().any(|o| matches!(o.dest, record::Dest::DeadLetter(_)));
-                    record::deliver(&producer, &metrics, outs, timestamp).await;
-                    let _ = tx.send(Ack { tp, offset, generation, bad });
-                });
+                engine.begin(&m);
             }
         }
     }
@@ -324,20 +298,20 @@ pub async fn run(
     guard.arm(cfg.shutdown_deadline);
     monitor_stop.store(true, Ordering::Relaxed);
     let began = Instant::now();
-    guard.enter(Phase::Drain, tracker.in_flight());
+    guard.enter(Phase::Drain, engine.in_flight());
     if let Ok(a) = consumer.assignment() {
         let _ = consumer.pause(&a);
     }
     // The drain may use the deadline but a reserve for the commit and the close.
     let reserve = (cfg.shutdown_deadline / 3).min(Duration::from_secs(5));
     let drain_until = began + cfg.shutdown_deadline.saturating_sub(reserve);
-    while tracker.in_flight() > 0 && Instant::now() < drain_until {
-        if let Ok(Some(ack)) = tokio::time::timeout(Duration::from_millis(100), ack_rx.recv()).await {
+    while engine.in_flight() > 0 && Instant::now() < drain_until {
+        if let Ok(h) = tokio::time::timeout(Duration::from_millis(100), engine.next()).await {
             records += 1;
-            on_ack(&consumer, &mut tracker, &mut stored, &metrics, seen_revokes, ack);
+            on_handled(&consumer, &mut engine, &mut stored, &metrics, &h);
         }
     }
-    let left = tracker.in_flight();
+    let left = engine.in_flight();
     guard.enter(Phase::Commit, left);
     let committed = match consumer.commit_consumer_state(CommitMode::Sync) {
         Ok(()) => true,
@@ -354,6 +328,7 @@ pub async fn run(
     let _ = producer.flush(Timeout::After(Duration::from_secs(5).min(cfg.shutdown_deadline.saturating_sub(began.elapsed()))));
     guard.enter(Phase::Close, left);
     drop(consumer);
+    drop(engine);
     drop(producer);
     tracing::info!(took_ms = began.elapsed().as_millis() as u64, in_flight_abandoned = left, committed, "stop finished");
     if left > 0 || !committed {
@@ -368,10 +343,10 @@ pub async fn run(
 
 /// After a revoke, in-flight acknowledgements are stale and every partition restarts from its
 /// committed offset (nothing past an unhandled record): forget the bookkeeping.
-fn after_revoke(revokes: &AtomicU64, seen: &mut u64, tracker: &mut OffsetTracker, stored: &mut BTreeMap<Tp, i64>) {
+fn after_revoke(revokes: &AtomicU64, seen: &mut u64, engine: &mut Engine<Deliver>, stored: &mut BTreeMap<Tp, i64>) {
     let now = revokes.load(Ordering::SeqCst);
     if now != *seen {
-        tracker.clear();
+        engine.revoke();
         stored.clear();
         *seen = now;
     }
@@ -424,19 +399,18 @@ fn caught_up(consumer: &StreamConsumer<Ctx>, progress: &Mutex<Progress>, stored:
     })
 }
 
-fn on_ack(consumer: &StreamConsumer<Ctx>, tracker: &mut OffsetTracker, stored: &mut BTreeMap<Tp, i64>, metrics: &Metrics, generation: u64, ack: Ack) {
-    if ack.generation != generation {
-        return; // Begun before a rebalance: its partition restarts from the committed offset.
-    }
-    if let Some(w) = tracker.ack(&ack.tp, ack.offset) {
+/// Settles a handled record and stores its partition's new watermark. A record begun before a
+/// rebalance moves nothing: its partition restarts from the committed offset.
+fn on_handled(consumer: &StreamConsumer<Ctx>, engine: &mut Engine<Deliver>, stored: &mut BTreeMap<Tp, i64>, metrics: &Metrics, h: &Handled<bool>) {
+    if let Some(w) = engine.settle(h) {
         // `store_offset` stores `w + 1`: the next record to read.
-        match consumer.store_offset(&ack.tp.0, ack.tp.1, w) {
+        match consumer.store_offset(&h.tp.0, h.tp.1, w) {
             Ok(()) => {
-                stored.insert(ack.tp.clone(), w + 1);
-                metrics.watermark.with_label_values(&[&ack.tp.0, &ack.tp.1.to_string()]).set(w + 1);
+                stored.insert(h.tp.clone(), w + 1);
+                metrics.watermark.with_label_values(&[&h.tp.0, &h.tp.1.to_string()]).set(w + 1);
             }
             // The partition moved away (ERR__STATE): the new owner resumes from the commit.
-            Err(e) => tracing::info!(topic = %ack.tp.0, partition = ack.tp.1, error = %e, "offset not stored"),
+            Err(e) => tracing::info!(topic = %h.tp.0, partition = h.tp.1, error = %e, "offset not stored"),
         }
     }
 }

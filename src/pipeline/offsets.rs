@@ -4,7 +4,8 @@
 //! only be committed when *every* record below it is fully handled (its commands or dead-letter
 //! reference acknowledged by the broker). This tracker stores the offsets in flight per partition
 //! and reports the contiguous watermark: the offset of the last record of the handled prefix.
-//! Vector's Kafka source lost data where it broke this rule (`reliability.md` §1.7). Pure: no I/O.
+//! Committing a later offset as soon as it is done, while an earlier one is still in flight, loses
+//! the earlier one in a crash (`docs/architecture.md` §4). Pure: no I/O.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -1,6 +1,8 @@
 //! One record's work: scan it, build what must be produced for it (commands, a dead-letter
-//! reference), count it, and deliver, retrying each failed delivery until it succeeds.
+//! reference), count it, and deliver, retrying each failed delivery until it succeeds; and the
+//! service's sink ([`Deliver`]) that does this for the engine.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rdkafka::message::{Message, OwnedMessage};
@@ -8,6 +10,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::util::Timeout;
 use serde::Serialize;
 
+use super::engine::{Record, Sink};
 use crate::commands::{Mode, Source};
 use crate::metrics::Metrics;
 use crate::process::Processor;
@@ -52,7 +55,9 @@ pub(crate) struct Out {
 #[derive(Debug, Clone)]
 pub(crate) struct Targets {
     pub(crate) commands_topic: String,
-    pub(crate) dlq_topic: String,
+    /// Where dead-letter references go; `None` (a replay): none is produced, the reason is still
+    /// reported.
+    pub(crate) dlq_topic: Option<String>,
     /// Benchmark baseline: no scanning, one small reference record per input.
     pub(crate) pass_through: bool,
     /// `live` or `replay`, written in the commands.
@@ -69,20 +74,28 @@ fn source_of(m: &OwnedMessage) -> Source {
     }
 }
 
+/// What one record produces: the records to send before its offset may be committed, and why it
+/// was not JSON, if it was not.
+#[derive(Default)]
+pub(crate) struct Outputs {
+    pub(crate) outs: Vec<Out>,
+    pub(crate) dead: Option<&'static str>,
+}
+
 /// Scans one record, counts it, and returns what must be produced before its offset may be
 /// committed.
-pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &OwnedMessage) -> Vec<Out> {
+pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &OwnedMessage) -> Outputs {
     let topic = m.topic();
     metrics.events_consumed.with_label_values(&[topic]).inc();
     let Some(payload) = m.payload() else {
         // A tombstone: nothing to scan, nothing to send.
         metrics.events.with_label_values(&[topic, "clean"]).inc();
-        return Vec::new();
+        return Outputs::default();
     };
     let coords = format!("{topic}/{}/{}", m.partition(), m.offset());
     if t.pass_through {
         let body = serde_json::to_vec(&source_of(m)).expect("serialisable");
-        return vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: body }];
+        return Outputs { outs: vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: body }], dead: None };
     }
     let source = source_of(m);
     let started = Instant::now();
@@ -103,7 +116,8 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     };
     metrics.events.with_label_values(&[topic, outcome]).inc();
     let mut out = Vec::with_capacity(p.commands.len() + 1);
-    if let Some(e) = p.error {
+    let dead = p.error.map(|e| e.as_str());
+    if let (Some(e), Some(dlq_topic)) = (p.error, &t.dlq_topic) {
         let dl = DeadLetter {
             version: 1,
             reason: e.as_str(),
@@ -115,7 +129,7 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
             error_column: p.error_position.map(|x| x.1),
         };
         let payload = serde_json::to_vec(&dl).expect("serialisable");
-        out.push(Out { dest: Dest::DeadLetter(e.as_str()), topic: t.dlq_topic.clone(), key: coords, payload });
+        out.push(Out { dest: Dest::DeadLetter(e.as_str()), topic: dlq_topic.clone(), key: coords, payload });
     }
     for c in &p.commands {
         metrics.prohibited_events.with_label_values(&[c.reason.as_str()]).inc();
@@ -124,7 +138,28 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
         let payload = serde_json::to_vec(c).expect("serialisable");
         out.push(Out { dest: Dest::Command(c.action.as_str()), topic: t.commands_topic.clone(), key, payload });
     }
-    out
+    Outputs { outs: out, dead }
+}
+
+/// The service's sink: a record's commands and dead-letter reference go to their topics. Done:
+/// whether the record was dead-lettered (for the storm window).
+pub(crate) struct Deliver {
+    pub(crate) proc: Arc<Processor>,
+    pub(crate) targets: Targets,
+    pub(crate) metrics: Metrics,
+    pub(crate) producer: FutureProducer,
+}
+
+impl Sink for Deliver {
+    type Done = bool;
+
+    async fn handle(self: Arc<Self>, record: Record) -> bool {
+        let o = outputs(&self.proc, &self.targets, &self.metrics, &record);
+        let timestamp = record.timestamp().to_millis();
+        drop(record);
+        deliver(&self.producer, &self.metrics, o.outs, timestamp).await;
+        o.dead.is_some()
+    }
 }
 
 /// Sends one record's outputs, retrying each failed delivery with backoff until it succeeds, and

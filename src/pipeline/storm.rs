@@ -1,5 +1,5 @@
 //! Dead-letter storm detection: the share of bad records over a sliding time window
-//! (`reliability.md` §2: an upstream schema change must pause and alert, not stream every record to
+//! (an upstream schema change must pause and alert, not stream every record to
 //! the dead-letter topic).
 
 use std::collections::VecDeque;

@@ -3,10 +3,12 @@
 //! Resolves start and end offsets per partition (end offsets snapshotted at start; timestamp
 //! lookups checked against the watermarks, since brokers answer them imprecisely), reads with manual
 //! assignment and no consumer group (the live service's committed offsets are never touched),
-//! filters record timestamps on the client too, scans with the same processor as `run`, and writes
-//! commands (`mode: "replay"`, the ids a live run gives) to a topic or a JSON Lines file. Partitions
-//! are fetched in parallel by librdkafka and scanned on both cores; memory is bounded by the records
-//! in flight. With a checkpoint, a rerun after a crash resumes where the handled prefix ended.
+//! filters record timestamps on the client too, scans with the same processor and the same consume
+//! engine as `run` ([`crate::pipeline::engine`]), and writes commands (`mode: "replay"`, the ids a
+//! live run gives) to a topic or a JSON Lines file; records that are not JSON are counted, and no
+//! dead-letter reference is written. Partitions are fetched in parallel by librdkafka and scanned on
+//! both cores; memory is bounded by the records in flight. With a checkpoint, a rerun after a crash
+//! resumes where the handled prefix ended.
 
 pub mod checkpoint;
 mod progress;
@@ -24,13 +26,13 @@ use rdkafka::message::Message;
 use rdkafka::producer::FutureProducer;
 use rdkafka::{Offset, TopicPartitionList};
 use serde::Serialize;
-use tokio::sync::mpsc;
 
 use crate::commands::Mode;
 use crate::metrics::Metrics;
-use crate::pipeline::{client_config, describe, idempotent_producer_config};
-use crate::pipeline::offsets::{OffsetTracker, Tp};
+use crate::pipeline::engine::{Engine, Record, Sink};
+use crate::pipeline::offsets::Tp;
 use crate::pipeline::record::{self, Dest, Targets};
+use crate::pipeline::{client_config, describe, idempotent_producer_config};
 use crate::process::Processor;
 use crate::shutdown::{Phase, StopGuard};
 use checkpoint::{key, Checkpoint};
@@ -234,11 +236,38 @@ fn resolve_spans(cfg: &ReplayConfig) -> Result<BTreeMap<Tp, Span>, Error> {
 }
 
 /// A record handled: its command payloads (for a file) and what to count.
+#[derive(Default)]
 struct Done {
-    tp: Tp,
-    offset: i64,
     lines: Vec<Vec<u8>>,
     dead: Option<&'static str>,
+}
+
+/// The replay's sink: commands to a topic (acknowledged before the record counts as handled) or
+/// back to the loop as lines for a file; nothing for a dry run.
+struct ReplaySink {
+    proc: Arc<Processor>,
+    targets: Targets,
+    metrics: Metrics,
+    producer: Option<FutureProducer>,
+}
+
+impl Sink for ReplaySink {
+    type Done = Done;
+
+    async fn handle(self: Arc<Self>, record: Record) -> Done {
+        let o = record::outputs(&self.proc, &self.targets, &self.metrics, &record);
+        drop(record);
+        let commands: Vec<record::Out> = o.outs.into_iter().filter(|o| matches!(o.dest, Dest::Command(_))).collect();
+        let lines = match &self.producer {
+            Some(p) => {
+                let n = commands.len();
+                record::deliver(p, &self.metrics, commands, None).await;
+                vec![Vec::new(); n]
+            }
+            None => commands.into_iter().map(|o| o.payload).collect(),
+        };
+        Done { lines, dead: o.dead }
+    }
 }
 
 /// Runs the replay to the end of the range, or until `stop` resolves: then the output is flushed,
@@ -303,15 +332,15 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
         Output::Topic(_) => Some(idempotent_producer_config(&cfg.brokers, &cfg.librdkafka).create()?),
         _ => None,
     };
-    let targets = Arc::new(Targets {
+    let targets = Targets {
         commands_topic: match &cfg.output {
             Output::Topic(t) => t.clone(),
             _ => String::new(),
         },
-        dlq_topic: String::new(),
+        dlq_topic: None,
         pass_through: false,
         mode: Mode::Replay,
-    });
+    };
     let mut progress = progress::Progress::new(total.max(0) as u64, todo.len());
     if !todo.is_empty() {
         let consumer: StreamConsumer = consumer_config(&cfg).create()?;
@@ -320,8 +349,7 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
             tpl.add_partition_offset(t, *p, Offset::Offset(*start))?;
         }
         consumer.assign(&tpl)?;
-        let (tx, mut rx) = mpsc::unbounded_channel::<Done>();
-        let mut tracker = OffsetTracker::new();
+        let mut engine = Engine::new(ReplaySink { proc: proc.clone(), targets, metrics: metrics.clone(), producer });
         let mut open: BTreeMap<Tp, i64> = todo.iter().map(|(tp, (_, end))| (tp.clone(), *end)).collect();
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         let (from_ms, to_ms) = (
@@ -329,20 +357,21 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
             if let Bound::Time(t) = cfg.to { Some(t) } else { None },
         );
         loop {
-            if open.is_empty() && tracker.in_flight() == 0 {
+            if open.is_empty() && engine.in_flight() == 0 {
                 break;
             }
-            let room = tracker.unsettled() < cfg.max_in_flight;
+            let room = engine.unsettled() < cfg.max_in_flight;
             tokio::select! {
                 // The signal that resolves `stop` has armed the deadline already.
                 () = &mut stop => {
-                    guard.enter(Phase::Drain, tracker.in_flight());
+                    guard.enter(Phase::Drain, engine.in_flight());
                     interrupted = true;
                     // Saved now: closing the clients below may wait for a broker that is gone.
                     save(&cfg, cp, writer.as_mut())?;
                     break;
                 }
-                Some(d) = rx.recv() => {
+                h = engine.next() => {
+                    let d = &h.done;
                     if let Some(w) = writer.as_mut() {
                         for l in &d.lines {
                             w.write_all(l).and_then(|()| w.write_all(b"\n")).map_err(|e| Error::Io("output".into(), e))?;
@@ -352,8 +381,8 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
                     if let Some(r) = d.dead {
                         *summary.dead_letters.entry(r).or_default() += 1;
                     }
-                    if let Some(w) = tracker.ack(&d.tp, d.offset) {
-                        cp.next.insert(key(&d.tp.0, d.tp.1), w + 1);
+                    if let Some(w) = engine.settle(&h) {
+                        cp.next.insert(key(&h.tp.0, h.tp.1), w + 1);
                     }
                 }
                 _ = tick.tick() => {
@@ -388,7 +417,6 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
                         close(&consumer, &mut open, &tp, &mut progress);
                         continue;
                     }
-                    tracker.begin(&tp, offset);
                     progress.record(&tp);
                     if offset + 1 >= end {
                         close(&consumer, &mut open, &tp, &mut progress);
@@ -397,27 +425,12 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
                     let outside = ts.is_some_and(|t| from_ms.is_some_and(|f| t < f) || to_ms.is_some_and(|x| t > x));
                     if outside {
                         summary.filtered += 1;
-                        let _ = tx.send(Done { tp, offset, lines: Vec::new(), dead: None });
+                        engine.skip(tp, offset, Done::default());
                         continue;
                     }
                     summary.records += 1;
                     summary.bytes += m.payload().map_or(0, <[u8]>::len) as u64;
-                    let owned = m.detach();
-                    let (proc, targets, metrics, producer, tx) = (proc.clone(), targets.clone(), metrics.clone(), producer.clone(), tx.clone());
-                    tokio::spawn(async move {
-                        let outs = record::outputs(&proc, &targets, &metrics, &owned);
-                        let dead = outs.iter().find_map(|o| if let Dest::DeadLetter(r) = o.dest { Some(r) } else { None });
-                        let commands: Vec<record::Out> = outs.into_iter().filter(|o| matches!(o.dest, Dest::Command(_))).collect();
-                        let lines = match &producer {
-                            Some(p) => {
-                                let n = commands.len();
-                                record::deliver(p, &metrics, commands, None).await;
-                                vec![Vec::new(); n]
-                            }
-                            None => commands.into_iter().map(|o| o.payload).collect(),
-                        };
-                        let _ = tx.send(Done { tp, offset, lines, dead });
-                    });
+                    engine.begin(&m);
                 }
             }
         }

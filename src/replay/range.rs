@@ -130,7 +130,7 @@ pub struct Span {
 }
 
 /// A timestamp lookup made safe: brokers answer imprecisely past the end (the local broker says 0
-/// where Kafka says -1, `broker.md`), so a time after the last record means the end, and an answer
+/// where Kafka says -1, `docs/local-broker.md`), so a time after the last record means the end, and an answer
 /// outside the watermarks is clamped to them.
 fn lookup(t: i64, answer: Option<i64>, f: &PartitionFacts) -> i64 {
     if f.high <= f.low || f.last_ts.is_some_and(|last| t > last) {

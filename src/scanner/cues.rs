@@ -4,7 +4,7 @@
 //! reported when a cue stands near them or the JSON key names them (Macie-style *required* context).
 //! One case-insensitive aho-corasick automaton holds every cue. It runs only over a small window around
 //! a candidate, never over the whole text: a case-insensitive automaton falls to DFA speed
-//! (~0.47 GB/s, `performance.md` §2), which would cap the clean-text scanner.
+//! (~0.47 GB/s, `BENCHMARKS.md`), which would cap the clean-text scanner.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -60,7 +60,7 @@ impl std::ops::BitOrAssign for Cues {
 }
 
 /// The cue vocabulary. Matching is whole-word and ASCII case-insensitive: Presidio's substring mode
-/// let "lic" match "public" and "policy" (`detection-rules.md` §4.3).
+/// let "lic" match "public" and "policy".
 const CUE_WORDS: &[(&str, Cues)] = &[
     ("ssn", Cues::SSN),
     ("ssn#", Cues::SSN),
@@ -337,7 +337,8 @@ const SPEECH_KEYS: &[&str] = &[
     "utterance", "spokentext", "speech",
 ];
 
-/// Keys whose value is a person's name when it looks like one (`twilio-domain.md` §5).
+/// Keys whose value is a person's name when it looks like one (Twilio's `FriendlyName`, TaskRouter's
+/// `name` attribute, Conversations' `Author` …).
 const NAME_KEYS: &[&str] = &[
     "name", "customername", "fullname", "author", "authorfriendlyname", "profilename",
     "friendlyname", "agentname", "username", "firstlastname", "contactname",

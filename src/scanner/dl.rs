@@ -1,4 +1,4 @@
-//! US driver's licence and state ID shapes (NTSI, via `detection-rules.md` §5.6).
+//! US driver's licence and state ID shapes (the states' published formats, as collected by NTSI).
 //!
 //! A shape is a sequence of letter and digit runs with length ranges, so "A+7N" (California) is
 //! `[L1, D7]`. Many shapes (1-9 digits) look like any number, so the caller only asks when a licence

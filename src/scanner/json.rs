@@ -163,7 +163,7 @@ pub struct RecordScan {
     pub error_position: Option<(usize, usize)>,
 }
 
-/// SID prefixes from `twilio-domain.md` §4 (two letters + 32 hex digits).
+/// Twilio SID prefixes (two letters + 32 hex digits: `AC` account, `WT` task, `CH` conversation …).
 const SID_PREFIXES: &[&str] = &[
     "AC", "SM", "MM", "MG", "ME", "CH", "IM", "MB", "IS", "US", "RL", "HX", "WH", "KD", "UO", "UT", "KG",
     "UX", "HQ", "GO", "DG", "VW", "WS", "WT", "WR", "WK", "WQ", "WW", "TC", "WA", "EV", "CA", "RE", "CF",

@@ -1,7 +1,7 @@
 //! Identifier detection: SSN, payment card (+ security code, expiry, PIN), bank account, IBAN, ABA
 //! routing number, driver's licence.
 //!
-//! Design (`performance.md` §2, finding 1): candidates are generated from digits, not from a regex
+//! Design (measured, `BENCHMARKS.md`): candidates are generated from digits, not from a regex
 //! pass. [`swar::next_digit`] jumps to the next digit; the digits, spaces and dashes around it form a
 //! *token* with its group layout (`4111 1111 1111 1111` is 4-4-4-4 with spaces). The token's
 //! neighbours reject numbers that are part of something else (hex SIDs, UUIDs, decimals, amounts,

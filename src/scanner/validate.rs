@@ -1,10 +1,10 @@
 //! Check-digit and range validators for identifier candidates.
 //!
 //! Validity lives in code, not in regexes: the hyphenated-SSN regex shipped by Vector's VRL rejects a
-//! third of valid serials (see `detection-rules.md` §5.1), and card regexes cannot express Luhn. Each
+//! third of valid serials, and card regexes cannot express Luhn. Each
 //! function takes ASCII digits only (separators already removed) and never allocates.
 
-/// Why a card number is valid: its brand, from the IIN table of `detection-rules.md` §5.3.
+/// Why a card number is valid: its brand, from the card networks' published IIN ranges.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardBrand {
     /// IIN 4; 16, 18 or 19 digits.
