@@ -43,14 +43,15 @@ impl Categories {
         Categories { lex: Lexicon::bundled() }
     }
 
-    /// The lexicon hits in `text`, and the start of each run of digits in it.
+    /// The lexicon hits in `text`, and the starts of the words in it that may be amounts or codes
+    /// (see [`prefilter::Prefixes::for_each`]).
     fn hits(&self, text: &str) -> (Vec<Hit>, Vec<usize>) {
         let hay = text.as_bytes();
         let mut hits = Vec::new();
-        let mut digits = Vec::new();
+        let mut numbers = Vec::new();
         let lex = &self.lex;
         let anchored = |at: usize| anchored_term(lex, hay, at);
-        lex.prefixes.for_each(hay, &mut digits, |at| {
+        lex.prefixes.for_each(hay, &mut numbers, |at| {
             // A term that starts with one or two weak words ("on disability", "go to mass") is keyed
             // on the word after them.
             let lead1 = lead_before(text, at);
@@ -67,7 +68,7 @@ impl Categories {
             at
         });
         hits.retain(|h| !matches!(h.pattern, Pattern::Term { .. }) || !self.allowed(text, h));
-        (hits, digits)
+        (hits, numbers)
     }
 
     /// True when an allow phrase covers the hit ("Church St", "economic depression").
@@ -91,7 +92,12 @@ impl Categories {
             field(text, hint.category, out);
             return;
         }
-        let (hits, digits) = self.hits(text);
+        // A disclosure is a phrase: a value without a space (a timestamp, a SID, a phone number, an
+        // id) holds none, and most strings of an event are such values.
+        if memchr::memchr(b' ', text.as_bytes()).is_none() {
+            return;
+        }
+        let (hits, numbers) = self.hits(text);
         // The end of the last term finding: a term inside it is not a second finding.
         let mut covered = 0;
         let med_term = hits.iter().any(|h| matches!(h.pattern, Pattern::Term { kind: Kind::Med, .. }));
@@ -133,12 +139,14 @@ impl Categories {
             }
         }
         // An income stated as an amount: "I make $1,400 a month", "on SSI, $943/mo".
-        if let Some((s, e)) = income_amount(text, &digits).or_else(|| hint.speech.then(|| spoken_income(text)).flatten()) {
+        // Said aloud only where a period is said too ("… a month"): the spoken view costs.
+        let spoken = || (hint.speech && ["month", "year", "week"].iter().any(|p| text.contains(p))).then(|| spoken_income(text)).flatten();
+        if let Some((s, e)) = income_amount(text, &numbers).or_else(spoken) {
             if !out[first..].iter().any(|m| m.start < e && s < m.end) {
                 out.push(found(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8, "FIN.INCOME"));
             }
         }
-        let codes = phi::dotted_codes(text, &digits);
+        let codes = phi::dotted_codes(text, &numbers);
         if !codes.is_empty() && health() {
             for (s, e) in codes {
                 if !out[first..].iter().any(|m| m.start <= s && s < m.end) {
@@ -194,8 +202,8 @@ fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, speec
     }
     // "diabetic-friendly meals", "kosher-style", "HIV-safe": a compound adjective describes a
     // product, not a person.
-    let after = text[h.end..].to_ascii_lowercase();
-    if ["-friendly", "-safe", "-style", "-free", " friendly"].iter().any(|s| after.starts_with(s)) {
+    let after = &text.as_bytes()[h.end..];
+    if ["-friendly", "-safe", "-style", "-free", " friendly"].iter().any(|s| after.len() >= s.len() && after[..s.len()].eq_ignore_ascii_case(s.as_bytes())) {
         return None;
     }
     let mut v = gates::judge(text, h.start, h.end);
@@ -321,22 +329,24 @@ fn spoken_score(text: &str, start: usize, end: usize) -> Option<usize> {
 fn spoken_income(text: &str) -> Option<(usize, usize)> {
     let v = super::spoken::normalise(text)?;
     let b = v.text.as_bytes();
-    let digits: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit())).collect();
-    let (s, e) = income_amount(&v.text, &digits)?;
+    let numbers: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric())).collect();
+    let (s, e) = income_amount(&v.text, &numbers)?;
     Some((v.original(s), v.original_end(e)))
 }
 
 /// An amount said to be a person's income: a sum with a period ("$1,400 a month", "28k a year",
 /// "$412/wk") in a sentence with an income word ("make", "earn", "income", "living on", "SSI") and a
 /// person ("I", "we", "my", "caller"); a price ("the plan is $45 a month") has no income word.
-fn income_amount(text: &str, digits: &[usize]) -> Option<(usize, usize)> {
+fn income_amount(text: &str, numbers: &[usize]) -> Option<(usize, usize)> {
     const PERIODS: &[&str] = &[" a month", " per month", "/mo", "/month", " a year", " per year", "/yr", "/year", " a week", " per week", "/wk", "/week", " monthly", " annually", " a yr", " a mo"];
     const INCOME: &[&str] = &["income", "make", "makes", "making", "earn", "earns", "earning", "living on", "live on", "salary", "wage", "wages", "pension", "paycheck", "ssi", "ssdi", "disability", "unemployment", "benefits", "reported", "take home", "bring in", "get paid", "gets paid"];
     let b = text.as_bytes();
-    // Candidates: digits after a dollar sign, or before a "k" ("28k"); prose holds few digits.
+    // Candidates: words that start with a digit (`numbers`), after a dollar sign, before a "k"
+    // ("28k"), or bare; prose holds few.
     let mut after = 0; // the end of the last candidate: "1.5k" is one
-    for &d in digits {
-        if d < after {
+    for &d in numbers {
+        // A word that starts with a digit (an amount is a word of its own, "$1,400", "28k").
+        if d < after || !b[d].is_ascii_digit() {
             continue;
         }
         let mut e = d;
@@ -344,8 +354,13 @@ fn income_amount(text: &str, digits: &[usize]) -> Option<(usize, usize)> {
             e += 1;
         }
         after = e;
+        // A period, a unit or a "k" follows an amount: most numbers in events (dates, times, ids)
+        // are ruled out here.
+        if !matches!(b.get(e), Some(b' ' | b'/' | b'k' | b'K')) {
+            continue;
+        }
         let dollar = d > 0 && b[d - 1] == b'$';
-        let thousands = e < b.len() && (b[e] == b'k' || b[e] == b'K');
+        let thousands = b[e] == b'k' || b[e] == b'K';
         // A bare amount of three digits or more ("I make 1900 a month", said aloud as "nineteen
         // hundred"); the period after it is required below as for the others.
         let bare = b[d..e].iter().filter(|c| c.is_ascii_digit()).count() >= 3;

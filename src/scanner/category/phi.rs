@@ -114,18 +114,15 @@ pub(super) fn code_before(text: &str, cue_start: usize) -> Option<(usize, usize)
 
 /// ICD-10-CM codes written with their dot ("E11.65", "J45.909") that exist in the shipped list, in
 /// a text with health context (the caller checks it): byte ranges.
-pub(super) fn dotted_codes(text: &str, digits: &[usize]) -> Vec<(usize, usize)> {
+pub(super) fn dotted_codes(text: &str, numbers: &[usize]) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     // A code is a capital, a digit, a letter or digit, a dot ("E11.9", "F32.A"): found from the
-    // starts of its digit runs, which prose holds few of (most dots end a sentence).
-    for &d in digits {
-        let dot = d + 2;
-        if d == 0 || dot + 1 >= b.len() || b[dot] != b'.' || !b[d - 1].is_ascii_uppercase() || !b[d + 1].is_ascii_alphanumeric() || !b[dot + 1].is_ascii_alphanumeric() {
-            continue;
-        }
-        let s = d - 1;
-        if s > 0 && b[s - 1].is_ascii_alphanumeric() {
+    // words that start with a letter and a digit, which prose holds few of (most dots end a
+    // sentence).
+    for &s in numbers {
+        let (d, dot) = (s + 1, s + 3);
+        if dot + 1 >= b.len() || b[dot] != b'.' || !b[s].is_ascii_uppercase() || !b[d].is_ascii_digit() || !b[d + 1].is_ascii_alphanumeric() || !b[dot + 1].is_ascii_alphanumeric() {
             continue;
         }
         let mut e = dot + 1;

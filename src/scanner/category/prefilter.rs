@@ -113,17 +113,19 @@ impl Prefixes {
     }
 
     /// Calls `f` with each word start in `hay` whose word may begin a pattern; `f` returns the
-    /// offset to go on from (past a match, or the start itself). Pushes the start of each run of
-    /// digits to `digits` (amounts and codes are read from there).
+    /// offset to go on from (past a match, or the start itself). Pushes to `numbers` the start of
+    /// each word (of letters and digits) that begins with a digit ("1,400", "28k") or with one letter
+    /// and a digit ("E11.9"): amounts and codes are read from there. Digits inside a word (a SID's
+    /// hex, "WS4f0fa14…") start none.
     ///
     /// Sixty-four bytes at a time: the block and the eight bytes after it (for a word that runs
     /// past the block's end) are copied to a buffer, the block's letters become a bit mask, and
     /// each word start's first eight letters, cut at the word's end, are looked up. The copy makes
     /// every load a fixed eight bytes, with no bounds branch per word.
     #[inline]
-    pub(super) fn for_each(&self, hay: &[u8], digits: &mut Vec<usize>, mut f: impl FnMut(usize) -> usize) {
+    pub(super) fn for_each(&self, hay: &[u8], numbers: &mut Vec<usize>, mut f: impl FnMut(usize) -> usize) {
         let mut prev_letter = 0u64; // 1 when the byte before this block is a letter
-        let mut prev_digit = 0u64;
+        let mut prev_alnum = 0u64; // … a letter or a digit
         let mut skip_to = 0usize; // offsets below this were consumed by a match
         let mut buf = [0u8; 72];
         let mut base = 0;
@@ -139,13 +141,16 @@ impl Prefixes {
                 m |= gather(letters(w)) << (8 * j);
                 d |= gather(digits_of(w)) << (8 * j);
             }
-            let mut runs = d & !((d << 1) | prev_digit);
-            prev_digit = d >> 63;
-            while runs != 0 {
-                digits.push(base + runs.trailing_zeros() as usize);
-                runs &= runs - 1;
+            let tail = word(&buf, 64);
+            let l = u128::from(m) | u128::from(gather(letters(tail))) << 64;
+            let a = m | d;
+            let digit_after = (d >> 1) | gather(digits_of(tail)) << 63;
+            let mut nums = a & !((a << 1) | prev_alnum) & (d | m & digit_after);
+            prev_alnum = a >> 63;
+            while nums != 0 {
+                numbers.push(base + nums.trailing_zeros() as usize);
+                nums &= nums - 1;
             }
-            let l = u128::from(m) | u128::from(gather(letters(word(&buf, 64)))) << 64;
             // Starts of words of three letters or more: no pattern is keyed on a shorter word.
             let mut starts = m & !((m << 1) | prev_letter) & (l >> 1) as u64 & (l >> 2) as u64 & from(skip_to, base);
             prev_letter = m >> 63;
@@ -243,16 +248,21 @@ mod tests {
     }
 
     #[test]
-    fn digit_runs_across_blocks() {
+    fn numbers_start_words_across_blocks() {
         let p = Prefixes::new();
-        let s = format!("{}12 x7 {}345 9", "a".repeat(60), "b".repeat(60));
-        let mut d = Vec::new();
-        p.for_each(s.as_bytes(), &mut d, |at| at);
-        // "12" at 60, "7" at 64 (the next block), "345" at 126 crossing 128, "9" at 130.
-        assert_eq!(d, [60, 64, 126, 130]);
-        let mut d = Vec::new();
-        p.for_each(b"1234567890123456789012345678901234567890123456789012345678901234 5", &mut d, |at| at);
-        assert_eq!(d, [0, 65]);
+        let numbers = |s: &str| {
+            let mut d = Vec::new();
+            p.for_each(s.as_bytes(), &mut d, |at| at);
+            d
+        };
+        // "12" at 61, "x7" at 64 (a letter and a digit, in the next block), "345" at 127 crossing
+        // 128, "a12" at 131 (a letter and a digit); the SID's inner digits start none.
+        let s = format!("{} 12 x7 {} 345 a12 WS4f0fa14c", "a".repeat(60), "b".repeat(59));
+        assert_eq!(numbers(&s), [61, 64, 127, 131]);
+        // A letter at a block's last byte and its digit in the next: "E11.9" across 64 (and "9").
+        let s = format!("{} E11.9", "a".repeat(62));
+        assert_eq!(numbers(&s), [63, 67]);
+        assert_eq!(numbers("1234567890123456789012345678901234567890123456789012345678901234 5"), [0, 65]);
     }
 }
 
