@@ -1,0 +1,47 @@
+//! The category pass's cost counted in instructions, not time: the project's machines are shared
+//! and their timings move by ±10 %, while an instruction count under Valgrind's cachegrind is the
+//! same at every run. Runs one corpus `reps` times through the scanner with the category pass on or
+//! off; `scripts/category-cost.sh` runs it under cachegrind and prints the ratio (BENCHMARKS.md).
+//!
+//! Usage: `category_cost <clean|hardneg|dense|events> <on|off> <reps>`
+
+use piiguard::commands::{Mode, Source};
+use piiguard::fingerprint::Fingerprinter;
+use piiguard::generate::{text_corpus, Corpus, Generator};
+use piiguard::policy::Policy;
+use piiguard::process::Processor;
+use piiguard::scanner::ScannerBuilder;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (corpus, mode, reps) = match args.as_slice() {
+        [_, c, m, r] => (c.as_str(), m.as_str(), r.parse::<usize>().expect("reps: a number")),
+        _ => panic!("usage: category_cost <clean|hardneg|dense|events> <on|off> <reps>"),
+    };
+    let scanner = ScannerBuilder::new().categories(mode == "on").build().expect("scanner");
+    let mut out = 0usize;
+    if corpus == "events" {
+        let p = Processor { scanner, policy: Policy::default(), fingerprinter: Fingerprinter::new(&[3; 32]).expect("key"), max_record_bytes: 1 << 20 };
+        let lines: Vec<String> = Generator::new(17).take(8000).map(|g| g.line).collect();
+        let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key: None, timestamp: None };
+        for _ in 0..reps {
+            for l in &lines {
+                out += p.process(l.as_bytes(), &src, Mode::Live).commands.len();
+            }
+        }
+    } else {
+        let kind = match corpus {
+            "clean" => Corpus::Clean,
+            "hardneg" => Corpus::HardNegatives,
+            "dense" => Corpus::Dense,
+            other => panic!("unknown corpus {other}"),
+        };
+        let (records, _) = text_corpus(7, 4 << 20, 1024, kind);
+        for _ in 0..reps {
+            for r in &records {
+                out += scanner.scan_text(r).len();
+            }
+        }
+    }
+    std::hint::black_box(out);
+}
