@@ -145,8 +145,8 @@ fn key_word(pattern: &str) -> Option<&str> {
         if !first.is_empty() && !weak {
             return Some(p);
         }
-        if first.is_empty() || last || rest.len() == p.len() - first.len() {
-            // Nothing after the weak word, or letters running on after a digit or symbol ("a1c").
+        if first.is_empty() || last {
+            // A pattern that opens with a digit or symbol, or ends with its weak word.
             return None;
         }
         p = rest;

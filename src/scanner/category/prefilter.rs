@@ -1,15 +1,17 @@
 //! The word prefilter: most text holds no category term, so the term automaton runs only at words
 //! that may begin one.
 //!
-//! Sixty-four bytes at a time, the ASCII letters of a text become a bit mask (SWAR arithmetic on
-//! eight bytes, a multiply to pack the flags). At each word start (a letter after a non-letter) the
-//! word's first eight bytes, cut at its end and case-folded, are hashed and looked up in a 256 Ki-bit table (32 KiB) of the first words of the lexicon's
-//! patterns. A set bit means "maybe": the caller then runs an anchored automaton search there. On
-//! the generated clean corpus about one word in twenty passes (most of them words that do begin a
-//! term, "credit", "back", "high"); the rest cost about ten instructions each. A case-insensitive
-//! automaton over every byte instead runs at DFA speed (under 0.5 GB/s here). Even so, looking at
-//! every word costs prose about 1 ns a byte (`BENCHMARKS.md`), where the identifier scan, which
-//! skips to digits, costs about as much.
+//! Sixty-four bytes at a time, the ASCII letters and digits of a text become bit masks (SWAR
+//! arithmetic on eight bytes, a multiply to pack the flags). At each start of a word of three
+//! letters or more (no pattern is keyed on a shorter one) the word's first eight bytes, cut at its
+//! end and case-folded, are hashed and looked up in a 256 Ki-bit table (32 KiB) of the words the
+//! lexicon's patterns are keyed on; a word that passes is checked again with the word after it in
+//! a 64 Ki-bit table of (word, next word) pairs, so a word that only begins longer terms
+//! ("charged", "morning") stops there. A word that passes both is a "maybe": the caller runs an
+//! anchored automaton search there. A case-insensitive automaton over every byte instead runs at
+//! DFA speed (under 0.5 GB/s here). Even so, visiting every word start of prose costs about 0.5 ns
+//! a byte before any lookup, where the identifier scan, which skips to digits, costs about 1 ns a
+//! byte in all (`BENCHMARKS.md`).
 
 /// Bits of the table index.
 const BITS: u32 = 18;
