@@ -31,7 +31,7 @@ use crate::commands::Mode;
 use crate::metrics::Metrics;
 use crate::pipeline::engine::{Engine, Record, Sink};
 use crate::pipeline::offsets::Tp;
-use crate::pipeline::record::{self, Dest, Targets};
+use crate::pipeline::record::{self, Targets};
 use crate::pipeline::{client_config, describe, idempotent_producer_config};
 use crate::process::Processor;
 use crate::shutdown::{Phase, StopGuard};
@@ -257,7 +257,8 @@ impl Sink for ReplaySink {
     async fn handle(self: Arc<Self>, record: Record) -> Done {
         let o = record::outputs(&self.proc, &self.targets, &self.metrics, &record);
         drop(record);
-        let commands: Vec<record::Out> = o.outs.into_iter().filter(|o| matches!(o.dest, Dest::Command(_))).collect();
+        // No dead-letter topic and no pass-through: every output is a command.
+        let commands = o.outs;
         let lines = match &self.producer {
             Some(p) => {
                 let n = commands.len();

@@ -694,11 +694,7 @@ impl<'s> Walker<'s> {
             self.ident_event = Some(ev_idx);
         }
         if !in_key {
-            let mid = matches.len();
-            super::scan_categories(self.sc, s, &hint, &mut matches);
-            if matches.len() > mid && mid > 0 {
-                matches.sort_by_key(|m| m.start);
-            }
+            super::scan_categories(self.sc, s, &hint, &mut matches, 0);
         }
         if self.ident_event == Some(ev_idx) || self.sc.names_everywhere {
             super::scan_names(self.sc, s, &hint, &mut matches, 0);

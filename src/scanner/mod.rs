@@ -255,10 +255,14 @@ pub(crate) fn may_hold_finding(s: &str, in_key: bool, category_field: bool) -> b
     swar::has_digit_or_space(s.as_bytes()) || (!in_key && (!s.is_ascii() || category_field))
 }
 
-/// Category findings in `text` appended to `out` (unordered; callers sort their range).
-fn scan_categories(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
-    if let Some(c) = inner.categories {
-        c.scan(text, hint, out);
+/// Category findings in `text` appended to `out`; the run of `out` from `first` is kept ordered by
+/// start when matches of other detectors were already in it.
+fn scan_categories(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>, first: usize) {
+    let Some(c) = inner.categories else { return };
+    let mid = out.len();
+    c.scan(text, hint, out);
+    if out.len() > mid && mid > first {
+        out[first..].sort_by_key(|m| m.start);
     }
 }
 
@@ -288,11 +292,7 @@ fn scan_into(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) 
     if scan_identifiers(inner, text, hint, out) > 0 || inner.names_everywhere {
         scan_names(inner, text, hint, out, first);
     }
-    let mid = out.len();
-    scan_categories(inner, text, hint, out);
-    if out.len() > mid && mid > first {
-        out[first..].sort_by_key(|m| m.start);
-    }
+    scan_categories(inner, text, hint, out, first);
 }
 
 pub(crate) struct Inner {
@@ -347,7 +347,7 @@ impl Scanner {
                 let at = out.len();
                 if pass == 0 {
                     idents += scan_identifiers(&self.0, chunk.valid(), &hint, out);
-                    scan_categories(&self.0, chunk.valid(), &hint, out);
+                    scan_categories(&self.0, chunk.valid(), &hint, out, at);
                 } else {
                     names::scan(&self.0, chunk.valid(), &hint, out);
                 }

@@ -19,6 +19,7 @@ mod prefilter;
 use aho_corasick::{Anchored, Input};
 
 use super::cues::FieldHint;
+use super::view::View;
 use super::{Detector, Kind, Match};
 use lexicon::{Class, Lexicon, Pattern};
 
@@ -103,6 +104,10 @@ impl Categories {
         let med_term = hits.iter().any(|h| matches!(h.pattern, Pattern::Term { kind: Kind::Med, .. }));
         let health = std::cell::OnceCell::new();
         let health = || *health.get_or_init(|| med_term || self.health_words(text));
+        // The spoken view of a speech field, made once when a spoken identifier, score or income is
+        // looked for.
+        let view = std::cell::OnceCell::new();
+        let view = || view.get_or_init(|| if hint.speech { super::spoken::normalise(text) } else { None }).as_ref();
         for h in &hits {
             match h.pattern {
                 Pattern::Couple => {}
@@ -112,7 +117,7 @@ impl Categories {
                     } else if let Some((s, e)) = (cue == phi::Cue::Icd).then(|| phi::code_before(text, h.start)).flatten() {
                         // "put I10 as my husband's diagnosis code"
                         out.push(found(Kind::Phi, Detector::CategoryValidator, s, e, 0.9, "PHI.ICD_CODE"));
-                    } else if let Some(m) = hint.speech.then(|| spoken_phi(text, h.end, cue, health())).flatten() {
+                    } else if let Some(m) = view().and_then(|v| spoken_phi(v, h.end, cue, health())) {
                         out.push(m);
                     }
                 }
@@ -120,7 +125,7 @@ impl Categories {
                     if h.start < covered {
                         continue;
                     }
-                    if let Some(m) = term(text, h, kind, rule, class, hint.speech) {
+                    if let Some(m) = term(text, h, kind, rule, class, &view) {
                         covered = m.end;
                         // Disability benefits ("on disability", "SSDI") disclose a disability too.
                         if rule == "FIN.BENEFITS" && is_disability_benefit(&text[m.start..m.end]) {
@@ -140,7 +145,7 @@ impl Categories {
         }
         // An income stated as an amount: "I make $1,400 a month", "on SSI, $943/mo".
         // Said aloud only where a period is said too ("… a month"): the spoken view costs.
-        let spoken = || (hint.speech && ["month", "year", "week"].iter().any(|p| text.contains(p))).then(|| spoken_income(text)).flatten();
+        let spoken = || ["month", "year", "week"].iter().any(|p| text.contains(p)).then(view).flatten().and_then(spoken_income);
         if let Some((s, e)) = income_amount(text, &numbers).or_else(spoken) {
             if !out[first..].iter().any(|m| m.start < e && s < m.end) {
                 out.push(found(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8, "FIN.INCOME"));
@@ -160,7 +165,7 @@ impl Categories {
     /// Medicare number?" / "Sure, it's 3TW7-JK2-PR48"): the last cue of `question`, read in `reply`.
     pub(crate) fn phi_carried(&self, question: &str, reply: &str, speech: bool) -> Option<Match> {
         let cue = self.hits(question).0.into_iter().rev().find_map(|h| if let Pattern::PhiCue(c) = h.pattern { Some(c) } else { None })?;
-        phi_after(reply, 0, cue, true).or_else(|| speech.then(|| spoken_phi(reply, 0, cue, true)).flatten())
+        phi_after(reply, 0, cue, true).or_else(|| speech.then(|| super::spoken::normalise(reply)).flatten().and_then(|v| spoken_phi(&v, 0, cue, true)))
     }
 
     /// Terms in `text` that an agent asks about ("Are you currently pregnant?"): findings with
@@ -196,7 +201,8 @@ fn found(kind: Kind, detector: Detector, start: usize, end: usize, confidence: f
 }
 
 /// The finding for one term hit, if its gates let it through.
-fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, speech: bool) -> Option<Match> {
+/// `view` gives the spoken view of a speech field (none for other fields).
+fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, view: &impl Fn() -> Option<&'v View>) -> Option<Match> {
     if class == Class::B && gates::is_a_name(text, h.start, h.end) {
         return None;
     }
@@ -236,7 +242,7 @@ fn term(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, speec
             // said aloud "five forty").
             let said = text[h.start..h.end].to_ascii_lowercase();
             if rule == "FIN.CREDIT" && (said.contains("score") || said.contains("fico")) {
-                let e = score_value(text, h.start, h.end).or_else(|| speech.then(|| spoken_score(text, h.start, h.end)).flatten())?;
+                let e = score_value(text, h.start, h.end).or_else(|| view().and_then(|v| spoken_score(v, h.start, h.end)))?;
                 (Detector::CategoryDisclosure, 0.85, e)
             } else if v.pattern == gates::Pattern::Disclosure {
                 (Detector::CategoryDisclosure, 0.85, h.end)
@@ -302,32 +308,29 @@ fn phi_after(text: &str, from: usize, cue: phi::Cue, health: bool) -> Option<Mat
     Some(found(Kind::Phi, Detector::CategoryValidator, s, e, 0.95, cue.rule()))
 }
 
-/// The same, in the spoken view of `text` ("M R N six six zero two, one eight four five": numbers
+/// The same, in the spoken view of a text ("M R N six six zero two, one eight four five": numbers
 /// and letters said aloud), offsets mapped back.
-fn spoken_phi(text: &str, from: usize, cue: phi::Cue, health: bool) -> Option<Match> {
-    let v = super::spoken::normalise(text)?;
-    let mut m = phi_after(&v.text, view_offset(&v, from), cue, health)?;
+fn spoken_phi(v: &View, from: usize, cue: phi::Cue, health: bool) -> Option<Match> {
+    let mut m = phi_after(&v.text, view_offset(v, from), cue, health)?;
     m.start = v.original(m.start);
     m.end = v.original_end(m.end);
     Some(m)
 }
 
 /// The view offset of original offset `at`: the first view offset that maps at or after it.
-fn view_offset(v: &super::view::View, at: usize) -> usize {
+fn view_offset(v: &View, at: usize) -> usize {
     (0..=v.text.len()).find(|&i| v.text.is_char_boundary(i) && v.original(i) >= at).unwrap_or(v.text.len())
 }
 
 /// [`score_value`] in the spoken view ("my credit score is like five forty"): the end of the
-/// value in `text`.
-fn spoken_score(text: &str, start: usize, end: usize) -> Option<usize> {
-    let v = super::spoken::normalise(text)?;
-    let e = score_value(&v.text, view_offset(&v, start), view_offset(&v, end))?;
+/// value in the original text.
+fn spoken_score(v: &View, start: usize, end: usize) -> Option<usize> {
+    let e = score_value(&v.text, view_offset(v, start), view_offset(v, end))?;
     Some(v.original_end(e))
 }
 
 /// [`income_amount`] in the spoken view ("I make about nineteen hundred a month").
-fn spoken_income(text: &str) -> Option<(usize, usize)> {
-    let v = super::spoken::normalise(text)?;
+fn spoken_income(v: &View) -> Option<(usize, usize)> {
     let b = v.text.as_bytes();
     let numbers: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric())).collect();
     let (s, e) = income_amount(&v.text, &numbers)?;
