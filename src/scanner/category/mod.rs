@@ -145,7 +145,7 @@ impl Categories {
         }
         // An income stated as an amount: "I make $1,400 a month", "on SSI, $943/mo".
         // Said aloud only where a period is said too ("… a month"): the spoken view costs.
-        let spoken = || ["month", "year", "week"].iter().any(|p| text.contains(p)).then(view).flatten().and_then(spoken_income);
+        let spoken = || (hint.speech && ["month", "year", "week"].iter().any(|p| text.contains(p))).then(view).flatten().and_then(spoken_income);
         if let Some((s, e)) = income_amount(text, &numbers).or_else(spoken) {
             if !out[first..].iter().any(|m| m.start < e && s < m.end) {
                 out.push(found(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8, "FIN.INCOME"));
