@@ -13,7 +13,10 @@
 //! - `command_id`: 32 hex digits, SHA-256 of the command's *location* (source coordinates, event
 //!   pointer, reason, finding kinds, paths and spans). The same input always yields the same id, so an
 //!   applier drops duplicates after a restart or a replay. It hashes no value.
-//! - `action`: `redact` or `delete`. `reason`: `prohibited_combination` or `identifier`.
+//! - `action`: `redact`, `delete` or `tag`. `reason`: `prohibited_combination`, `identifier`,
+//!   `category` or `conversation_combination` (then `conversation` names the conversation, and the
+//!   id hashes the conversation and the event's identity instead of the source coordinates, so a
+//!   duplicate delivery of the event gets the same id).
 //! - `mode`: `scan` (files, stdin), `live` (`piiguard run`), `replay`.
 //! - `source`: `{"file": NAME, "line": N}` or `{"topic", "partition", "offset", "key"?, "timestamp"?}`.
 //! - `event_pointer`: the event inside the record (`""`, or `"/0"` for the first of an array).
@@ -243,6 +246,10 @@ pub struct Command {
     /// More findings than the per-event limit: the applier should treat the whole event as affected.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// For `conversation_combination`: the conversation whose events combine (see
+    /// [`crate::correlate::key`]): a SID, or `sms:` and a keyed hash of the two numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<String>,
     /// The fingerprint key id.
     pub kid: String,
 }
@@ -300,48 +307,46 @@ pub struct Context<'a> {
     pub fingerprinter: &'a Fingerprinter,
 }
 
+/// A finding as the wire carries it.
+pub fn wire_finding(f: &crate::scanner::json::Finding) -> WireFinding {
+    WireFinding {
+        kind: f.kind,
+        detector: f.detector,
+        path: f.path.clone(),
+        inner_path: f.inner_path.clone(),
+        in_key: f.in_key,
+        occurrence: f.occurrence,
+        start: f.start,
+        end: f.end,
+        byte_start: f.byte_start,
+        byte_end: f.byte_end,
+        confidence: (f.confidence * 100.0).round() / 100.0,
+        parts: f.parts.iter().map(WirePart::from).collect(),
+        fingerprint: f.fingerprint.clone(),
+        preview: f.preview.clone(),
+        sentence_sid: f.sentence_sid,
+        continued: f
+            .continued
+            .iter()
+            .map(|c| WireSpan {
+                path: c.path.clone(),
+                inner_path: c.inner_path.clone(),
+                occurrence: c.occurrence,
+                start: c.start,
+                end: c.end,
+                byte_start: c.byte_start,
+                byte_end: c.byte_end,
+                sentence_sid: c.sentence_sid,
+            })
+            .collect(),
+        category: f.kind.info().category,
+        rule: f.rule,
+    }
+}
+
 /// Builds the command for one event.
 pub fn build(ctx: Context<'_>, ev: &EventScan, decision: &Decision) -> Command {
-    let findings: Vec<WireFinding> = decision
-        .findings
-        .iter()
-        .map(|&i| {
-            let f = &ev.findings[i];
-            WireFinding {
-                kind: f.kind,
-                detector: f.detector,
-                path: f.path.clone(),
-                inner_path: f.inner_path.clone(),
-                in_key: f.in_key,
-                occurrence: f.occurrence,
-                start: f.start,
-                end: f.end,
-                byte_start: f.byte_start,
-                byte_end: f.byte_end,
-                confidence: (f.confidence * 100.0).round() / 100.0,
-                parts: f.parts.iter().map(WirePart::from).collect(),
-                fingerprint: f.fingerprint.clone(),
-                preview: f.preview.clone(),
-                sentence_sid: f.sentence_sid,
-                continued: f
-                    .continued
-                    .iter()
-                    .map(|c| WireSpan {
-                        path: c.path.clone(),
-                        inner_path: c.inner_path.clone(),
-                        occurrence: c.occurrence,
-                        start: c.start,
-                        end: c.end,
-                        byte_start: c.byte_start,
-                        byte_end: c.byte_end,
-                        sentence_sid: c.sentence_sid,
-                    })
-                    .collect(),
-                category: f.kind.info().category,
-                rule: f.rule,
-            }
-        })
-        .collect();
+    let findings: Vec<WireFinding> = decision.findings.iter().map(|&i| wire_finding(&ev.findings[i])).collect();
     let mut h = Sha256::new();
     h.update(b"piiguard command v1\0");
     h.update(ctx.source.id_material().as_bytes());
@@ -349,22 +354,7 @@ pub fn build(ctx: Context<'_>, ev: &EventScan, decision: &Decision) -> Command {
     h.update(ev.pointer.as_bytes());
     h.update([0]);
     h.update(decision.reason.as_str().as_bytes());
-    for f in &findings {
-        let loc = format!(
-            "\0{}\0{}\0{}\0{}\0{}\0{}\0{}",
-            f.kind.as_str(),
-            f.path,
-            f.inner_path.join("\u{1}"),
-            f.in_key,
-            f.occurrence,
-            f.byte_start,
-            f.byte_end
-        );
-        h.update(loc.as_bytes());
-        for c in &f.continued {
-            h.update(format!("\0+{}\0{}\0{}\0{}\0{}", c.path, c.inner_path.join("\u{1}"), c.occurrence, c.byte_start, c.byte_end).as_bytes());
-        }
-    }
+    hash_locations(&mut h, &findings);
     let command_id = hex::encode(&h.finalize()[..16]);
     Command {
         version: VERSION,
@@ -381,6 +371,28 @@ pub fn build(ctx: Context<'_>, ev: &EventScan, decision: &Decision) -> Command {
         resource: resource(ev),
         findings,
         truncated: ev.truncated,
+        conversation: None,
         kid: ctx.fingerprinter.kid().to_owned(),
+    }
+}
+
+/// Hashes where each finding is (kind, path, span), never what it holds: the part of a command id
+/// that says what the command removes.
+pub fn hash_locations(h: &mut Sha256, findings: &[WireFinding]) {
+    for f in findings {
+        let loc = format!(
+            "\0{}\0{}\0{}\0{}\0{}\0{}\0{}",
+            f.kind.as_str(),
+            f.path,
+            f.inner_path.join("\u{1}"),
+            f.in_key,
+            f.occurrence,
+            f.byte_start,
+            f.byte_end
+        );
+        h.update(loc.as_bytes());
+        for c in &f.continued {
+            h.update(format!("\0+{}\0{}\0{}\0{}\0{}", c.path, c.inner_path.join("\u{1}"), c.occurrence, c.byte_start, c.byte_end).as_bytes());
+        }
     }
 }

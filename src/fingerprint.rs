@@ -79,6 +79,31 @@ impl Fingerprinter {
         hex::encode(&mac.finalize().into_bytes()[..16])
     }
 
+    /// HMAC-SHA256 of a phone number or address in `from`/`to` (digits only when it has any, so
+    /// `+1 555…` and `whatsapp:+1555…` agree), 128 bits in hex: one side of an SMS conversation.
+    pub fn party(&self, value: &str) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(b"party\0");
+        if value.bytes().any(|b| b.is_ascii_digit()) {
+            value.bytes().filter(u8::is_ascii_digit).for_each(|b| mac.update(&[b]));
+        } else {
+            mac.update(value.trim().to_lowercase().as_bytes());
+        }
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
+    /// HMAC-SHA256 of labelled parts (each followed by a zero byte), 128 bits in hex: a keyed id
+    /// made of other ids (an SMS conversation's key from its account and its two parties).
+    pub fn keyed(&self, label: &str, parts: &[&str]) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(label.as_bytes());
+        for p in parts {
+            mac.update(b"\0");
+            mac.update(p.as_bytes());
+        }
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
     /// HMAC-SHA256 of the normalised value, 128 bits in hex. Normalisation: digits and letters only,
     /// upper case, for identifiers (so "123-45-6789" and "123 45 6789" agree); lower-case words joined
     /// by one space for names.

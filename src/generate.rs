@@ -18,6 +18,7 @@ use serde_json::json;
 use crate::policy::Reason;
 use crate::scanner::Kind;
 
+pub mod conversation;
 mod voice;
 
 /// What an event is expected to produce.

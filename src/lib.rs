@@ -11,6 +11,7 @@
 //! - [`rule`] and [`policy`]: when findings make a prohibited combination, and what to do.
 //! - [`commands`]: the output wire format (`schemas/command.v1.schema.json`).
 //! - [`process`]: record in, commands out; shared by every front end.
+//! - [`correlate`]: conversation-level correlation (a name and an identifier in different events).
 //! - [`fingerprint`]: keyed HMAC-SHA256 fingerprints of values.
 //! - [`generate`]: synthetic Twilio-shaped events with ground-truth labels.
 //! - [`scan`]: the `piiguard scan` front end (files and stdin).
@@ -23,6 +24,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod correlate;
 pub mod fingerprint;
 pub mod generate;
 pub mod http;

@@ -8,12 +8,14 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _};
 use clap::{Args, Parser, Subcommand};
 
+use piiguard::commands::Mode;
 use piiguard::config::{self, FileConfig, Settings};
+use piiguard::correlate::{Correlator, Limits};
 use piiguard::fingerprint::Fingerprinter;
 use piiguard::generate::Generator;
 use piiguard::metrics::Metrics;
 use piiguard::pipeline::health::Health;
-use piiguard::policy::Policy;
+use piiguard::policy::{Policy, Reason};
 use piiguard::process::Processor;
 use piiguard::scan::{scan_reader, Summary};
 use piiguard::scanner::ScannerBuilder;
@@ -119,6 +121,14 @@ struct ScanArgs {
     /// Print no summary.
     #[arg(short, long)]
     quiet: bool,
+    /// Also correlate across the whole input, in memory: a name in one event and an SSN, licence,
+    /// account or card number in another event of the same conversation (same Conversations, call,
+    /// interaction or task SID, or the same two SMS numbers) give a `conversation_combination`
+    /// command for every event involved, each naming its own line. Names are then looked for in
+    /// every event, not only in events holding an identifier. Use a fixed HMAC key when comparing
+    /// runs (ids do not depend on it; fingerprints do).
+    #[arg(long)]
+    correlate: bool,
 }
 
 #[derive(Args, Debug)]
@@ -296,10 +306,22 @@ struct GenerateArgs {
     /// With --topic: at most this many events per second (default: as fast as the broker takes them).
     #[arg(long, value_name = "N", requires = "topic")]
     rate: Option<f64>,
+    /// Generate --count whole conversations instead of single events (chats with their task,
+    /// calls, SMS exchanges; a name in one event and a number in another, in either order,
+    /// interleaved, some events twice), for `scan --correlate`. Labels then name each event's
+    /// conversation, its plan, its halves and whether it needs a conversation_combination command.
+    #[arg(long, conflicts_with = "topic")]
+    conversations: bool,
 }
 
 impl ScannerArgs {
     fn processor(&self) -> anyhow::Result<Processor> {
+        self.processor_for(false)
+    }
+
+    /// With `conversations`, the scanner prepares events for the conversation pass (names in events
+    /// with no identifier too, SMS parties: `ScannerBuilder::conversations`).
+    fn processor_for(&self, conversations: bool) -> anyhow::Result<Processor> {
         let fingerprinter = match piiguard::keys::load(self.hmac_key_file.as_deref())? {
             Some(f) => f,
             None => {
@@ -307,7 +329,11 @@ impl ScannerArgs {
                 Fingerprinter::ephemeral()
             }
         };
-        build_processor(self.policy.as_deref(), fingerprinter, self.preview, self.max_record_bytes)
+        let mut p = build_processor(self.policy.as_deref(), fingerprinter, self.preview, self.max_record_bytes)?;
+        if conversations {
+            p.scanner = ScannerBuilder::new().masked_preview(self.preview).categories(p.policy.categories.any_enabled()).conversations(true).build()?;
+        }
+        Ok(p)
     }
 }
 
@@ -431,18 +457,21 @@ fn parse_x(flags: &[String]) -> anyhow::Result<std::collections::BTreeMap<String
 }
 
 fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let proc = args.common.processor()?;
+    let proc = args.common.processor_for(args.correlate)?;
     let mut out = open_output(args.output.as_ref())?;
     let mut diag = io::stderr().lock();
     let mut summary = Summary::default();
+    // A file is one history: no TTL, and room for every conversation in it.
+    let limits = Limits { ttl_ms: None, max_conversations: usize::MAX, ..Limits::default() };
+    let mut correlator = args.correlate.then(|| Correlator::new(limits, proc.policy.action(Reason::ConversationCombination), Mode::Scan));
     let files = if args.files.is_empty() { vec![PathBuf::from("-")] } else { args.files };
     for f in &files {
         let name = f.display().to_string();
         if name == "-" {
-            scan_reader(&proc, "-", io::stdin().lock(), &mut out, &mut diag, &mut summary)
+            scan_reader(&proc, "-", io::stdin().lock(), &mut out, &mut diag, &mut summary, correlator.as_mut())
         } else {
             let file = File::open(f).with_context(|| format!("cannot open {name}"))?;
-            scan_reader(&proc, &name, BufReader::with_capacity(1 << 16, file), &mut out, &mut diag, &mut summary)
+            scan_reader(&proc, &name, BufReader::with_capacity(1 << 16, file), &mut out, &mut diag, &mut summary, correlator.as_mut())
         }
         .with_context(|| format!("while scanning {name}"))?;
     }
@@ -561,6 +590,21 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut out = open_output(args.output.as_ref())?;
     let labels_path = args.labels.clone().or_else(|| args.output.as_ref().map(|o| PathBuf::from(format!("{}.labels.jsonl", o.display()))));
     let mut labels = labels_path.as_ref().map(|p| open_output(Some(p))).transpose()?;
+    if args.conversations {
+        for e in Generator::new(args.seed).conversations(args.count as usize) {
+            out.write_all(e.line.as_bytes())?;
+            out.write_all(b"\n")?;
+            if let Some(l) = labels.as_mut() {
+                serde_json::to_writer(&mut *l, &e.label)?;
+                l.write_all(b"\n")?;
+            }
+        }
+        out.flush()?;
+        if let Some(mut l) = labels {
+            l.flush()?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     for g in Generator::new(args.seed).take(args.count as usize) {
         out.write_all(g.line.as_bytes())?;
         out.write_all(b"\n")?;

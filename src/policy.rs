@@ -55,11 +55,14 @@ pub enum Reason {
     /// Data of a category the contract forbids by itself (health, religion, orientation, financial
     /// identity), with no identifier in the event.
     Category,
+    /// A name and an identifier in different events of one conversation (`piiguard correlate`,
+    /// `scan --correlate`): one command per event involved, the earlier one too.
+    ConversationCombination,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 3] = [Reason::ProhibitedCombination, Reason::Identifier, Reason::Category];
+    pub const ALL: [Reason; 4] = [Reason::ProhibitedCombination, Reason::Identifier, Reason::Category, Reason::ConversationCombination];
 
     /// The wire name.
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl Reason {
             Reason::ProhibitedCombination => "prohibited_combination",
             Reason::Identifier => "identifier",
             Reason::Category => "category",
+            Reason::ConversationCombination => "conversation_combination",
         }
     }
 }
@@ -257,6 +261,8 @@ impl Policy {
             Reason::ProhibitedCombination => self.actions.prohibited_combination,
             Reason::Identifier => self.actions.identifier,
             Reason::Category => Action::Redact,
+            // The same prohibited combination, split over a conversation's events.
+            Reason::ConversationCombination => self.actions.prohibited_combination,
         }
     }
 }

@@ -42,6 +42,12 @@ pub struct Processed {
 impl Processor {
     /// Processes one record.
     pub fn process(&self, bytes: &[u8], source: &Source, mode: Mode) -> Processed {
+        self.process_keeping_scan(bytes, source, mode).0
+    }
+
+    /// Processes one record and hands back its scan too (the conversation stage reads the events'
+    /// findings and SIDs from it).
+    pub fn process_keeping_scan(&self, bytes: &[u8], source: &Source, mode: Mode) -> (Processed, RecordScan) {
         let scan = if bytes.len() > self.max_record_bytes {
             // Not parsed, but PII in it is still found by the raw-text scan.
             let mut s = self.scanner.scan_record_raw(bytes, &self.fingerprinter);
@@ -50,10 +56,11 @@ impl Processor {
         } else {
             self.scanner.scan_record(bytes, &self.fingerprinter)
         };
-        self.decide(scan, source, mode)
+        let p = self.decide(&scan, source, mode);
+        (p, scan)
     }
 
-    fn decide(&self, scan: RecordScan, source: &Source, mode: Mode) -> Processed {
+    fn decide(&self, scan: &RecordScan, source: &Source, mode: Mode) -> Processed {
         let mut findings = [0u64; Kind::ALL.len()];
         let mut out = Vec::new();
         for ev in &scan.events {

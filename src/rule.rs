@@ -23,13 +23,24 @@ fn same_field(a: &Finding, b: &Finding) -> bool {
     a.path == b.path && a.inner_path == b.inner_path && a.in_key == b.in_key && a.occurrence == b.occurrence
 }
 
+/// True for an identifier the policy combines with a name (an SSN, licence, account or card number
+/// found with enough confidence).
+pub fn is_identifier(policy: &Policy, f: &Finding) -> bool {
+    f.confidence >= policy.report.min_confidence && policy.combination.identifiers.contains(&f.kind)
+}
+
+/// True for a name the policy counts as the person half of a combination (its evidence is listed).
+pub fn is_name(policy: &Policy, f: &Finding) -> bool {
+    f.confidence >= policy.report.min_confidence
+        && f.kind.info().role == Role::Name
+        && f.detector.name_evidence().is_some_and(|e| policy.combination.name_evidence.contains(&e))
+}
+
 /// Decides whether an event needs a command.
 pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
     let usable = |f: &Finding| f.confidence >= policy.report.min_confidence;
-    let is_ident = |f: &Finding| usable(f) && policy.combination.identifiers.contains(&f.kind);
-    let is_name = |f: &Finding| {
-        usable(f) && f.kind.info().role == Role::Name && f.detector.name_evidence().is_some_and(|e| policy.combination.name_evidence.contains(&e))
-    };
+    let is_ident = |f: &Finding| is_identifier(policy, f);
+    let is_name = |f: &Finding| is_name(policy, f);
     // Identifiers the policy does not combine with names (routing numbers) ride along.
     let is_extra = |f: &Finding| usable(f) && f.kind.info().role == Role::Identifier && !is_ident(f);
     let idents: Vec<usize> = (0..ev.findings.len()).filter(|&i| is_ident(&ev.findings[i])).collect();

@@ -9,6 +9,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::commands::{Mode, Source};
+use crate::correlate::record::{self, Outcome};
+use crate::correlate::Correlator;
 use crate::process::Processor;
 use crate::scanner::json::RecordError;
 use crate::scanner::Kind;
@@ -28,8 +30,25 @@ pub struct Summary {
     pub findings: std::collections::BTreeMap<&'static str, u64>,
     /// Commands by reason.
     pub commands: std::collections::BTreeMap<&'static str, u64>,
+    /// With `--correlate`: what the conversation pass saw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversations: Option<Conversations>,
     /// Wall time in seconds.
     pub seconds: f64,
+}
+
+/// The conversation pass's counts (`scan --correlate`).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Conversations {
+    /// Events holding a name or an identifier, with their conversation resolved.
+    pub events_with_halves: u64,
+    /// Events holding one but in no conversation that could be resolved (their halves only count
+    /// within the event).
+    pub unresolved_events: u64,
+    /// Conversations held at the end.
+    pub conversations: u64,
+    /// Conversations in which a name and an identifier of different events met.
+    pub combinations: u64,
 }
 
 impl Summary {
@@ -56,9 +75,15 @@ impl Summary {
                 m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
             }
         };
+        let conversations = self.conversations.as_ref().map_or(String::new(), |c| {
+            format!(
+                "conversations: {} events with a name or an identifier in {} conversations, {} combined across events; {} such events with no conversation resolved\n",
+                c.events_with_halves, c.conversations, c.combinations, c.unresolved_events
+            )
+        });
         format!(
             "scanned {} records ({} events, {:.1} MB) in {:.2}s: {:.1} MB/s, {:.0} events/s\n\
-             findings: {}\ncommands: {}\nbad records (scanned as raw text): {}\n",
+             findings: {}\ncommands: {}\nbad records (scanned as raw text): {}\n{conversations}",
             self.records,
             self.events,
             self.bytes as f64 / 1e6,
@@ -73,7 +98,9 @@ impl Summary {
 }
 
 /// Scans `input` (named `name` in command sources), writing commands to `out` and a line per bad
-/// record to `diag`. Updates `summary`.
+/// record to `diag`. Updates `summary`. With a `correlator`, each event's names and identifiers
+/// also go to it (one state across every input), and the commands it completes are written as they
+/// arise: a `conversation_combination` command names its event's own line.
 pub fn scan_reader(
     proc: &Processor,
     name: &str,
@@ -81,6 +108,7 @@ pub fn scan_reader(
     out: &mut impl Write,
     diag: &mut impl Write,
     summary: &mut Summary,
+    mut correlator: Option<&mut Correlator>,
 ) -> io::Result<()> {
     let start = Instant::now();
     let mut buf = Vec::with_capacity(4096);
@@ -100,7 +128,23 @@ pub fn scan_reader(
         }
         summary.records += 1;
         let source = Source::File { file: name.to_owned(), line: line_no };
-        let p = proc.process(&buf, &source, Mode::Scan);
+        let (p, scan) = proc.process_keeping_scan(&buf, &source, Mode::Scan);
+        let mut commands = p.commands;
+        if let Some(c) = correlator.as_deref_mut() {
+            let conv = summary.conversations.get_or_insert_with(Conversations::default);
+            for ev in &scan.events {
+                match record::of_event(&proc.policy, &proc.fingerprinter, ev, &buf, &source, scan.error) {
+                    Outcome::Record(r) => {
+                        conv.events_with_halves += u64::from(r.has_name() || r.has_identifier());
+                        commands.extend(c.apply(*r, 0));
+                    }
+                    Outcome::Unresolved => conv.unresolved_events += 1,
+                    Outcome::Nothing => {}
+                }
+            }
+            conv.conversations = c.len() as u64;
+            conv.combinations = c.counts().combinations;
+        }
         summary.events += p.events as u64;
         for (k, n) in Kind::ALL.iter().zip(p.findings) {
             if n > 0 {
@@ -116,7 +160,7 @@ pub fn scan_reader(
             };
             writeln!(diag, "{name}:{line_no}: {e}{at}; scanned as raw text")?;
         }
-        for c in &p.commands {
+        for c in &commands {
             *summary.commands.entry(c.reason.as_str()).or_default() += 1;
             serde_json::to_writer(&mut *out, c).map_err(io::Error::other)?;
             out.write_all(b"\n")?;

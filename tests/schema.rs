@@ -8,12 +8,12 @@ use serde_json::Value;
 
 use crate::common;
 
-fn validator() -> jsonschema::Validator {
+pub(crate) fn validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(include_str!("../schemas/command.v1.schema.json")).expect("schema is JSON");
     jsonschema::validator_for(&schema).expect("schema compiles")
 }
 
-fn check(v: &jsonschema::Validator, cmd: &Value) {
+pub(crate) fn check(v: &jsonschema::Validator, cmd: &Value) {
     let errors: Vec<String> = v.iter_errors(cmd).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:?}\n{cmd}");
 }

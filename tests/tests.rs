@@ -4,6 +4,7 @@ mod accuracy;
 mod categories;
 mod cli;
 mod common;
+mod conversations;
 mod corpus;
 mod fuzz;
 mod kafka;

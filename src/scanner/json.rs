@@ -111,6 +111,9 @@ pub struct EventScan {
     pub findings: Vec<Finding>,
     /// More findings than the limit: the rest were dropped.
     pub truncated: bool,
+    /// Keyed fingerprints of the event's `from` and `to` (at its root or under `data`): an SMS
+    /// carries no conversation SID, so its conversation is the pair of numbers. Never the numbers.
+    pub parties: Vec<String>,
 }
 
 /// Why a record was not scanned as JSON (it is then scanned as raw text).
@@ -480,6 +483,8 @@ enum Capture {
     TurnSid,
     /// A request URL whose path may name what the parameters are.
     Url,
+    /// An SMS's `from` or `to`, kept as a keyed fingerprint.
+    Party,
 }
 
 impl<'s> Walker<'s> {
@@ -757,6 +762,14 @@ impl<'s> Walker<'s> {
                 self.url_cues = super::cues::url_cues(v);
                 return;
             }
+            Capture::Party => {
+                let party = self.fp.party(v);
+                let ev = self.event();
+                if ev.parties.len() < 2 {
+                    ev.parties.push(party);
+                }
+                return;
+            }
         };
         if slot.is_none() {
             *slot = Some(v.to_owned());
@@ -932,6 +945,8 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         self.w.capture = None;
         // Events start at the record root, or at the elements of a top-level array.
         let event_root = self.depth == 0 || (self.depth == 1 && self.w.top_is_array);
+        // A CloudEvent's `data` object (where an SMS keeps `from` and `to`).
+        let event_data = self.w.sc.parties && self.depth == 1 + usize::from(self.w.top_is_array) && self.w.inner.is_empty() && self.w.path.ends_with("/data");
         // An element of a turn array: its speaker and SID are noted for its sentence.
         let turn = self.w.next_is_turn.take();
         let saved_turn = (std::mem::take(&mut self.w.turn_channel), std::mem::take(&mut self.w.turn_sid));
@@ -1024,8 +1039,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 self.w.capture = match key.as_ref() {
                     "id" => Some(Capture::Id),
                     "type" | "EventType" => Some(Capture::Type),
+                    "from" | "From" | "to" | "To" if self.w.sc.parties => Some(Capture::Party),
                     _ => self.w.capture,
                 };
+            } else if event_data && self.w.sc.parties && matches!(key.as_ref(), "from" | "to") {
+                self.w.capture = Some(Capture::Party);
             }
             let saved_hint = std::mem::replace(&mut self.w.hint, hint);
             map.next_value_seed(Node { w: self.w, depth: self.depth + 1 })?;

@@ -109,6 +109,7 @@ pub struct ScannerBuilder {
     preview: bool,
     names: Option<Arc<NameLists>>,
     names_everywhere: bool,
+    parties: bool,
     categories: bool,
 }
 
@@ -122,6 +123,7 @@ impl Default for ScannerBuilder {
             preview: false,
             names: None,
             names_everywhere: false,
+            parties: false,
             categories: true,
         }
     }
@@ -167,6 +169,15 @@ impl ScannerBuilder {
         self.names_everywhere = on;
         self
     }
+    /// Prepare events for the conversation stage: look for names in every string
+    /// ([`names_everywhere`](Self::names_everywhere): a name waits for an identifier in a later
+    /// event), and keep keyed fingerprints of an event's `from` and `to` (an SMS's conversation is
+    /// its two numbers). Off by default: both cost time the per-event rule does not need.
+    pub fn conversations(mut self, on: bool) -> Self {
+        self.names_everywhere = on;
+        self.parties = on;
+        self
+    }
     /// Look for the category clause's data (health, health identifiers, religion, orientation,
     /// financial identity). On by default; off only when the policy disables every category (the
     /// scanner then skips the category pass).
@@ -190,6 +201,7 @@ impl ScannerBuilder {
             cues: CueMatcher::new()?,
             name_cues: names::cued::NameCues::new()?,
             names_everywhere: self.names_everywhere,
+            parties: self.parties,
             states: dl::StateFinder::new()?,
             names,
             categories: self.categories.then(shared_categories),
@@ -299,6 +311,8 @@ pub(crate) struct Inner {
     cues: CueMatcher,
     name_cues: names::cued::NameCues,
     names_everywhere: bool,
+    /// Keep fingerprints of `from`/`to` ([`ScannerBuilder::conversations`]).
+    parties: bool,
     states: dl::StateFinder,
     names: Arc<NameLists>,
     categories: Option<&'static category::Categories>,
