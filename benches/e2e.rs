@@ -68,15 +68,19 @@ fn free_port() -> u16 {
 }
 
 fn service(b: &Broker, topic: &str, group: &str, port: u16, extra: &[&str]) -> Child {
+    stage("run", b, topic, group, port, extra, Stdio::null())
+}
+
+fn stage(cmd: &str, b: &Broker, topic: &str, group: &str, port: u16, extra: &[&str], stderr: Stdio) -> Child {
     Command::new(BIN)
-        .args(["run", "--brokers", &b.addr, "--group", group, "--topic", topic])
+        .args([cmd, "--brokers", &b.addr, "--group", group, "--topic", topic])
         .args(["--commands-topic", &format!("{topic}.commands"), "--dlq-topic", &format!("{topic}.dlq")])
         .args(["--metrics-addr", &format!("127.0.0.1:{port}")])
         .args(["-X", "session.timeout.ms=6000", "-X", "max.poll.interval.ms=10000"])
         .args(extra)
         .env("PIIGUARD_HMAC_KEY", KEY)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap()
 }
@@ -231,6 +235,48 @@ fn main() {
     println!("replay (median of {runs}): {replay:.0} events/s, {:.2} of the plain read", replay / plain);
     let mb = |r: f64| r * bytes as f64 / events as f64 / 1e6;
     println!("throughput (median of {runs}): run {scan:.0} events/s ({:.1} MB/s), pass-through {pass:.0} events/s ({:.1} MB/s), ratio {:.2} (target >= 0.8); plain read of the topic {plain:.0} events/s ({:.1} MB/s)", mb(scan), mb(pass), scan / pass, mb(plain));
+
+    // 1b. Conversations: `run` writing finding records too (the first stage of the correlation)
+    // against the plain `run` above, then the `correlate` stage over those records, then a second
+    // `correlate` group, which restores the state the first one wrote before it processes anything.
+    for (t, p) in [("bench.findings", 4), ("bench.findings.commands", 4), ("bench.findings.dlq", 1), ("bench.state", 4)] {
+        b.topic(t, p);
+    }
+    let mut on_rates = Vec::new();
+    for i in 0..runs {
+        let (took, _) = wait_measuring(service(&b, "bench", &format!("bench-conv-{i}"), free_port(), &["--until-caught-up", "--findings-topic", "bench.findings"]));
+        let rate = events as f64 / took.as_secs_f64();
+        println!("run {i} {:>12}: {events} events in {:.2} s = {rate:.0} events/s", "findings on", took.as_secs_f64());
+        on_rates.push(rate);
+    }
+    let on = median(&mut on_rates);
+    println!("conversations (median of {runs}): run with --findings-topic {on:.0} events/s, {:.2} of run without (target >= 0.8)", on / scan);
+    let correlate = |group: &str| {
+        let mut c = stage("correlate", &b, "bench.findings", group, free_port(), &["--until-caught-up", "--state-topic", "bench.state"], Stdio::piped());
+        let mut err = c.stderr.take().unwrap();
+        let log = std::thread::spawn(move || {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut err, &mut s).unwrap();
+            s
+        });
+        let (took, _) = wait_measuring(c);
+        (took, log.join().unwrap())
+    };
+    let field = |line: &str, key: &str| line.split_whitespace().find_map(|w| w.strip_prefix(key)).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let (took, _) = correlate("bench-correlate-1");
+    let records = events * runs; // an upper bound: events with a name or an identifier only
+    println!("correlate over the findings of {runs} runs ({} events scanned): {:.2} s", records, took.as_secs_f64());
+    let (took, log) = correlate("bench-correlate-2");
+    let restores: Vec<&str> = log.lines().filter(|l| l.contains("state restored")).collect();
+    let (bytes, secs): (f64, f64) = restores.iter().map(|l| (field(l, "bytes="), field(l, "seconds="))).fold((0.0, 0.0), |a, x| (a.0 + x.0, a.1 + x.1));
+    println!(
+        "correlate, second group: {:.2} s in all; {} partitions restored: {:.1} MB of changelog in {secs:.2} s = {:.1} MB/s, {:.0} s per 100 MB",
+        took.as_secs_f64(),
+        restores.len(),
+        bytes / 1e6,
+        bytes / 1e6 / secs.max(1e-9),
+        100.0 * secs / (bytes / 1e6).max(1e-9)
+    );
 
     // 2. Latency at half the pass-through rate.
     for (t, p) in [("live", 4), ("live.commands", 4), ("live.dlq", 1)] {

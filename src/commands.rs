@@ -38,7 +38,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::fingerprint::Fingerprinter;
@@ -51,7 +53,7 @@ use crate::scanner::{Detector, Kind};
 pub const VERSION: u32 = 1;
 
 /// Where a record came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Source {
     /// A line of a file or of stdin (`"-"`).
@@ -100,23 +102,23 @@ pub enum Mode {
 }
 
 /// The resource a command acts on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resource {
     /// `task`, `message`, `conversation_message`, `conversation`, `transcript`, `call` or `unknown`.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     /// The resource's SID, when one was found.
     pub sid: Option<Sid>,
     /// The account SID, when one was found.
     pub account_sid: Option<Sid>,
     /// Parent resources needed to address it (`workspace_sid`, `conversation_sid`, `service_sid`).
-    pub parents: BTreeMap<&'static str, Sid>,
+    pub parents: BTreeMap<Cow<'static, str>, Sid>,
     /// Every SID in the event, sorted.
     pub sids: Vec<Sid>,
 }
 
 /// A part of a finding on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WirePart {
     /// `security_code`, `expiry` or `pin`.
     pub kind: crate::scanner::PartKind,
@@ -134,7 +136,7 @@ impl From<&FoundPart> for WirePart {
 
 /// A finding on the wire. A separate type from the scanner's `Finding` on purpose: the schema is a
 /// published contract (only additive changes within a version), the scanner's type is not.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WireFinding {
     /// What was found.
     pub kind: Kind,
@@ -143,13 +145,13 @@ pub struct WireFinding {
     /// RFC 6901 pointer to the string.
     pub path: String,
     /// Pointers inside JSON embedded in that string, outermost first.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inner_path: Vec<String>,
     /// In an object key.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_key: bool,
     /// Which of several equal keys.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub occurrence: u32,
     /// Start, in characters.
     pub start: usize,
@@ -162,7 +164,7 @@ pub struct WireFinding {
     /// 0-1.
     pub confidence: f32,
     /// Security code, expiry, PIN.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<WirePart>,
     /// HMAC-SHA256 (128 bits, hex) of the normalised value.
     pub fingerprint: String,
@@ -173,26 +175,26 @@ pub struct WireFinding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentence_sid: Option<Sid>,
     /// Further spans of an identifier read out over several sentences, one per sentence.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub continued: Vec<WireSpan>,
     /// For a category finding: `MED`, `PHI`, `REL`, `SO` or `FIN`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<&'static str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Cow<'static, str>>,
     /// For a category finding: the rule that found it (`MED.CONDITION`, `PHI.NPI` …), never the term.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<&'static str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Cow<'static, str>>,
 }
 
 /// A further span of a finding, in another string (see [`WireFinding::continued`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireSpan {
     /// RFC 6901 pointer to the string.
     pub path: String,
     /// Pointers inside JSON embedded in that string.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inner_path: Vec<String>,
     /// Which of several equal keys.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub occurrence: u32,
     /// Start, in characters.
     pub start: usize,
@@ -264,22 +266,22 @@ pub fn resource(ev: &EventScan) -> Resource {
     let mut parents = BTreeMap::new();
     let (kind, sid) = if ty.contains("taskrouter") || first("WT").is_some() && !ty.contains("conversations") {
         if let Some(ws) = first("WS") {
-            parents.insert("workspace_sid", ws);
+            parents.insert(Cow::Borrowed("workspace_sid"), ws);
         }
         ("task", first("WT"))
     } else if let Some(im) = first("IM") {
         if let Some(ch) = first("CH") {
-            parents.insert("conversation_sid", ch);
+            parents.insert(Cow::Borrowed("conversation_sid"), ch);
         }
         if let Some(is) = first("IS") {
-            parents.insert("service_sid", is);
+            parents.insert(Cow::Borrowed("service_sid"), is);
         }
         ("conversation_message", Some(im))
     } else if let Some(sm) = first("SM").or_else(|| first("MM")) {
         ("message", Some(sm))
     } else if let Some(gt) = first("GT") {
         if let Some(ga) = first("GA") {
-            parents.insert("service_sid", ga);
+            parents.insert(Cow::Borrowed("service_sid"), ga);
         }
         ("transcript", Some(gt))
     } else if let Some(ch) = first("CH") {
@@ -291,7 +293,7 @@ pub fn resource(ev: &EventScan) -> Resource {
     };
     let kind = if sid.is_none() { "unknown" } else { kind };
     let account_sid = first("AC");
-    Resource { kind, sid, account_sid, parents, sids }
+    Resource { kind: Cow::Borrowed(kind), sid, account_sid, parents, sids }
 }
 
 /// Everything a command needs besides the event.
@@ -339,8 +341,8 @@ pub fn wire_finding(f: &crate::scanner::json::Finding) -> WireFinding {
                 sentence_sid: c.sentence_sid,
             })
             .collect(),
-        category: f.kind.info().category,
-        rule: f.rule,
+        category: f.kind.info().category.map(Cow::Borrowed),
+        rule: f.rule.map(Cow::Borrowed),
     }
 }
 

@@ -59,8 +59,31 @@ pub struct FileConfig {
     pub preview: Option<bool>,
     /// Dead-letter storm detection.
     pub dlq_storm: Option<StormFile>,
+    /// Conversation-level correlation (`run` writes finding records, `correlate` reads them).
+    pub conversations: Option<ConversationsFile>,
     /// librdkafka properties passed through (TLS, SASL, timeouts …).
     pub librdkafka: Option<BTreeMap<String, Scalar>>,
+}
+
+/// `[conversations]`: `run` writes a reference-only finding record per event with a name or an
+/// identifier to `findings_topic` (keyed by conversation); `piiguard correlate` reads it (as its
+/// input topic), keeps per-conversation state backed by `state_topic`, and commands every event of a
+/// conversation where a name and an identifier of different events meet.
+#[derive(Debug, Default, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationsFile {
+    /// Where `run` writes finding records (unset: none are written).
+    pub findings_topic: Option<String>,
+    /// The correlation stage's changelog (compacted; at least as many partitions as its input).
+    pub state_topic: Option<String>,
+    /// Seconds of inactivity (event time) after which a conversation is forgotten.
+    pub ttl_secs: Option<u64>,
+    /// Seconds a conversation is kept after an event that ends it.
+    pub closed_ttl_secs: Option<u64>,
+    /// Conversations held per instance; past it the one closest to expiry is evicted (counted).
+    pub max_conversations: Option<usize>,
+    /// Events kept per conversation.
+    pub max_refs: Option<usize>,
 }
 
 /// `[dlq_storm]`: when the share of bad records in a window passes `max_ratio` (and at least
@@ -160,8 +183,27 @@ pub struct Settings {
     pub preview: bool,
     /// Dead-letter storm detection.
     pub storm: Storm,
+    /// Conversation-level correlation.
+    pub conversations: Conversations,
     /// librdkafka properties passed through.
     pub librdkafka: BTreeMap<String, String>,
+}
+
+/// Resolved `[conversations]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversations {
+    /// Where `run` writes finding records (`None`: not written).
+    pub findings_topic: Option<String>,
+    /// The correlation stage's changelog.
+    pub state_topic: String,
+    /// Inactivity after which a conversation is forgotten.
+    pub ttl: Duration,
+    /// How long a conversation is kept after an event that ends it.
+    pub closed_ttl: Duration,
+    /// Conversations held per instance.
+    pub max_conversations: usize,
+    /// Events kept per conversation.
+    pub max_refs: usize,
 }
 
 /// Resolved `[dlq_storm]`.
@@ -203,6 +245,16 @@ pub mod defaults {
     pub const SHUTDOWN_DEADLINE_SECS: u64 = 30;
     /// Seconds without committed progress before a partition with lag counts as stalled.
     pub const GROUP_STALL_SECS: u64 = 120;
+    /// The correlation stage's changelog topic.
+    pub const STATE_TOPIC: &str = "piiguard.state";
+    /// Conversation TTL (24 h of inactivity).
+    pub const CONVERSATION_TTL_SECS: u64 = 24 * 3600;
+    /// Kept after a conversation ends (Twilio retries deliveries for up to 4 h).
+    pub const CLOSED_TTL_SECS: u64 = 4 * 3600;
+    /// Conversations held per instance (about 1 KB each with one event; more with many).
+    pub const MAX_CONVERSATIONS: usize = 1_000_000;
+    /// Events kept per conversation.
+    pub const MAX_REFS: usize = 256;
 }
 
 /// librdkafka properties piiguard sets itself because delivery guarantees rest on them, and where
@@ -277,6 +329,17 @@ pub fn merge(base: FileConfig, over: FileConfig) -> FileConfig {
         }),
         (b, o) => o.or(b),
     };
+    let conversations = match (base.conversations, over.conversations) {
+        (Some(b), Some(o)) => Some(ConversationsFile {
+            findings_topic: o.findings_topic.or(b.findings_topic),
+            state_topic: o.state_topic.or(b.state_topic),
+            ttl_secs: o.ttl_secs.or(b.ttl_secs),
+            closed_ttl_secs: o.closed_ttl_secs.or(b.closed_ttl_secs),
+            max_conversations: o.max_conversations.or(b.max_conversations),
+            max_refs: o.max_refs.or(b.max_refs),
+        }),
+        (b, o) => o.or(b),
+    };
     let librdkafka = match (base.librdkafka, over.librdkafka) {
         (Some(mut b), Some(o)) => {
             b.extend(o);
@@ -301,6 +364,7 @@ pub fn merge(base: FileConfig, over: FileConfig) -> FileConfig {
         shutdown_deadline_secs: over.shutdown_deadline_secs.or(base.shutdown_deadline_secs),
         preview: over.preview.or(base.preview),
         dlq_storm: storm,
+        conversations,
         librdkafka,
     }
 }
@@ -373,6 +437,23 @@ impl Settings {
             0 => None,
             s => Some(Duration::from_secs(s)),
         };
+        let cf = c.conversations.unwrap_or_default();
+        let conversations = Conversations {
+            findings_topic: cf.findings_topic.filter(|t| !t.trim().is_empty()),
+            state_topic: cf.state_topic.unwrap_or_else(|| defaults::STATE_TOPIC.into()),
+            ttl: Duration::from_secs(cf.ttl_secs.unwrap_or(defaults::CONVERSATION_TTL_SECS)),
+            closed_ttl: Duration::from_secs(cf.closed_ttl_secs.unwrap_or(defaults::CLOSED_TTL_SECS)),
+            max_conversations: cf.max_conversations.unwrap_or(defaults::MAX_CONVERSATIONS),
+            max_refs: cf.max_refs.unwrap_or(defaults::MAX_REFS),
+        };
+        if conversations.ttl.is_zero() || conversations.max_conversations == 0 || conversations.max_refs == 0 {
+            return Err(invalid("conversations: ttl_secs, max_conversations and max_refs must be positive"));
+        }
+        for t in conversations.findings_topic.iter().chain([&conversations.state_topic]) {
+            if topics.contains(t) || *t == commands_topic || *t == dlq_topic {
+                return Err(invalid(format!("the conversation topic `{t}` is also an input, commands or dead-letter topic")));
+            }
+        }
         let mut librdkafka = BTreeMap::new();
         for (k, v) in c.librdkafka.unwrap_or_default() {
             if let Some((_, instead)) = OWNED_PROPERTIES.iter().find(|(o, _)| *o == k) {
@@ -397,6 +478,7 @@ impl Settings {
             shutdown_deadline: Duration::from_secs(c.shutdown_deadline_secs.unwrap_or(defaults::SHUTDOWN_DEADLINE_SECS)),
             preview: c.preview.unwrap_or(false),
             storm,
+            conversations,
             librdkafka,
         })
     }
@@ -429,6 +511,14 @@ impl Settings {
                 min_bad: Some(self.storm.min_bad),
                 max_ratio: Some(self.storm.max_ratio),
                 pause_secs: Some(self.storm.pause.as_secs()),
+            }),
+            conversations: Some(ConversationsFile {
+                findings_topic: self.conversations.findings_topic.clone(),
+                state_topic: Some(self.conversations.state_topic.clone()),
+                ttl_secs: Some(self.conversations.ttl.as_secs()),
+                closed_ttl_secs: Some(self.conversations.closed_ttl.as_secs()),
+                max_conversations: Some(self.conversations.max_conversations),
+                max_refs: Some(self.conversations.max_refs),
             }),
             librdkafka: Some(librdkafka),
         };

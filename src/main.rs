@@ -81,6 +81,20 @@ enum Cmd {
     /// drain, commit, leave the group, close, exit 0; within --shutdown-deadline-secs whatever the
     /// broker does, exit 3 when work was abandoned (a second signal exits 3 at once).
     Run(RunArgs),
+    /// Run the conversation stage: a name in one event and a number in another of the same
+    /// conversation.
+    ///
+    /// Reads the finding records `run --findings-topic` writes (reference-only, keyed by
+    /// conversation) in its own consumer group (--topic is that findings topic, --group e.g.
+    /// piiguard-correlate), keeps each conversation's references in memory per partition, backed
+    /// by a compacted changelog (--state-topic, at least as many partitions as the findings
+    /// topic) that is read back before a partition is processed, and writes a
+    /// `conversation_combination` command for every event of a conversation where a name and an
+    /// identifier of different events meet. A record's offset is committed after its commands and
+    /// then its state are acknowledged. Conversations are forgotten after 24 h without events (4 h
+    /// after one that ends them), by event time; `[conversations]` in the config file sets the
+    /// TTLs and bounds. Signals, exit codes and metrics as for `run`.
+    Correlate(CorrelateArgs),
     /// Rescan historical topics over a time or offset range (rule change, incident, audit)
     ///
     /// Resolves start offsets per partition from --from (timestamps looked up on the broker and
@@ -140,6 +154,15 @@ struct RunArgs {
     #[arg(long)]
     pass_through: bool,
     /// Stop gracefully once every assigned partition is handled up to its end (demos, batch jobs).
+    #[arg(long)]
+    until_caught_up: bool,
+}
+
+#[derive(Args, Debug)]
+struct CorrelateArgs {
+    #[command(flatten)]
+    service: ServiceArgs,
+    /// Stop gracefully once every assigned partition is handled up to its end (tests, batch jobs).
     #[arg(long)]
     until_caught_up: bool,
 }
@@ -259,6 +282,15 @@ struct ServiceArgs {
     /// Add a masked preview (last 4 characters) of each identifier to the commands.
     #[arg(long)]
     preview: bool,
+    /// `run`: also write a reference-only finding record for every event holding a name or an
+    /// SSN, licence, account or card number to this topic, keyed by its conversation, for
+    /// `piiguard correlate` (names are then looked for in every event). [default: none]
+    #[arg(long, env = "PIIGUARD_FINDINGS_TOPIC", value_name = "TOPIC")]
+    findings_topic: Option<String>,
+    /// `correlate`: the state changelog topic (compacted, as many partitions as the input).
+    /// [default: piiguard.state]
+    #[arg(long, env = "PIIGUARD_STATE_TOPIC", value_name = "TOPIC")]
+    state_topic: Option<String>,
     /// librdkafka property, KEY=VALUE (repeat; TLS and SASL settings go here). Also from
     /// PIIGUARD_LIBRDKAFKA_<KEY> variables (`_` read as `.`). Secret values are masked when printed.
     #[arg(short = 'X', value_name = "KEY=VALUE")]
@@ -379,6 +411,11 @@ impl ServiceArgs {
             shutdown_deadline_secs: self.shutdown_deadline_secs,
             preview: self.preview.then_some(true),
             dlq_storm: None,
+            conversations: (self.findings_topic.is_some() || self.state_topic.is_some()).then(|| config::ConversationsFile {
+                findings_topic: self.findings_topic.clone(),
+                state_topic: self.state_topic.clone(),
+                ..Default::default()
+            }),
             librdkafka: Some(x),
         };
         let s = Settings::resolve(config::merge(config::merge(file, env), flags))?;
@@ -403,7 +440,12 @@ fn service_processor(s: &Settings) -> anyhow::Result<(Processor, String)> {
         Some(p) => format!("file {} (kid {})", p.display(), fingerprinter.kid()),
         None => format!("environment PIIGUARD_HMAC_KEY (kid {})", fingerprinter.kid()),
     };
-    Ok((build_processor(s.policy.as_deref(), fingerprinter, s.preview, s.max_record_bytes)?, source))
+    let mut p = build_processor(s.policy.as_deref(), fingerprinter, s.preview, s.max_record_bytes)?;
+    if s.conversations.findings_topic.is_some() {
+        // The conversation stage needs names from every event and SMS parties.
+        p.scanner = ScannerBuilder::new().masked_preview(s.preview).categories(p.policy.categories.any_enabled()).conversations(true).build()?;
+    }
+    Ok((p, source))
 }
 
 fn config_check(args: ServiceArgs) -> anyhow::Result<ExitCode> {
@@ -496,6 +538,7 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         topics: s.topics.clone(),
         commands_topic: s.commands_topic.clone(),
         dlq_topic: s.dlq_topic.clone(),
+        findings_topic: s.conversations.findings_topic.clone(),
         assignment_strategy: s.assignment_strategy.clone(),
         max_in_flight: s.max_in_flight,
         shutdown_deadline: s.shutdown_deadline,
@@ -517,7 +560,7 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot serve metrics on {addr}"))?;
             tracing::info!(addr = %bound, "metrics on /metrics, health on /healthz and /readyz");
         }
-        tracing::info!(group = %s.group, group_instance_id = s.group_instance_id.as_deref().unwrap_or("(dynamic membership)"), topics = ?s.topics, commands_topic = %s.commands_topic, dlq_topic = %s.dlq_topic, key = %key_source, pass_through = args.pass_through, "starting");
+        tracing::info!(group = %s.group, group_instance_id = s.group_instance_id.as_deref().unwrap_or("(dynamic membership)"), topics = ?s.topics, commands_topic = %s.commands_topic, dlq_topic = %s.dlq_topic, findings_topic = s.conversations.findings_topic.as_deref().unwrap_or("(none)"), key = %key_source, pass_through = args.pass_through, "starting");
         Ok::<_, anyhow::Error>(piiguard::pipeline::run(std::sync::Arc::new(proc), cfg, metrics, health, guard, stop).await?)
     })?;
     tracing::info!(
@@ -529,6 +572,54 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         dead_letters = stats.dead_letters,
         "stopped"
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn correlate(args: CorrelateArgs) -> anyhow::Result<ExitCode> {
+    let s = args.service.settings()?;
+    let (proc, key_source) = service_processor(&s)?;
+    let c = &s.conversations;
+    let ms = |d: std::time::Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+    let stage = piiguard::pipeline::Stage {
+        state_topic: c.state_topic.clone(),
+        limits: Limits { ttl_ms: Some(ms(c.ttl)), closed_ttl_ms: ms(c.closed_ttl), max_conversations: c.max_conversations, max_refs: c.max_refs },
+        action: proc.policy.action(Reason::ConversationCombination),
+        fingerprinter: proc.fingerprinter.clone(),
+    };
+    let cfg = piiguard::pipeline::RunConfig {
+        brokers: s.brokers.clone(),
+        group: s.group.clone(),
+        group_instance_id: s.group_instance_id.clone(),
+        group_stall: s.group_stall,
+        topics: s.topics.clone(),
+        commands_topic: s.commands_topic.clone(),
+        dlq_topic: s.dlq_topic.clone(),
+        findings_topic: None,
+        assignment_strategy: s.assignment_strategy.clone(),
+        max_in_flight: s.max_in_flight,
+        shutdown_deadline: s.shutdown_deadline,
+        librdkafka: s.librdkafka.clone(),
+        storm: s.storm,
+        pass_through: false,
+        until_caught_up: args.until_caught_up,
+    };
+    let metrics = Metrics::new(&s.topics);
+    let health = std::sync::Arc::new(Health::default());
+    let guard = StopGuard::new("correlate");
+    let deadline = s.shutdown_deadline;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let stats = rt.block_on(async move {
+        let stop = guard.listen(deadline);
+        if let Some(addr) = s.metrics_addr {
+            let bound = piiguard::http::serve(addr, metrics.clone(), health.clone())
+                .await
+                .with_context(|| format!("cannot serve metrics on {addr}"))?;
+            tracing::info!(addr = %bound, "metrics on /metrics, health on /healthz and /readyz");
+        }
+        tracing::info!(group = %s.group, topics = ?s.topics, state_topic = %c.state_topic, commands_topic = %s.commands_topic, key = %key_source, ttl_secs = c.ttl.as_secs(), "starting the conversation stage");
+        Ok::<_, anyhow::Error>(piiguard::pipeline::correlate(cfg, stage, metrics, health, guard, stop).await?)
+    })?;
+    tracing::info!(records = stats.records, conversation_combination = stats.conversation_combination, commands = stats.commands, dead_letters = stats.dead_letters, "stopped");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -638,6 +729,10 @@ fn main() -> ExitCode {
         Cmd::Run(a) => {
             init_logs(cli.log_format);
             run(a)
+        }
+        Cmd::Correlate(a) => {
+            init_logs(cli.log_format);
+            correlate(a)
         }
         Cmd::Config(ConfigCmd::Check(a)) => config_check(a),
         Cmd::Replay(a) => {

@@ -16,11 +16,13 @@ use crate::scanner::Kind;
 /// Outcomes of a consumed event (record): `consumed = clean + findings + dead_lettered`.
 pub const OUTCOMES: [&str; 3] = ["clean", "findings", "dead_lettered"];
 /// Command reasons.
-pub const REASONS: [&str; 3] = ["prohibited_combination", "identifier", "category"];
+pub const REASONS: [&str; 4] = ["prohibited_combination", "identifier", "category", "conversation_combination"];
 /// Command actions.
 pub const ACTIONS: [&str; 3] = ["redact", "delete", "tag"];
 /// Where a delivery goes.
-pub const DESTINATIONS: [&str; 2] = ["commands", "dlq"];
+pub const DESTINATIONS: [&str; 4] = ["commands", "dlq", "findings", "state"];
+/// Why the conversation stage forgot a conversation.
+pub const EVICTION_REASONS: [&str; 3] = ["ttl", "closed", "capacity"];
 /// Why consumption is paused.
 pub const PAUSE_REASONS: [&str; 2] = ["in_flight", "dlq_storm"];
 
@@ -75,6 +77,21 @@ pub struct Metrics {
     pub group_stalled_partitions: IntGauge,
     /// Times this instance left and rejoined the group to unstick stalled partitions.
     pub group_rejoins: IntCounter,
+    /// `run` with a findings topic: finding records acknowledged, by key kind, and events with
+    /// a name or an identifier whose conversation could not be resolved (`unresolved`).
+    pub conversation_findings: IntCounterVec,
+    /// `correlate`: conversations held in state (all assigned partitions).
+    pub state_entries: IntGauge,
+    /// `correlate`: conversations forgotten, by reason (ttl, closed, capacity).
+    pub state_evictions: IntCounterVec,
+    /// `correlate`: seconds to restore a partition's state from the changelog.
+    pub state_restore_seconds: Histogram,
+    /// `correlate`: changelog records read while restoring.
+    pub state_restored_records: IntCounter,
+    /// `correlate`: conversations in which a name and an identifier of different events met.
+    pub conversation_combinations: IntCounter,
+    /// `correlate`: events decided but not kept (the conversation held `max_refs`).
+    pub state_refs_truncated: IntCounter,
 }
 
 fn counter(r: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -137,6 +154,25 @@ impl Metrics {
                 r.register(Box::new(c.clone())).expect("unique metric");
                 c
             },
+            conversation_findings: counter(&r, "piiguard_conversation_findings_total", "run with a findings topic: finding records acknowledged, by conversation key kind; unresolved: events with a name or an identifier and no conversation key.", &["key"]),
+            state_entries: scalar_gauge(&r, "piiguard_state_entries", "correlate: conversations held in state, over the assigned partitions."),
+            state_evictions: counter(&r, "piiguard_state_evictions_total", "correlate: conversations forgotten, by reason: ttl, closed (after an event that ended it), capacity (halves that may never meet).", &["reason"]),
+            state_restore_seconds: histogram(&r, "piiguard_state_restore_seconds", "correlate: time to restore one partition's state from the changelog.", vec![0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0]),
+            state_restored_records: {
+                let c = IntCounter::new("piiguard_state_restored_records_total", "correlate: changelog records read while restoring.").expect("valid metric");
+                r.register(Box::new(c.clone())).expect("unique metric");
+                c
+            },
+            conversation_combinations: {
+                let c = IntCounter::new("piiguard_conversation_combinations_total", "correlate: conversations in which a name and an identifier of different events met.").expect("valid metric");
+                r.register(Box::new(c.clone())).expect("unique metric");
+                c
+            },
+            state_refs_truncated: {
+                let c = IntCounter::new("piiguard_state_refs_truncated_total", "correlate: events decided but not kept because their conversation held max_refs events.").expect("valid metric");
+                r.register(Box::new(c.clone())).expect("unique metric");
+                c
+            },
             registry: r,
         };
         let info = gauge(&m.registry, "piiguard_build_info", "Build information; the value is 1.", &["version"]);
@@ -168,6 +204,12 @@ impl Metrics {
         }
         for p in PAUSE_REASONS {
             m.paused.with_label_values(&[p]);
+        }
+        for k in crate::correlate::key::KeyKind::ALL.map(|k| k.as_str()).into_iter().chain(["unresolved"]) {
+            m.conversation_findings.with_label_values(&[k]);
+        }
+        for r in EVICTION_REASONS {
+            m.state_evictions.with_label_values(&[r]);
         }
         m
     }

@@ -136,7 +136,7 @@ pub fn scan_reader(
                 match record::of_event(&proc.policy, &proc.fingerprinter, ev, &buf, &source, scan.error) {
                     Outcome::Record(r) => {
                         conv.events_with_halves += u64::from(r.has_name() || r.has_identifier());
-                        commands.extend(c.apply(*r, 0));
+                        commands.extend(c.apply(*r, 0).into_iter().map(|e| e.command));
                     }
                     Outcome::Unresolved => conv.unresolved_events += 1,
                     Outcome::Nothing => {}

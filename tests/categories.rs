@@ -109,7 +109,7 @@ fn measure(cases: &[Case]) -> Tally {
     for (n, c) in cases.iter().enumerate() {
         let got: BTreeSet<String> = common::commands(&p, &c.input, n as u64 + 1)
             .iter()
-            .flat_map(|cmd| cmd.findings.iter().filter_map(|f| f.category.map(str::to_owned)).collect::<Vec<_>>())
+            .flat_map(|cmd| cmd.findings.iter().filter_map(|f| f.category.as_deref().map(str::to_owned)).collect::<Vec<_>>())
             .collect();
         let want: BTreeSet<String> = c.expect.iter().cloned().collect();
         for cat in CATEGORIES {

@@ -15,13 +15,13 @@
 //! the event. A known limit: an event that carries only a secondary id (a task before its link to
 //! the conversation) is keyed by that id and does not meet the conversation's other events.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::Fingerprinter;
 use crate::scanner::json::EventScan;
 
 /// Which kind of id the key is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyKind {
     /// `CH…`.

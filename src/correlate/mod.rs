@@ -22,6 +22,7 @@ pub mod record;
 
 use std::collections::{BTreeSet, HashMap};
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::commands::{self, Command, Mode, WireFinding};
@@ -71,7 +72,11 @@ pub struct Counts {
 struct Ref {
     id: String,
     record: FindingRecord,
+    /// Its command was emitted (in this process).
     emitted: bool,
+    /// Its command was acknowledged by the broker: only this is written to the changelog, so a
+    /// restart re-emits a command that may not have reached the topic.
+    acked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +85,48 @@ struct Conversation {
     last_seen: i64,
     closed_at: Option<i64>,
     combined: bool,
+}
+
+/// A conversation's state as the changelog holds it (key: the conversation). Merging two of them
+/// is a union (references by id, acknowledgements or-ed, times maxed), so any order of writes and
+/// any duplicate gives the same state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateRecord {
+    /// Shape version (1).
+    pub v: u32,
+    /// The conversation key.
+    pub conversation: String,
+    /// Time of its latest event (milliseconds).
+    pub last_seen: i64,
+    /// Time of the event that ended it, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<i64>,
+    /// A combination across events was found.
+    #[serde(default)]
+    pub combined: bool,
+    /// Its events.
+    pub refs: Vec<StateRef>,
+}
+
+/// One event of a [`StateRecord`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateRef {
+    /// The event's identity ([`FindingRecord::event_ref`]).
+    pub id: String,
+    /// Its command was acknowledged.
+    #[serde(default)]
+    pub acked: bool,
+    /// What it holds.
+    pub record: FindingRecord,
+}
+
+/// A command the correlator emitted, with the event it is for (to acknowledge it later).
+#[derive(Debug, Clone)]
+pub struct Emitted {
+    /// The event's identity.
+    pub event_ref: String,
+    /// The command.
+    pub command: Command,
 }
 
 impl Conversation {
@@ -101,12 +148,13 @@ pub struct Correlator {
     /// The latest event time seen: what "now" is for expiry.
     stream_time: i64,
     counts: Counts,
+    forgotten: Vec<String>,
 }
 
 impl Correlator {
     /// An empty state; `action` is the policy's action for `conversation_combination`.
     pub fn new(limits: Limits, action: Action, mode: Mode) -> Correlator {
-        Correlator { limits, action, mode, conversations: HashMap::new(), by_expiry: BTreeSet::new(), stream_time: i64::MIN, counts: Counts::default() }
+        Correlator { limits, action, mode, conversations: HashMap::new(), by_expiry: BTreeSet::new(), stream_time: i64::MIN, counts: Counts::default(), forgotten: Vec::new() }
     }
 
     /// Counters so far.
@@ -126,7 +174,7 @@ impl Correlator {
 
     /// Adds one event's record, seen at `time` (milliseconds since the epoch; any constant for a
     /// file), and returns the commands it completes: one per involved event not commanded before.
-    pub fn apply(&mut self, rec: FindingRecord, time: i64) -> Vec<Command> {
+    pub fn apply(&mut self, rec: FindingRecord, time: i64) -> Vec<Emitted> {
         self.stream_time = self.stream_time.max(time);
         self.expire();
         let key = rec.conversation.clone();
@@ -135,6 +183,7 @@ impl Correlator {
             while self.conversations.len() >= limits.max_conversations.max(1) {
                 let Some((_, oldest)) = self.by_expiry.pop_first() else { break };
                 self.conversations.remove(&oldest);
+                self.forgotten.push(oldest);
                 self.counts.evicted_capacity += 1;
             }
         }
@@ -148,7 +197,7 @@ impl Correlator {
         // A reference not kept (the conversation is full) still takes part in this decision.
         let mut extra = None;
         if !conv.refs.iter().any(|r| r.id == id) {
-            let r = Ref { id, record: rec, emitted: false };
+            let r = Ref { id, record: rec, emitted: false, acked: false };
             if conv.refs.len() < limits.max_refs {
                 conv.refs.push(r);
             } else {
@@ -168,7 +217,7 @@ impl Correlator {
             let involved = (n && idents > usize::from(i)) || (i && names > usize::from(n));
             if involved && !r.emitted {
                 r.emitted = true;
-                out.push(command(&key, r, self.action, self.mode));
+                out.push(Emitted { event_ref: r.id.clone(), command: command(&key, r, self.action, self.mode) });
             }
         }
         if !out.is_empty() && !conv.combined {
@@ -179,6 +228,70 @@ impl Correlator {
         out
     }
 
+    /// Marks the commands of `refs` in `conversation` acknowledged by the broker.
+    pub fn acknowledge(&mut self, conversation: &str, refs: &[String]) {
+        if let Some(c) = self.conversations.get_mut(conversation) {
+            for r in c.refs.iter_mut().filter(|r| refs.contains(&r.id)) {
+                r.acked = true;
+            }
+        }
+    }
+
+    /// The conversation's state for the changelog (`None` when it is no longer held).
+    pub fn snapshot(&self, conversation: &str) -> Option<StateRecord> {
+        let c = self.conversations.get(conversation)?;
+        Some(StateRecord {
+            v: 1,
+            conversation: conversation.to_owned(),
+            last_seen: c.last_seen,
+            closed_at: c.closed_at,
+            combined: c.combined,
+            refs: c.refs.iter().map(|r| StateRef { id: r.id.clone(), acked: r.acked, record: r.record.clone() }).collect(),
+        })
+    }
+
+    /// Merges a changelog record (restoring): references are added (an acknowledged command counts
+    /// as emitted; one that was not is emitted again when its event is read again), times maxed.
+    pub fn merge(&mut self, s: StateRecord) {
+        let limits = self.limits;
+        let conv = self.conversations.entry(s.conversation.clone()).or_insert_with(|| Conversation { refs: Vec::new(), last_seen: s.last_seen, closed_at: None, combined: false });
+        self.by_expiry.remove(&(conv.expiry(&limits), s.conversation.clone()));
+        conv.last_seen = conv.last_seen.max(s.last_seen);
+        conv.closed_at = match (conv.closed_at, s.closed_at) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        conv.combined |= s.combined;
+        for r in s.refs {
+            if let Some(x) = conv.refs.iter_mut().find(|x| x.id == r.id) {
+                x.acked |= r.acked;
+                x.emitted |= r.acked;
+            } else if conv.refs.len() < limits.max_refs {
+                conv.refs.push(Ref { id: r.id, record: r.record, emitted: r.acked, acked: r.acked });
+            }
+        }
+        self.by_expiry.insert((conv.expiry(&limits), s.conversation));
+        self.stream_time = self.stream_time.max(s.last_seen);
+    }
+
+    /// Forgets a conversation (a tombstone in the changelog).
+    pub fn remove(&mut self, conversation: &str) {
+        if let Some(c) = self.conversations.remove(conversation) {
+            self.by_expiry.remove(&(c.expiry(&self.limits), conversation.to_owned()));
+        }
+    }
+
+    /// Forgets what expired by the latest event time seen (after a restore).
+    pub fn expire_now(&mut self) {
+        self.expire();
+    }
+
+    /// Conversations forgotten (expired or evicted) since the last call: their changelog entries
+    /// get tombstones.
+    pub fn take_forgotten(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.forgotten)
+    }
+
     /// Forgets the conversations whose expiry is before the stream time.
     fn expire(&mut self) {
         while let Some((at, _)) = self.by_expiry.first() {
@@ -187,6 +300,7 @@ impl Correlator {
             }
             let (at, key) = self.by_expiry.pop_first().expect("first exists");
             if let Some(c) = self.conversations.remove(&key) {
+                self.forgotten.push(key);
                 if c.closed_at.is_some_and(|t| t.saturating_add(self.limits.closed_ttl_ms) == at) {
                     self.counts.expired_closed += 1;
                 } else {

@@ -2,7 +2,7 @@
 //! event's coordinates, resource, and the location, kind and keyed fingerprint of each name and
 //! identifier it holds; never a value.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::key::{self, KeyKind};
@@ -16,7 +16,7 @@ use crate::scanner::json::{EventScan, RecordError};
 pub const VERSION: u32 = 1;
 
 /// One event's halves of a possible combination, keyed by its conversation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingRecord {
     /// Shape version.
     pub version: u32,
@@ -49,10 +49,10 @@ pub struct FindingRecord {
     pub identifiers: Vec<WireFinding>,
     /// The event says the conversation ended (removed, or its state changed): the conversation is
     /// kept only for the shorter closed TTL after it.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub closes: bool,
     /// More findings in the event than the per-event limit.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
     /// The fingerprint key id.
     pub kid: String,

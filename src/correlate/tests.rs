@@ -38,7 +38,7 @@ fn rec(conv: &str, id: &str, line: u64, name: bool, ident: bool) -> FindingRecor
         event_id: Some(id.into()),
         event_type: None,
         parse_error: None,
-        resource: Resource { kind: "conversation_message", sid: None, account_sid: None, parents: Default::default(), sids: vec![] },
+        resource: Resource { kind: "conversation_message".into(), sid: None, account_sid: None, parents: Default::default(), sids: vec![] },
         names: if name { vec![wf(Kind::Name, "/data/Body")] } else { vec![] },
         identifiers: if ident { vec![wf(Kind::Ssn, "/data/Body")] } else { vec![] },
         closes: false,
@@ -51,8 +51,8 @@ fn file() -> Correlator {
     Correlator::new(Limits { ttl_ms: None, ..Limits::default() }, Action::Redact, Mode::Scan)
 }
 
-fn ids(cs: &[Command]) -> Vec<String> {
-    let mut v: Vec<String> = cs.iter().map(|c| c.event_id.clone().unwrap()).collect();
+fn ids(cs: &[Emitted]) -> Vec<String> {
+    let mut v: Vec<String> = cs.iter().map(|e| e.command.event_id.clone().unwrap()).collect();
     v.sort();
     v
 }
@@ -64,7 +64,7 @@ fn split_pair_commands_both_events_in_either_order_once() {
     assert!(c.apply(rec("CH1", "f", 2, false, false), 0).is_empty(), "a filler record (a closing event) is no half");
     let out = c.apply(rec("CH1", "b", 3, false, true), 0);
     assert_eq!(ids(&out), ["a", "b"], "the earlier name message gets its command too");
-    assert!(out.iter().all(|c| c.reason == Reason::ConversationCombination && c.conversation.as_deref() == Some("CH1")));
+    assert!(out.iter().all(|e| e.command.reason == Reason::ConversationCombination && e.command.conversation.as_deref() == Some("CH1")));
     assert!(c.apply(rec("CH1", "b", 4, false, true), 0).is_empty(), "a duplicate delivery adds nothing");
     let late = c.apply(rec("CH1", "d", 5, true, false), 0);
     assert_eq!(ids(&late), ["d"], "a later name meets the identifier already there");
@@ -73,7 +73,7 @@ fn split_pair_commands_both_events_in_either_order_once() {
     let mut r = file();
     let mut rev = r.apply(rec("CH1", "b", 9, false, true), 0);
     rev.extend(r.apply(rec("CH1", "a", 8, true, false), 0));
-    let id_of = |cs: &[Command], e: &str| cs.iter().find(|c| c.event_id.as_deref() == Some(e)).unwrap().command_id.clone();
+    let id_of = |cs: &[Emitted], e: &str| cs.iter().find(|x| x.command.event_id.as_deref() == Some(e)).unwrap().command.command_id.clone();
     assert_eq!(id_of(&out, "a"), id_of(&rev, "a"), "ids do not depend on order or on where the copy was read");
     assert_eq!(id_of(&out, "b"), id_of(&rev, "b"));
     assert_ne!(id_of(&out, "a"), id_of(&out, "b"));
@@ -112,4 +112,28 @@ fn ttl_closed_ttl_and_capacity_are_counted() {
     let out = c.apply(rec("CH3", "g", 7, false, true), 2 * hour + 14);
     assert_eq!(ids(&out), ["e", "f", "g"]);
     assert_eq!(c.counts().refs_truncated, 1);
+}
+
+#[test]
+fn the_changelog_state_round_trips_and_merges_as_a_union() {
+    let mut live = Correlator::new(Limits::default(), Action::Redact, Mode::Live);
+    live.apply(rec("CH1", "a", 1, true, false), 10);
+    let out = live.apply(rec("CH1", "b", 2, false, true), 20);
+    assert_eq!(ids(&out), ["a", "b"]);
+    // Only a's command was acknowledged before the "crash".
+    live.acknowledge("CH1", &["a".to_owned()]);
+    let snap = live.snapshot("CH1").unwrap();
+    let wire = serde_json::to_string(&snap).unwrap();
+    let back: StateRecord = serde_json::from_str(&wire).unwrap();
+    assert_eq!(back, snap, "a state record survives the changelog");
+    // Restored from an older write and the newer one, in either order: the same state.
+    let older = StateRecord { refs: snap.refs[..1].to_vec(), last_seen: 10, ..snap.clone() };
+    let mut r = Correlator::new(Limits::default(), Action::Redact, Mode::Live);
+    r.merge(snap.clone());
+    r.merge(older);
+    assert_eq!(r.snapshot("CH1").unwrap(), snap);
+    // b is read again: its command, never acknowledged, is emitted again; a's is not.
+    assert_eq!(ids(&r.apply(rec("CH1", "b", 2, false, true), 20)), ["b"]);
+    r.remove("CH1");
+    assert!(r.is_empty());
 }

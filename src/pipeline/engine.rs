@@ -21,10 +21,19 @@ use super::offsets::{OffsetTracker, Tp};
 pub(crate) trait Sink: Send + Sync + 'static {
     /// What the caller's loop learns about a handled record (counts, lines for a file).
     type Done: Send + 'static;
+    /// What [`Sink::prepare`] hands to [`Sink::handle`].
+    type Prep: Send + 'static;
+
+    /// Work that must happen in offset order, on the loop's task, before the record goes to a
+    /// worker (the conversation stage applies a record to its state here); `()` for most sinks.
+    fn prepare(&self, record: &OwnedMessage) -> Self::Prep;
+
+    /// The assignment was revoked: forget per-partition state (another member may own it now).
+    fn revoked(&self) {}
 
     /// Handles one record; resolves when it is fully handled. Drop the [`Record`] once its bytes
     /// are no longer needed (after scanning): that releases them from the in-flight byte bound.
-    fn handle(self: Arc<Self>, record: Record) -> impl Future<Output = Self::Done> + Send;
+    fn handle(self: Arc<Self>, record: Record, prep: Self::Prep) -> impl Future<Output = Self::Done> + Send;
 }
 
 /// A record handed to a sink; its bytes count against the engine's in-flight byte bound until it is
@@ -86,10 +95,11 @@ impl<S: Sink> Engine<S> {
         self.tracker.begin(&tp, offset);
         let size = msg.payload().map_or(0, <[u8]>::len);
         self.pending_bytes.fetch_add(size, Ordering::Relaxed);
+        let prep = self.sink.prepare(&msg);
         let record = Record { msg, size, pending: self.pending_bytes.clone() };
         let (sink, tx, generation) = (self.sink.clone(), self.tx.clone(), self.generation);
         tokio::spawn(async move {
-            let done = sink.handle(record).await;
+            let done = sink.handle(record, prep).await;
             let _ = tx.send(Handled { tp, offset, generation, done });
         });
     }
@@ -121,6 +131,7 @@ impl<S: Sink> Engine<S> {
     pub(crate) fn revoke(&mut self) {
         self.tracker.clear();
         self.generation += 1;
+        self.sink.revoked();
     }
 
     /// Records begun and not handled.
@@ -149,8 +160,11 @@ mod tests {
 
     impl Sink for Gate {
         type Done = usize;
+        type Prep = ();
 
-        async fn handle(self: Arc<Self>, record: Record) -> usize {
+        fn prepare(&self, _: &OwnedMessage) {}
+
+        async fn handle(self: Arc<Self>, record: Record, (): ()) -> usize {
             let n = record.payload().map_or(0, <[u8]>::len);
             drop(record);
             self.0.acquire().await.expect("open").forget();

@@ -180,6 +180,10 @@ pub(crate) fn producer_config(c: &RunConfig) -> ClientConfig {
         ("linger.ms", "5"),
         ("message.timeout.ms", "300000"),
         ("queue.buffering.max.kbytes", "65536"),
+        // Keys go to the partition Kafka's Java clients pick (librdkafka's default hashes with
+        // CRC32): the findings topic is keyed by conversation, and another producer of it (a
+        // re-keying job, a Streams app) must agree on which partition a conversation lives.
+        ("partitioner", "murmur2_random"),
     ] {
         default(&mut cfg, c, k, v);
     }

@@ -15,6 +15,8 @@
 //! assigned partitions are paused (`Consumer::pause`) and the loop reads again, so the group session
 //! and rebalances stay served.
 
+mod changelog;
+mod conversations;
 pub(crate) mod engine;
 mod group;
 pub mod health;
@@ -72,6 +74,8 @@ pub struct RunConfig {
     pub commands_topic: String,
     /// Where dead-letter references go.
     pub dlq_topic: String,
+    /// Where finding records go for the conversation stage (`None`: not written).
+    pub findings_topic: Option<String>,
     /// `partition.assignment.strategy`; eager `range` by default (cooperative-sticky fails on the
     /// local broker, `docs/local-broker.md`).
     pub assignment_strategy: String,
@@ -95,6 +99,9 @@ pub enum Error {
     /// A Kafka client could not be created or subscribed.
     #[error("kafka client: {}", describe(.0))]
     Kafka(#[from] rdkafka::error::KafkaError),
+    /// The stage cannot start as configured (a missing or too small state topic).
+    #[error("{0}")]
+    Setup(String),
     /// The stop finished its steps but not its work: records were still in flight when the
     /// drain's share of the deadline ran out, or the final commit failed. Nothing is lost: what
     /// was not committed is read again after a restart.
@@ -122,6 +129,8 @@ pub struct RunStats {
     pub identifier: u64,
     /// Events with only category data (health, religion, orientation, financial identity).
     pub category: u64,
+    /// Events commanded by the conversation stage.
+    pub conversation_combination: u64,
 }
 
 /// Why the partitions are paused.
@@ -151,6 +160,84 @@ pub async fn run(
     guard: Arc<StopGuard>,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<RunStats, Error> {
+    let targets = Targets {
+        commands_topic: cfg.commands_topic.clone(),
+        dlq_topic: Some(cfg.dlq_topic.clone()),
+        findings_topic: cfg.findings_topic.clone(),
+        pass_through: cfg.pass_through,
+        mode: crate::commands::Mode::Live,
+    };
+    let m = metrics.clone();
+    serve(cfg, metrics, health, guard, stop, move |producer| Deliver { proc, targets, metrics: m, producer }).await
+}
+
+/// What `correlate` needs besides [`RunConfig`] (whose `topics` are its input: the findings topic).
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// The changelog topic (compacted; at least as many partitions as the input).
+    pub state_topic: String,
+    /// TTLs and bounds of the state.
+    pub limits: crate::correlate::Limits,
+    /// The policy's action for `conversation_combination`.
+    pub action: crate::policy::Action,
+    /// The key finding records were made under (dead-letter hashes use it too).
+    pub fingerprinter: crate::fingerprint::Fingerprinter,
+}
+
+/// Runs the conversation stage (`piiguard correlate`) until `stop`, like [`run`]: consumes the
+/// findings topic in its own group, keeps per-conversation state backed by the changelog, and
+/// produces `conversation_combination` commands.
+pub async fn correlate(
+    cfg: RunConfig,
+    stage: Stage,
+    metrics: Metrics,
+    health: Arc<Health>,
+    guard: Arc<StopGuard>,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<RunStats, Error> {
+    let client = kafka::client_config(&cfg.brokers, &cfg.librdkafka);
+    check_state_topic(&client, &cfg.topics, &stage.state_topic)?;
+    let topics = conversations::Topics { commands: cfg.commands_topic.clone(), dlq: cfg.dlq_topic.clone(), state: stage.state_topic.clone() };
+    let m = metrics.clone();
+    serve(cfg, metrics, health, guard, stop, move |producer| {
+        conversations::Conversations::new(topics, stage.limits, stage.action, stage.fingerprinter, m, producer, client)
+    })
+    .await
+}
+
+/// The changelog must exist with at least as many partitions as each input topic: input partition
+/// N's state lives in its partition N.
+fn check_state_topic(client: &rdkafka::ClientConfig, inputs: &[String], state: &str) -> Result<(), Error> {
+    use rdkafka::producer::BaseProducer;
+    let p: BaseProducer = client.clone().set("allow.auto.create.topics", "false").create()?;
+    let count = |t: &str| -> Result<usize, Error> {
+        let md = p.client().fetch_metadata(Some(t), Duration::from_secs(15))?;
+        Ok(md.topics().iter().find(|x| x.name() == t && x.error().is_none()).map_or(0, |x| x.partitions().len()))
+    };
+    let have = count(state)?;
+    for t in inputs {
+        let need = count(t)?;
+        if have < need.max(1) {
+            return Err(Error::Setup(format!(
+                "the state topic `{state}` has {have} partitions; it needs at least {} (as many as `{t}`): create it with cleanup.policy=compact (docs/architecture.md §5)",
+                need.max(1)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The consume loop of a stage (`run`, `correlate`): a group subscription to `cfg.topics`, the
+/// engine with the sink `make` builds around the stage's producer, bounded in-flight work, storm
+/// pauses, health, and the bounded stop.
+pub(crate) async fn serve<S: engine::Sink<Done = bool>>(
+    cfg: RunConfig,
+    metrics: Metrics,
+    health: Arc<Health>,
+    guard: Arc<StopGuard>,
+    stop: impl std::future::Future<Output = ()>,
+    make: impl FnOnce(FutureProducer) -> S,
+) -> Result<RunStats, Error> {
     let revokes = Arc::new(AtomicU64::new(0));
     let assigns = Arc::new(AtomicU64::new(0));
     let progress = Arc::new(Mutex::new(Progress::new()));
@@ -173,8 +260,7 @@ pub async fn run(
     if let Some(stall) = cfg.group_stall {
         group::spawn(&cfg, stall, metrics.clone(), health.clone(), assigned.clone(), rejoin.clone(), monitor_stop.clone())?;
     }
-    let targets = Targets { commands_topic: cfg.commands_topic.clone(), dlq_topic: Some(cfg.dlq_topic.clone()), pass_through: cfg.pass_through, mode: crate::commands::Mode::Live };
-    let mut engine = Engine::new(Deliver { proc, targets, metrics: metrics.clone(), producer: producer.clone() });
+    let mut engine = Engine::new(make(producer.clone()));
     let mut seen_revokes = 0u64;
     // Next offset stored per partition (for --until-caught-up).
     let mut stored: BTreeMap<Tp, i64> = BTreeMap::new();
@@ -338,12 +424,20 @@ pub async fn run(
     let commands = sum(&metrics.commands_produced, &crate::metrics::ACTIONS);
     let dead_letters = sum(&metrics.dead_letters, &crate::scanner::json::RecordError::ALL.map(|e| e.as_str()));
     let reason = |r: &str| metrics.prohibited_events.with_label_values(&[r]).get();
-    Ok(RunStats { records, commands, dead_letters, prohibited_combination: reason("prohibited_combination"), identifier: reason("identifier"), category: reason("category") })
+    Ok(RunStats {
+        records,
+        commands,
+        dead_letters,
+        prohibited_combination: reason("prohibited_combination"),
+        identifier: reason("identifier"),
+        category: reason("category"),
+        conversation_combination: reason("conversation_combination"),
+    })
 }
 
 /// After a revoke, in-flight acknowledgements are stale and every partition restarts from its
 /// committed offset (nothing past an unhandled record): forget the bookkeeping.
-fn after_revoke(revokes: &AtomicU64, seen: &mut u64, engine: &mut Engine<Deliver>, stored: &mut BTreeMap<Tp, i64>) {
+fn after_revoke<S: engine::Sink>(revokes: &AtomicU64, seen: &mut u64, engine: &mut Engine<S>, stored: &mut BTreeMap<Tp, i64>) {
     let now = revokes.load(Ordering::SeqCst);
     if now != *seen {
         engine.revoke();
@@ -401,7 +495,7 @@ fn caught_up(consumer: &StreamConsumer<Ctx>, progress: &Mutex<Progress>, stored:
 
 /// Settles a handled record and stores its partition's new watermark. A record begun before a
 /// rebalance moves nothing: its partition restarts from the committed offset.
-fn on_handled(consumer: &StreamConsumer<Ctx>, engine: &mut Engine<Deliver>, stored: &mut BTreeMap<Tp, i64>, metrics: &Metrics, h: &Handled<bool>) {
+fn on_handled<S: engine::Sink>(consumer: &StreamConsumer<Ctx>, engine: &mut Engine<S>, stored: &mut BTreeMap<Tp, i64>, metrics: &Metrics, h: &Handled<S::Done>) {
     if let Some(w) = engine.settle(h) {
         // `store_offset` stores `w + 1`: the next record to read.
         match consumer.store_offset(&h.tp.0, h.tp.1, w) {

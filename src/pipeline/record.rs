@@ -12,6 +12,8 @@ use serde::Serialize;
 
 use super::engine::{Record, Sink};
 use crate::commands::{Mode, Source};
+use crate::fingerprint::Fingerprinter;
+use crate::correlate::record::{self as conversation, Outcome};
 use crate::metrics::Metrics;
 use crate::process::Processor;
 use crate::scanner::Kind;
@@ -41,14 +43,21 @@ pub(crate) enum Dest {
     DeadLetter(&'static str),
     /// A pass-through copy (benchmark baseline).
     PassThrough,
+    /// A finding record for the conversation stage, with its key kind.
+    Finding(&'static str),
+    /// A conversation's state (or its tombstone) in the changelog.
+    State,
 }
 
 /// One record to produce.
 pub(crate) struct Out {
     pub(crate) dest: Dest,
     pub(crate) topic: String,
-    key: String,
-    pub(crate) payload: Vec<u8>,
+    pub(crate) key: String,
+    /// `None`: a tombstone.
+    pub(crate) payload: Option<Vec<u8>>,
+    /// A fixed partition (the changelog's partition is its input's); `None`: by key.
+    pub(crate) partition: Option<i32>,
 }
 
 /// Where outputs go and whether to scan at all.
@@ -58,13 +67,36 @@ pub(crate) struct Targets {
     /// Where dead-letter references go; `None` (a replay): none is produced, the reason is still
     /// reported.
     pub(crate) dlq_topic: Option<String>,
+    /// Where finding records go for the conversation stage (`None`: not written).
+    pub(crate) findings_topic: Option<String>,
     /// Benchmark baseline: no scanning, one small reference record per input.
     pub(crate) pass_through: bool,
     /// `live` or `replay`, written in the commands.
     pub(crate) mode: Mode,
 }
 
-fn source_of(m: &OwnedMessage) -> Source {
+/// A dead-letter reference to `payload` (read at `source`) for `reason`: coordinates, length and
+/// keyed hash, never the bytes.
+pub(crate) fn dead_letter(fp: &Fingerprinter, reason: &'static str, source: &Source, payload: &[u8], position: Option<(usize, usize)>, dlq_topic: &str) -> Out {
+    let key = match source {
+        Source::Kafka { topic, partition, offset, .. } => format!("{topic}/{partition}/{offset}"),
+        Source::File { file, line } => format!("{file}:{line}"),
+    };
+    let dl = DeadLetter {
+        version: 1,
+        reason,
+        source,
+        length: payload.len(),
+        payload_hmac: fp.record_hmac(payload),
+        kid: fp.kid(),
+        error_line: position.map(|x| x.0),
+        error_column: position.map(|x| x.1),
+    };
+    let body = serde_json::to_vec(&dl).expect("serialisable");
+    Out { dest: Dest::DeadLetter(reason), topic: dlq_topic.to_owned(), key, payload: Some(body), partition: None }
+}
+
+pub(crate) fn source_of(m: &OwnedMessage) -> Source {
     Source::Kafka {
         topic: m.topic().to_owned(),
         partition: m.partition(),
@@ -95,11 +127,11 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     let coords = format!("{topic}/{}/{}", m.partition(), m.offset());
     if t.pass_through {
         let body = serde_json::to_vec(&source_of(m)).expect("serialisable");
-        return Outputs { outs: vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: body }], dead: None };
+        return Outputs { outs: vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: Some(body), partition: None }], dead: None };
     }
     let source = source_of(m);
     let started = Instant::now();
-    let p = proc.process(payload, &source, t.mode);
+    let (p, scan) = proc.process_keeping_scan(payload, &source, t.mode);
     metrics.scan_duration.observe(started.elapsed().as_secs_f64());
     metrics.bytes_scanned.with_label_values(&[topic]).inc_by(payload.len() as u64);
     for (k, n) in Kind::ALL.iter().zip(p.findings) {
@@ -118,25 +150,27 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     let mut out = Vec::with_capacity(p.commands.len() + 1);
     let dead = p.error.map(|e| e.as_str());
     if let (Some(e), Some(dlq_topic)) = (p.error, &t.dlq_topic) {
-        let dl = DeadLetter {
-            version: 1,
-            reason: e.as_str(),
-            source: &source,
-            length: payload.len(),
-            payload_hmac: proc.fingerprinter.record_hmac(payload),
-            kid: proc.fingerprinter.kid(),
-            error_line: p.error_position.map(|x| x.0),
-            error_column: p.error_position.map(|x| x.1),
-        };
-        let payload = serde_json::to_vec(&dl).expect("serialisable");
-        out.push(Out { dest: Dest::DeadLetter(e.as_str()), topic: dlq_topic.clone(), key: coords, payload });
+        out.push(dead_letter(&proc.fingerprinter, e.as_str(), &source, payload, p.error_position, dlq_topic));
     }
     for c in &p.commands {
         metrics.prohibited_events.with_label_values(&[c.reason.as_str()]).inc();
         // Keyed by the resource, so one resource's commands stay in order on one partition.
         let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
         let payload = serde_json::to_vec(c).expect("serialisable");
-        out.push(Out { dest: Dest::Command(c.action.as_str()), topic: t.commands_topic.clone(), key, payload });
+        out.push(Out { dest: Dest::Command(c.action.as_str()), topic: t.commands_topic.clone(), key, payload: Some(payload), partition: None });
+    }
+    // The conversation stage's input: each event's halves, keyed by its conversation.
+    if let Some(findings_topic) = &t.findings_topic {
+        for ev in &scan.events {
+            match conversation::of_event(&proc.policy, &proc.fingerprinter, ev, payload, &source, p.error) {
+                Outcome::Record(r) => {
+                    let body = serde_json::to_vec(&*r).expect("serialisable");
+                    out.push(Out { dest: Dest::Finding(r.key_kind.as_str()), topic: findings_topic.clone(), key: r.conversation.clone(), payload: Some(body), partition: None });
+                }
+                Outcome::Unresolved => metrics.conversation_findings.with_label_values(&["unresolved"]).inc(),
+                Outcome::Nothing => {}
+            }
+        }
     }
     Outputs { outs: out, dead }
 }
@@ -152,8 +186,11 @@ pub(crate) struct Deliver {
 
 impl Sink for Deliver {
     type Done = bool;
+    type Prep = ();
 
-    async fn handle(self: Arc<Self>, record: Record) -> bool {
+    fn prepare(&self, _: &OwnedMessage) {}
+
+    async fn handle(self: Arc<Self>, record: Record, (): ()) -> bool {
         let o = outputs(&self.proc, &self.targets, &self.metrics, &record);
         let timestamp = record.timestamp().to_millis();
         drop(record);
@@ -169,11 +206,26 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: 
     for o in outs {
         let mut backoff = Duration::from_millis(100);
         loop {
-            let rec = FutureRecord::to(&o.topic).key(&o.key).payload(&o.payload);
+            let mut rec: FutureRecord<'_, str, [u8]> = FutureRecord::to(&o.topic).key(&o.key);
+            if let Some(p) = &o.payload {
+                rec = rec.payload(p);
+            }
+            if let Some(p) = o.partition {
+                rec = rec.partition(p);
+            }
+            // A finding record carries its event's time: the conversation stage's TTL runs on it.
+            if let (Dest::Finding(_), Some(ts)) = (o.dest, timestamp_ms) {
+                rec = rec.timestamp(ts);
+            }
             match producer.send(rec, Timeout::After(Duration::from_secs(30))).await {
                 Ok(_) => break,
                 Err((e, _)) => {
-                    let destination = if matches!(o.dest, Dest::DeadLetter(_)) { "dlq" } else { "commands" };
+                    let destination = match o.dest {
+                        Dest::DeadLetter(_) => "dlq",
+                        Dest::Finding(_) => "findings",
+                        Dest::State => "state",
+                        Dest::Command(_) | Dest::PassThrough => "commands",
+                    };
                     metrics.delivery_errors.with_label_values(&[destination]).inc();
                     // The error names a class and code, never the payload.
                     tracing::warn!(topic = %o.topic, error = %e, retry_in_ms = backoff.as_millis() as u64, "delivery failed; the watermark waits for the retry");
@@ -188,7 +240,8 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: 
                 commands = true;
             }
             Dest::DeadLetter(reason) => metrics.dead_letters.with_label_values(&[reason]).inc(),
-            Dest::PassThrough => {}
+            Dest::Finding(key) => metrics.conversation_findings.with_label_values(&[key]).inc(),
+            Dest::PassThrough | Dest::State => {}
         }
     }
     if let (true, Some(ts)) = (commands, timestamp_ms) {

@@ -253,8 +253,11 @@ struct ReplaySink {
 
 impl Sink for ReplaySink {
     type Done = Done;
+    type Prep = ();
 
-    async fn handle(self: Arc<Self>, record: Record) -> Done {
+    fn prepare(&self, _: &rdkafka::message::OwnedMessage) {}
+
+    async fn handle(self: Arc<Self>, record: Record, (): ()) -> Done {
         let o = record::outputs(&self.proc, &self.targets, &self.metrics, &record);
         drop(record);
         // No dead-letter topic and no pass-through: every output is a command.
@@ -265,7 +268,7 @@ impl Sink for ReplaySink {
                 record::deliver(p, &self.metrics, commands, None).await;
                 vec![Vec::new(); n]
             }
-            None => commands.into_iter().map(|o| o.payload).collect(),
+            None => commands.into_iter().filter_map(|o| o.payload).collect(),
         };
         Done { lines, dead: o.dead }
     }
@@ -339,6 +342,7 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
             _ => String::new(),
         },
         dlq_topic: None,
+        findings_topic: None,
         pass_through: false,
         mode: Mode::Replay,
     };

@@ -117,7 +117,7 @@ pub struct EventScan {
 }
 
 /// Why a record was not scanned as JSON (it is then scanned as raw text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordError {
     /// Zero bytes, or only white space.
@@ -186,6 +186,14 @@ impl Sid {
     /// The SID as text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("SIDs are ASCII")
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Sid, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        // The value is a SID or not; it is not echoed.
+        Sid::parse(&s).ok_or_else(|| serde::de::Error::custom("not a Twilio SID"))
     }
 }
 

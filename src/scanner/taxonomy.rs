@@ -123,7 +123,7 @@ pub const KINDS: [KindInfo; 11] = [
 ];
 
 /// Which rule produced a match (finer than [`Kind`], for debugging rules).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Detector {
     /// `AAA-GG-SSSS` (or spaces with a cue).
@@ -226,7 +226,7 @@ impl Detector {
 }
 
 /// Something written next to a card or account number that belongs to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartKind {
     /// CVV / CVC / security code.

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::common;
 
+mod conversations;
 mod delivery;
 mod faults;
 mod observability;
@@ -241,9 +242,14 @@ fn spawn_service_at(addr: &str, input: &str, group: &str, extra: &[&str]) -> Ser
 
 /// [`spawn_service_at`] with extra environment variables.
 fn spawn_service_env(addr: &str, input: &str, group: &str, extra: &[&str], env: &[(&str, &str)]) -> Service {
+    spawn_stage("run", addr, input, group, extra, env)
+}
+
+/// `piiguard <stage>` (`run` or `correlate`) as [`spawn_service_env`] describes.
+fn spawn_stage(stage: &str, addr: &str, input: &str, group: &str, extra: &[&str], env: &[(&str, &str)]) -> Service {
     let metrics_port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_piiguard"))
-        .args(["run", "--brokers", addr, "--group", group, "--topic", input])
+        .args([stage, "--brokers", addr, "--group", group, "--topic", input])
         .args(["--commands-topic", &format!("{input}.commands"), "--dlq-topic", &format!("{input}.dlq")])
         .args(["--metrics-addr", &format!("127.0.0.1:{metrics_port}")])
         // Short group timeouts for quick failover; a static member keeps a session long enough

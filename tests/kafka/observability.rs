@@ -81,6 +81,8 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
                 "outcome" => piiguard::metrics::OUTCOMES.contains(&v.as_str()),
                 "reason" if name == "piiguard_dead_letters_total" => dl_reasons.contains(v.as_str()),
                 "reason" if name == "piiguard_paused" => piiguard::metrics::PAUSE_REASONS.contains(&v.as_str()),
+                "reason" if name == "piiguard_state_evictions_total" => piiguard::metrics::EVICTION_REASONS.contains(&v.as_str()),
+                "key" => piiguard::correlate::key::KeyKind::ALL.iter().map(|k| k.as_str()).chain(["unresolved"]).any(|x| x == v),
                 "reason" => piiguard::metrics::REASONS.contains(&v.as_str()),
                 "action" => piiguard::metrics::ACTIONS.contains(&v.as_str()),
                 "destination" => piiguard::metrics::DESTINATIONS.contains(&v.as_str()),
@@ -102,6 +104,8 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
         // Membership, stops and the group monitor: configuration and counts.
         "group_instance_id", "signal", "deadline_secs", "took_ms", "in_flight_abandoned", "committed", "phase", "in_flight",
         "exit_code", "command", "hold_ms", "stalled_partitions", "stall_secs", "assigned_here",
+        // Conversations: topics, settings and counts.
+        "findings_topic", "state_topic", "ttl_secs", "conversations", "bytes", "unreadable", "seconds", "conversation_combination",
     ];
     let mut lines = 0;
     for l in logs.lines().filter(|l| !l.trim().is_empty()) {

@@ -1,0 +1,208 @@
+//! `piiguard correlate`: the conversation stage. Its input is the findings topic `run` writes
+//! (one reference-only record per event with a name or an identifier, keyed by conversation, so
+//! one conversation's records share a partition); its state is a [`Correlator`] per assigned
+//! partition, restored from the changelog before the partition's first record is applied
+//! (docs/architecture.md §5).
+//!
+//! Order of acknowledgements, per record: apply it to the state (in offset order, on the loop's
+//! task), then deliver the commands it completes, then write the conversation's state to the
+//! changelog (only acknowledged commands are marked done in it), then settle the offset. A crash
+//! anywhere reads the record again: a command not acknowledged is emitted again (same id), an
+//! acknowledged one is not, and nothing is invented (every command comes from references that were
+//! read).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rdkafka::config::ClientConfig;
+use rdkafka::message::{Message, OwnedMessage};
+use rdkafka::producer::FutureProducer;
+
+use super::changelog;
+use super::engine::{Record, Sink};
+use super::record::{self, Dest, Out};
+use crate::correlate::{Correlator, Emitted, FindingRecord, Limits};
+use crate::fingerprint::Fingerprinter;
+use crate::metrics::Metrics;
+use crate::policy::Action;
+
+/// Where the stage writes.
+pub(crate) struct Topics {
+    pub(crate) commands: String,
+    pub(crate) dlq: String,
+    pub(crate) state: String,
+}
+
+/// The stage's sink.
+pub(crate) struct Conversations {
+    pub(crate) topics: Topics,
+    pub(crate) limits: Limits,
+    pub(crate) action: Action,
+    pub(crate) fingerprinter: Fingerprinter,
+    pub(crate) metrics: Metrics,
+    pub(crate) producer: FutureProducer,
+    /// For the restore consumer.
+    pub(crate) client: ClientConfig,
+    states: Mutex<HashMap<i32, Correlator>>,
+}
+
+/// What applying a record left for its worker to deliver.
+pub(crate) enum Prep {
+    /// Commands to deliver, then the conversation's state (and tombstones) to write.
+    Applied { partition: i32, conversation: String, emitted: Vec<Emitted>, forgotten: Vec<String> },
+    /// Not a finding record: a dead-letter reference.
+    Bad,
+    /// A tombstone or an empty record: nothing to do.
+    Nothing,
+}
+
+impl Conversations {
+    pub(crate) fn new(topics: Topics, limits: Limits, action: Action, fingerprinter: Fingerprinter, metrics: Metrics, producer: FutureProducer, client: ClientConfig) -> Self {
+        Conversations { topics, limits, action, fingerprinter, metrics, producer, client, states: Mutex::new(HashMap::new()) }
+    }
+
+    /// The state of `partition`, restored from the changelog first if this instance does not
+    /// hold it yet (blocking the loop: no record of any partition is applied meanwhile).
+    fn restored<'a>(&self, states: &'a mut HashMap<i32, Correlator>, partition: i32) -> &'a mut Correlator {
+        states.entry(partition).or_insert_with(|| {
+            let mut c = Correlator::new(self.limits, self.action, crate::commands::Mode::Live);
+            let mut backoff = Duration::from_millis(200);
+            loop {
+                // On the loop's task, which the binary runs on the runtime's own thread (not a
+                // worker): workers go on delivering what is in flight meanwhile.
+                let r = changelog::restore(&self.client, &self.topics.state, partition, &mut c, Duration::from_secs(600));
+                match r {
+                    Ok(r) => {
+                        self.metrics.state_restore_seconds.observe(r.seconds);
+                        self.metrics.state_restored_records.inc_by(r.records);
+                        tracing::info!(partition, records = r.records, bytes = r.bytes, unreadable = r.unreadable, conversations = c.len(), seconds = r.seconds, "state restored");
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::warn!(partition, error = %super::describe(&e), "state restore failed; retrying");
+                        c = Correlator::new(self.limits, self.action, crate::commands::Mode::Live);
+                        std::thread::sleep(backoff);
+                        backoff = (backoff * 2).min(Duration::from_secs(10));
+                    }
+                }
+            }
+            c
+        })
+    }
+
+    fn count(&self, c: &Correlator, before: crate::correlate::Counts) {
+        let now = c.counts();
+        self.metrics.state_evictions.with_label_values(&["ttl"]).inc_by(now.expired - before.expired);
+        self.metrics.state_evictions.with_label_values(&["closed"]).inc_by(now.expired_closed - before.expired_closed);
+        self.metrics.state_evictions.with_label_values(&["capacity"]).inc_by(now.evicted_capacity - before.evicted_capacity);
+        self.metrics.conversation_combinations.inc_by(now.combinations - before.combinations);
+        self.metrics.state_refs_truncated.inc_by(now.refs_truncated - before.refs_truncated);
+    }
+}
+
+impl Sink for Conversations {
+    type Done = bool;
+    type Prep = Prep;
+
+    fn prepare(&self, m: &OwnedMessage) -> Prep {
+        let partition = m.partition();
+        self.metrics.events_consumed.with_label_values(&[m.topic()]).inc();
+        let mut states = self.states.lock().expect("state lock");
+        let c = self.restored(&mut states, partition);
+        let Some(payload) = m.payload() else { return Prep::Nothing };
+        let rec: FindingRecord = match serde_json::from_slice(payload) {
+            Ok(r) => r,
+            // Never printed: a serde error quotes its input.
+            Err(_) => return Prep::Bad,
+        };
+        if rec.kid != self.fingerprinter.kid() {
+            // Fingerprints under another key cannot be compared; the references still can.
+            tracing::debug!(partition, "finding record under another key id");
+        }
+        let before = c.counts();
+        let conversation = rec.conversation.clone();
+        let time = m.timestamp().to_millis().unwrap_or(0);
+        let emitted = c.apply(rec, time);
+        let forgotten = c.take_forgotten();
+        self.count(c, before);
+        self.metrics.state_entries.set(states.values().map(Correlator::len).sum::<usize>() as i64);
+        Prep::Applied { partition, conversation, emitted, forgotten }
+    }
+
+    fn revoked(&self) {
+        // Another member may own these partitions now: restore again when one comes back.
+        self.states.lock().expect("state lock").clear();
+        self.metrics.state_entries.set(0);
+    }
+
+    async fn handle(self: Arc<Self>, rec: Record, prep: Prep) -> bool {
+        let timestamp = rec.timestamp().to_millis();
+        match prep {
+            Prep::Nothing => false,
+            Prep::Bad => {
+                let source = record::source_of(&rec);
+                let out = record::dead_letter(&self.fingerprinter, "parse_error", &source, rec.payload().unwrap_or_default(), None, &self.topics.dlq);
+                drop(rec);
+                record::deliver(&self.producer, &self.metrics, vec![out], None).await;
+                true
+            }
+            Prep::Applied { partition, conversation, emitted, forgotten } => {
+                drop(rec);
+                // 1. The commands.
+                let refs: Vec<String> = emitted.iter().map(|e| e.event_ref.clone()).collect();
+                let outs = emitted
+                    .into_iter()
+                    .map(|e| {
+                        let c = e.command;
+                        self.metrics.prohibited_events.with_label_values(&[c.reason.as_str()]).inc();
+                        let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
+                        Out { dest: Dest::Command(c.action.as_str()), topic: self.topics.commands.clone(), key, payload: Some(serde_json::to_vec(&c).expect("serialisable")), partition: None }
+                    })
+                    .collect();
+                let commanded = !refs.is_empty();
+                record::deliver(&self.producer, &self.metrics, outs, timestamp).await;
+                if commanded {
+                    failpoint("after_commands");
+                }
+                // 2. The state, with those commands marked acknowledged, and tombstones.
+                let snapshot = {
+                    let mut states = self.states.lock().expect("state lock");
+                    states.get_mut(&partition).and_then(|c| {
+                        c.acknowledge(&conversation, &refs);
+                        c.snapshot(&conversation)
+                    })
+                };
+                let state = |key: String, payload: Option<Vec<u8>>| Out { dest: Dest::State, topic: self.topics.state.clone(), key, payload, partition: Some(partition) };
+                let mut outs: Vec<Out> = forgotten.into_iter().map(|k| state(k, None)).collect();
+                if let Some(s) = snapshot {
+                    outs.push(state(conversation, Some(serde_json::to_vec(&s).expect("serialisable"))));
+                }
+                record::deliver(&self.producer, &self.metrics, outs, None).await;
+                failpoint("after_state");
+                // 3. The engine settles the offset.
+                false
+            }
+        }
+    }
+}
+
+/// Test hook: with `PIIGUARD_FAILPOINT=NAME:N` the process aborts (as kill -9 would: no drain, no
+/// commit) the N-th time the stage passes `NAME`: `after_commands` (a record's commands are
+/// acknowledged, its state not written) or `after_state` (its state is written, its offset not
+/// stored). Unset, it costs one load per record.
+fn failpoint(name: &str) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static AT: std::sync::OnceLock<Option<(String, u64)>> = std::sync::OnceLock::new();
+    static HITS: AtomicU64 = AtomicU64::new(0);
+    let at = AT.get_or_init(|| {
+        let v = std::env::var("PIIGUARD_FAILPOINT").ok()?;
+        let (n, k) = v.split_once(':')?;
+        Some((n.to_owned(), k.parse().ok()?))
+    });
+    if let Some((n, k)) = at {
+        if n == name && HITS.fetch_add(1, Ordering::Relaxed) + 1 == *k {
+            std::process::abort();
+        }
+    }
+}
