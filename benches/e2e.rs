@@ -198,6 +198,12 @@ fn main() {
     // 1. Throughput, alternating modes so drift hits both; a plain consumer gives the broker's
     // ceiling for reading alone.
     let (mut scan_rates, mut pass_rates, mut plain_rates, mut peak) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    // `run` writing finding records too (the first stage of the conversation correlation), in the
+    // same alternation.
+    for (t, p) in [("bench.findings", 4), ("bench.findings.commands", 4), ("bench.findings.dlq", 1), ("bench.state", 4)] {
+        b.topic(t, p);
+    }
+    let mut on_rates = Vec::new();
     for i in 0..runs {
         let took = plain_consume(&b, "bench", 4, events);
         plain_rates.push(events as f64 / took.as_secs_f64());
@@ -211,6 +217,10 @@ fn main() {
             println!("run {i} {:>12}: {events} events in {:.2} s = {rate:.0} events/s, {:.1} MB/s, peak RSS {} MiB", if pass { "pass-through" } else { "scan" }, took.as_secs_f64(), bytes as f64 / took.as_secs_f64() / 1e6, kib / 1024);
             if pass { pass_rates.push(rate) } else { scan_rates.push(rate) }
         }
+        let (took, _) = wait_measuring(service(&b, "bench", &format!("bench-conv-{i}"), free_port(), &["--until-caught-up", "--findings-topic", "bench.findings"]));
+        let rate = events as f64 / took.as_secs_f64();
+        println!("run {i} {:>12}: {events} events in {:.2} s = {rate:.0} events/s", "findings on", took.as_secs_f64());
+        on_rates.push(rate);
     }
     // Replay of the same backlog (scan, commands to a file) against the plain read.
     let mut replay_rates = Vec::new();
@@ -236,19 +246,9 @@ fn main() {
     let mb = |r: f64| r * bytes as f64 / events as f64 / 1e6;
     println!("throughput (median of {runs}): run {scan:.0} events/s ({:.1} MB/s), pass-through {pass:.0} events/s ({:.1} MB/s), ratio {:.2} (target >= 0.8); plain read of the topic {plain:.0} events/s ({:.1} MB/s)", mb(scan), mb(pass), scan / pass, mb(plain));
 
-    // 1b. Conversations: `run` writing finding records too (the first stage of the correlation)
-    // against the plain `run` above, then the `correlate` stage over those records, then a second
-    // `correlate` group, which restores the state the first one wrote before it processes anything.
-    for (t, p) in [("bench.findings", 4), ("bench.findings.commands", 4), ("bench.findings.dlq", 1), ("bench.state", 4)] {
-        b.topic(t, p);
-    }
-    let mut on_rates = Vec::new();
-    for i in 0..runs {
-        let (took, _) = wait_measuring(service(&b, "bench", &format!("bench-conv-{i}"), free_port(), &["--until-caught-up", "--findings-topic", "bench.findings"]));
-        let rate = events as f64 / took.as_secs_f64();
-        println!("run {i} {:>12}: {events} events in {:.2} s = {rate:.0} events/s", "findings on", took.as_secs_f64());
-        on_rates.push(rate);
-    }
+    // 1b. Conversations: the findings-on runs above against `run`, then the `correlate` stage over
+    // their records, then a second `correlate` group, which restores the state the first one wrote
+    // before it processes anything.
     let on = median(&mut on_rates);
     println!("conversations (median of {runs}): run with --findings-topic {on:.0} events/s, {:.2} of run without (target >= 0.8)", on / scan);
     let correlate = |group: &str| {

@@ -36,7 +36,7 @@ echo "check-deploy: docker-compose config"
 docker-compose -f docker-compose.yml config -q
 echo "check-deploy: kubernetes-validate"
 kubernetes-validate --strict deploy/k8s/configmap.yaml deploy/k8s/secret.example.yaml deploy/k8s/statefulset.yaml \
-  deploy/k8s/service.yaml deploy/k8s/pdb.yaml deploy/k8s/networkpolicy.yaml
+  deploy/k8s/service.yaml deploy/k8s/pdb.yaml deploy/k8s/networkpolicy.yaml deploy/k8s/correlate.yaml
 # ServiceMonitor is a Prometheus Operator CRD: no schema in the Kubernetes set; check its shape.
 python3 - <<'PY'
 import yaml

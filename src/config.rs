@@ -449,9 +449,13 @@ impl Settings {
         if conversations.ttl.is_zero() || conversations.max_conversations == 0 || conversations.max_refs == 0 {
             return Err(invalid("conversations: ttl_secs, max_conversations and max_refs must be positive"));
         }
+        // (The findings topic is `correlate`'s input, so `run` checks it against its own inputs.)
+        if topics.contains(&conversations.state_topic) || conversations.findings_topic.as_ref() == Some(&conversations.state_topic) {
+            return Err(invalid(format!("the state topic `{}` is also an input or the findings topic", conversations.state_topic)));
+        }
         for t in conversations.findings_topic.iter().chain([&conversations.state_topic]) {
-            if topics.contains(t) || *t == commands_topic || *t == dlq_topic {
-                return Err(invalid(format!("the conversation topic `{t}` is also an input, commands or dead-letter topic")));
+            if *t == commands_topic || *t == dlq_topic {
+                return Err(invalid(format!("the conversation topic `{t}` is also the commands or dead-letter topic")));
             }
         }
         let mut librdkafka = BTreeMap::new();

@@ -529,6 +529,9 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
 
 fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let s = args.service.settings()?;
+    if let Some(f) = s.conversations.findings_topic.as_ref().filter(|f| s.topics.contains(f)) {
+        bail!("the findings topic `{f}` is also an input topic: run would scan its own output (it is correlate's input)");
+    }
     let (proc, key_source) = service_processor(&s)?;
     let cfg = piiguard::pipeline::RunConfig {
         brokers: s.brokers.clone(),
