@@ -89,3 +89,20 @@ fn static_membership_and_the_stall_check() {
     let s = Settings::resolve(file("brokers = \"b:1\"\ntopics = [\"t\"]\ngroup_instance_id = \"\"\n")).unwrap();
     assert_eq!(s.group_instance_id, None, "an empty id means dynamic membership");
 }
+
+#[test]
+fn conversations_table_defaults_overrides_and_topic_checks() {
+    let base = "brokers = \"a:1\"\ntopics = [\"piiguard.findings\"]\n";
+    let s = Settings::resolve(file(base)).unwrap();
+    assert_eq!((s.conversations.findings_topic.as_deref(), s.conversations.state_topic.as_str()), (None, defaults::STATE_TOPIC));
+    assert_eq!(s.conversations.ttl, Duration::from_secs(defaults::CONVERSATION_TTL_SECS));
+    // correlate reads the findings topic: it may be the input here (run refuses that itself).
+    let s = Settings::resolve(file(&format!("{base}[conversations]\nfindings_topic = \"piiguard.findings\"\nttl_secs = 60\n"))).unwrap();
+    assert_eq!((s.conversations.findings_topic.as_deref(), s.conversations.ttl), (Some("piiguard.findings"), Duration::from_secs(60)));
+    let flags = FileConfig { conversations: Some(ConversationsFile { state_topic: Some("st".into()), ..Default::default() }), ..Default::default() };
+    let s = Settings::resolve(merge(file(&format!("{base}[conversations]\nttl_secs = 60\n")), flags)).unwrap();
+    assert_eq!((s.conversations.state_topic.as_str(), s.conversations.ttl), ("st", Duration::from_secs(60)), "merged key by key");
+    for bad in ["state_topic = \"piiguard.findings\"", "state_topic = \"piiguard.commands\"", "findings_topic = \"piiguard.dlq\"", "ttl_secs = 0", "max_conversations = 0"] {
+        assert!(Settings::resolve(file(&format!("{base}[conversations]\n{bad}\n"))).is_err(), "{bad}");
+    }
+}

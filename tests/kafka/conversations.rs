@@ -249,6 +249,7 @@ fn a_pair_split_past_the_ttl_or_after_the_conversation_closed_gives_no_command()
     read(7.0);
     let evicted = |r: &str| corr.metric("piiguard_state_evictions_total", &[&format!("reason=\"{r}\"")]);
     let (ttl, closed_evictions) = (evicted("ttl"), evicted("closed"));
+    let (_, metrics) = corr.get("/metrics");
     let _ = run.stop();
     let (code, _, log) = corr.stop();
     assert_eq!(code, Some(0), "{log}");
@@ -259,4 +260,7 @@ fn a_pair_split_past_the_ttl_or_after_the_conversation_closed_gives_no_command()
     assert_eq!(convs, BTreeSet::from([bb.as_str()]), "only the pair within the TTL combined");
     assert_eq!(all.len(), 2);
     assert!(ttl >= 1.0 && closed_evictions >= 1.0, "evictions are counted: ttl {ttl}, closed {closed_evictions}");
+    assert!(metrics.contains("piiguard_state_entries") && metrics.contains("piiguard_conversation_combinations_total 1"), "{metrics}");
+    // No name, number or conversation-free value in the stage's metrics or logs.
+    assert_no_leaks(&["Maria Lopez".into(), "529-84-1746".into()], &[metrics.as_bytes(), log.as_bytes()]);
 }
