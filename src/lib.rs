@@ -19,7 +19,8 @@
 //! - [`metrics`] and [`http`]: Prometheus metrics, `/metrics`, `/healthz`, `/readyz`.
 //! - [`load`]: produce generated events into a topic.
 //! - [`replay`]: rescan a time or offset range of historical topics.
-//! - [`pipeline`]: the `piiguard run` Kafka service (consumer group, at-least-once).
+//! - [`pipeline`]: the Kafka stages, `piiguard run` and `piiguard correlate` (consumer groups,
+//!   at-least-once).
 //! - [`shutdown`]: bounded stops (deadline watchdog, second signal) for every broker command.
 
 pub mod commands;

@@ -140,7 +140,8 @@ struct ScanArgs {
     /// interaction or task SID, or the same two SMS numbers) give a `conversation_combination`
     /// command for every event involved, each naming its own line. Names are then looked for in
     /// every event, not only in events holding an identifier. Use a fixed HMAC key when comparing
-    /// runs (ids do not depend on it; fingerprints do).
+    /// runs: fingerprints depend on it, and so do the ids of events without a CloudEvents id (a
+    /// webhook is recognised by a keyed hash of its bytes).
     #[arg(long)]
     correlate: bool,
 }
