@@ -528,13 +528,9 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     Ok(if summary.total_commands() > 0 && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let s = args.service.settings()?;
-    if let Some(f) = s.conversations.findings_topic.as_ref().filter(|f| s.topics.contains(f)) {
-        bail!("the findings topic `{f}` is also an input topic: run would scan its own output (it is correlate's input)");
-    }
-    let (proc, key_source) = service_processor(&s)?;
-    let cfg = piiguard::pipeline::RunConfig {
+/// The pipeline settings of a stage (`run`, `correlate`) from the resolved configuration.
+fn run_config(s: &Settings, findings_topic: Option<String>, pass_through: bool, until_caught_up: bool) -> piiguard::pipeline::RunConfig {
+    piiguard::pipeline::RunConfig {
         brokers: s.brokers.clone(),
         group: s.group.clone(),
         group_instance_id: s.group_instance_id.clone(),
@@ -542,30 +538,52 @@ fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         topics: s.topics.clone(),
         commands_topic: s.commands_topic.clone(),
         dlq_topic: s.dlq_topic.clone(),
-        findings_topic: s.conversations.findings_topic.clone(),
+        findings_topic,
         assignment_strategy: s.assignment_strategy.clone(),
         max_in_flight: s.max_in_flight,
         shutdown_deadline: s.shutdown_deadline,
         librdkafka: s.librdkafka.clone(),
         storm: s.storm,
-        pass_through: args.pass_through,
-        until_caught_up: args.until_caught_up,
-    };
+        pass_through,
+        until_caught_up,
+    }
+}
+
+type Stop = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// Runs a stage on a two-worker runtime: signals and the stop deadline (`name` in the stop's
+/// messages), `/metrics` and the health endpoints when configured, then `stage`.
+fn serve_stage<F, Fut>(name: &'static str, s: &Settings, stage: F) -> anyhow::Result<piiguard::pipeline::RunStats>
+where
+    F: FnOnce(Metrics, std::sync::Arc<Health>, std::sync::Arc<StopGuard>, Stop) -> Fut,
+    Fut: std::future::Future<Output = Result<piiguard::pipeline::RunStats, piiguard::pipeline::Error>>,
+{
     let metrics = Metrics::new(&s.topics);
     let health = std::sync::Arc::new(Health::default());
-    let guard = StopGuard::new("run");
-    let deadline = s.shutdown_deadline;
+    let guard = StopGuard::new(name);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let stats = rt.block_on(async move {
-        let stop = guard.listen(deadline);
+    rt.block_on(async move {
+        let stop = Box::pin(guard.listen(s.shutdown_deadline));
         if let Some(addr) = s.metrics_addr {
             let bound = piiguard::http::serve(addr, metrics.clone(), health.clone())
                 .await
                 .with_context(|| format!("cannot serve metrics on {addr}"))?;
             tracing::info!(addr = %bound, "metrics on /metrics, health on /healthz and /readyz");
         }
+        Ok(stage(metrics, health, guard, stop).await?)
+    })
+}
+
+fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let s = args.service.settings()?;
+    if let Some(f) = s.conversations.findings_topic.as_ref().filter(|f| s.topics.contains(f)) {
+        bail!("the findings topic `{f}` is also an input topic: run would scan its own output (it is correlate's input)");
+    }
+    let (proc, key_source) = service_processor(&s)?;
+    let cfg = run_config(&s, s.conversations.findings_topic.clone(), args.pass_through, args.until_caught_up);
+    let stats = serve_stage("run", &s, |metrics, health, guard, stop| {
         tracing::info!(group = %s.group, group_instance_id = s.group_instance_id.as_deref().unwrap_or("(dynamic membership)"), topics = ?s.topics, commands_topic = %s.commands_topic, dlq_topic = %s.dlq_topic, findings_topic = s.conversations.findings_topic.as_deref().unwrap_or("(none)"), key = %key_source, pass_through = args.pass_through, "starting");
-        Ok::<_, anyhow::Error>(piiguard::pipeline::run(std::sync::Arc::new(proc), cfg, metrics, health, guard, stop).await?)
+        piiguard::pipeline::run(std::sync::Arc::new(proc), cfg, metrics, health, guard, stop)
     })?;
     tracing::info!(
         records = stats.records,
@@ -590,38 +608,10 @@ fn correlate(args: CorrelateArgs) -> anyhow::Result<ExitCode> {
         action: proc.policy.action(Reason::ConversationCombination),
         fingerprinter: proc.fingerprinter.clone(),
     };
-    let cfg = piiguard::pipeline::RunConfig {
-        brokers: s.brokers.clone(),
-        group: s.group.clone(),
-        group_instance_id: s.group_instance_id.clone(),
-        group_stall: s.group_stall,
-        topics: s.topics.clone(),
-        commands_topic: s.commands_topic.clone(),
-        dlq_topic: s.dlq_topic.clone(),
-        findings_topic: None,
-        assignment_strategy: s.assignment_strategy.clone(),
-        max_in_flight: s.max_in_flight,
-        shutdown_deadline: s.shutdown_deadline,
-        librdkafka: s.librdkafka.clone(),
-        storm: s.storm,
-        pass_through: false,
-        until_caught_up: args.until_caught_up,
-    };
-    let metrics = Metrics::new(&s.topics);
-    let health = std::sync::Arc::new(Health::default());
-    let guard = StopGuard::new("correlate");
-    let deadline = s.shutdown_deadline;
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let stats = rt.block_on(async move {
-        let stop = guard.listen(deadline);
-        if let Some(addr) = s.metrics_addr {
-            let bound = piiguard::http::serve(addr, metrics.clone(), health.clone())
-                .await
-                .with_context(|| format!("cannot serve metrics on {addr}"))?;
-            tracing::info!(addr = %bound, "metrics on /metrics, health on /healthz and /readyz");
-        }
+    let cfg = run_config(&s, None, false, args.until_caught_up);
+    let stats = serve_stage("correlate", &s, |metrics, health, guard, stop| {
         tracing::info!(group = %s.group, topics = ?s.topics, state_topic = %c.state_topic, commands_topic = %s.commands_topic, key = %key_source, ttl_secs = c.ttl.as_secs(), "starting the conversation stage");
-        Ok::<_, anyhow::Error>(piiguard::pipeline::correlate(cfg, stage, metrics, health, guard, stop).await?)
+        piiguard::pipeline::correlate(cfg, stage, metrics, health, guard, stop)
     })?;
     tracing::info!(records = stats.records, conversation_combination = stats.conversation_combination, commands = stats.commands, dead_letters = stats.dead_letters, "stopped");
     Ok(ExitCode::SUCCESS)
@@ -685,26 +675,18 @@ fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let mut out = open_output(args.output.as_ref())?;
     let labels_path = args.labels.clone().or_else(|| args.output.as_ref().map(|o| PathBuf::from(format!("{}.labels.jsonl", o.display()))));
     let mut labels = labels_path.as_ref().map(|p| open_output(Some(p))).transpose()?;
-    if args.conversations {
-        for e in Generator::new(args.seed).conversations(args.count as usize) {
-            out.write_all(e.line.as_bytes())?;
-            out.write_all(b"\n")?;
-            if let Some(l) = labels.as_mut() {
-                serde_json::to_writer(&mut *l, &e.label)?;
-                l.write_all(b"\n")?;
-            }
-        }
-        out.flush()?;
-        if let Some(mut l) = labels {
-            l.flush()?;
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    for g in Generator::new(args.seed).take(args.count as usize) {
-        out.write_all(g.line.as_bytes())?;
+    // Each event's line, and its label as one JSON line when labels are written.
+    let want = labels.is_some();
+    let events: Box<dyn Iterator<Item = (String, Option<String>)>> = if args.conversations {
+        Box::new(Generator::new(args.seed).conversations(args.count as usize).into_iter().map(move |e| (e.line, want.then(|| serde_json::to_string(&e.label).expect("serialisable")))))
+    } else {
+        Box::new(Generator::new(args.seed).take(args.count as usize).map(move |g| (g.line, want.then(|| serde_json::to_string(&g.label).expect("serialisable")))))
+    };
+    for (line, label) in events {
+        out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
-        if let Some(l) = labels.as_mut() {
-            serde_json::to_writer(&mut *l, &g.label)?;
+        if let (Some(l), Some(label)) = (labels.as_mut(), label) {
+            l.write_all(label.as_bytes())?;
             l.write_all(b"\n")?;
         }
     }

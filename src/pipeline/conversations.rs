@@ -151,15 +151,7 @@ impl Sink for Conversations {
                 drop(rec);
                 // 1. The commands.
                 let refs: Vec<String> = emitted.iter().map(|e| e.event_ref.clone()).collect();
-                let outs = emitted
-                    .into_iter()
-                    .map(|e| {
-                        let c = e.command;
-                        self.metrics.prohibited_events.with_label_values(&[c.reason.as_str()]).inc();
-                        let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
-                        Out { dest: Dest::Command(c.action.as_str()), topic: self.topics.commands.clone(), key, payload: Some(serde_json::to_vec(&c).expect("serialisable")), partition: None }
-                    })
-                    .collect();
+                let outs = emitted.iter().map(|e| record::command_out(&self.metrics, &e.command, &self.topics.commands)).collect();
                 let commanded = !refs.is_empty();
                 record::deliver(&self.producer, &self.metrics, outs, timestamp).await;
                 if commanded {

@@ -75,6 +75,15 @@ pub(crate) struct Targets {
     pub(crate) mode: Mode,
 }
 
+/// A command to produce to `topic`, counted by its reason.
+pub(crate) fn command_out(metrics: &Metrics, c: &crate::commands::Command, topic: &str) -> Out {
+    metrics.prohibited_events.with_label_values(&[c.reason.as_str()]).inc();
+    // Keyed by the resource, so one resource's commands stay in order on one partition.
+    let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
+    let payload = serde_json::to_vec(c).expect("serialisable");
+    Out { dest: Dest::Command(c.action.as_str()), topic: topic.to_owned(), key, payload: Some(payload), partition: None }
+}
+
 /// A dead-letter reference to `payload` (read at `source`) for `reason`: coordinates, length and
 /// keyed hash, never the bytes.
 pub(crate) fn dead_letter(fp: &Fingerprinter, reason: &'static str, source: &Source, payload: &[u8], position: Option<(usize, usize)>, dlq_topic: &str) -> Out {
@@ -152,13 +161,7 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     if let (Some(e), Some(dlq_topic)) = (p.error, &t.dlq_topic) {
         out.push(dead_letter(&proc.fingerprinter, e.as_str(), &source, payload, p.error_position, dlq_topic));
     }
-    for c in &p.commands {
-        metrics.prohibited_events.with_label_values(&[c.reason.as_str()]).inc();
-        // Keyed by the resource, so one resource's commands stay in order on one partition.
-        let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
-        let payload = serde_json::to_vec(c).expect("serialisable");
-        out.push(Out { dest: Dest::Command(c.action.as_str()), topic: t.commands_topic.clone(), key, payload: Some(payload), partition: None });
-    }
+    out.extend(p.commands.iter().map(|c| command_out(metrics, c, &t.commands_topic)));
     // The conversation stage's input: each event's halves, keyed by its conversation.
     if let Some(findings_topic) = &t.findings_topic {
         for ev in &scan.events {
