@@ -92,6 +92,8 @@ pub struct Metrics {
     pub conversation_combinations: IntCounter,
     /// `correlate`: events decided but not kept (the conversation held `max_refs`).
     pub state_refs_truncated: IntCounter,
+    /// correlate: changelog writes of another instance after this one's claim (a zombie's).
+    pub state_zombie_writes: IntCounter,
 }
 
 fn counter(r: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -170,6 +172,11 @@ impl Metrics {
             },
             state_refs_truncated: {
                 let c = IntCounter::new("piiguard_state_refs_truncated_total", "correlate: events decided but not kept because their conversation held max_refs events.").expect("valid metric");
+                r.register(Box::new(c.clone())).expect("unique metric");
+                c
+            },
+            state_zombie_writes: {
+                let c = IntCounter::new("piiguard_state_zombie_writes_total", "correlate: changelog writes by another instance after this one claimed the partition (a paused former owner: merged and written again).").expect("valid metric");
                 r.register(Box::new(c.clone())).expect("unique metric");
                 c
             },

@@ -106,6 +106,10 @@ pub struct StateRecord {
     pub combined: bool,
     /// Its events.
     pub refs: Vec<StateRef>,
+    /// The writer's epoch (the offset of its claim on the changelog partition): set by the Kafka
+    /// stage when it writes, to recognise a zombie's writes (docs/architecture.md §5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<i64>,
 }
 
 /// One event of a [`StateRecord`].
@@ -247,7 +251,13 @@ impl Correlator {
             closed_at: c.closed_at,
             combined: c.combined,
             refs: c.refs.iter().map(|r| StateRef { id: r.id.clone(), acked: r.acked, record: r.record.clone() }).collect(),
+            epoch: None,
         })
+    }
+
+    /// References (events) held for `conversation`.
+    pub fn refs_len(&self, conversation: &str) -> Option<usize> {
+        self.conversations.get(conversation).map(|c| c.refs.len())
     }
 
     /// Merges a changelog record (restoring): references are added (an acknowledged command counts
@@ -344,4 +354,4 @@ fn command(conversation: &str, r: &Ref, action: Action, mode: Mode) -> Command {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

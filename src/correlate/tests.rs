@@ -27,7 +27,7 @@ fn wf(kind: Kind, path: &str) -> WireFinding {
 }
 
 /// A record of conversation `conv`, event `id` read at `line`, with a name and/or an identifier.
-fn rec(conv: &str, id: &str, line: u64, name: bool, ident: bool) -> FindingRecord {
+pub(crate) fn rec(conv: &str, id: &str, line: u64, name: bool, ident: bool) -> FindingRecord {
     FindingRecord {
         version: record::VERSION,
         conversation: conv.into(),

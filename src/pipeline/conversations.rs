@@ -11,8 +11,8 @@
 //! acknowledged one is not, and nothing is invented (every command comes from references that were
 //! read).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use rdkafka::config::ClientConfig;
@@ -21,7 +21,8 @@ use rdkafka::producer::FutureProducer;
 
 use super::changelog;
 use super::engine::{Record, Sink};
-use super::record::{self, Dest, Out};
+use super::fence::{self, Slot, Store};
+use super::record;
 use crate::correlate::{Correlator, Emitted, FindingRecord, Limits};
 use crate::fingerprint::Fingerprinter;
 use crate::metrics::Metrics;
@@ -42,9 +43,13 @@ pub(crate) struct Conversations {
     pub(crate) fingerprinter: Fingerprinter,
     pub(crate) metrics: Metrics,
     pub(crate) producer: FutureProducer,
-    /// For the restore consumer.
+    /// For the restore and tail consumers.
     pub(crate) client: ClientConfig,
-    states: Mutex<HashMap<i32, Correlator>>,
+    /// The owned partitions' states and their changelog writes.
+    store: Arc<Store>,
+    /// The tail reader, started with the first restore; stopped when the sink is dropped.
+    tail: OnceLock<()>,
+    stop: Arc<AtomicBool>,
 }
 
 /// What applying a record left for its worker to deliver.
@@ -57,38 +62,57 @@ pub(crate) enum Prep {
     Nothing,
 }
 
+impl Drop for Conversations {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Runs `f` to completion from the loop's task (restoring blocks the loop anyway).
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    let rt = tokio::runtime::Handle::current();
+    tokio::task::block_in_place(|| rt.block_on(f))
+}
+
 impl Conversations {
     pub(crate) fn new(topics: Topics, limits: Limits, action: Action, fingerprinter: Fingerprinter, metrics: Metrics, producer: FutureProducer, client: ClientConfig) -> Self {
-        Conversations { topics, limits, action, fingerprinter, metrics, producer, client, states: Mutex::new(HashMap::new()) }
+        let store = Arc::new(Store::new(topics.state.clone(), producer.clone(), metrics.clone()));
+        Conversations { topics, limits, action, fingerprinter, metrics, producer, client, store, tail: OnceLock::new(), stop: Arc::default() }
     }
 
-    /// The state of `partition`, restored from the changelog first if this instance does not
-    /// hold it yet (blocking the loop: no record of any partition is applied meanwhile).
-    fn restored<'a>(&self, states: &'a mut HashMap<i32, Correlator>, partition: i32) -> &'a mut Correlator {
-        states.entry(partition).or_insert_with(|| {
+    /// Restores `partition`'s state from the changelog, claims the partition (the claim's offset
+    /// is the epoch of this instance's writes to it) and writes again the keys a zombie's write
+    /// left short. Blocks the loop: no record of any partition is applied meanwhile.
+    fn restore(&self, partition: i32) {
+        self.tail.get_or_init(|| {
+            if let Err(e) = fence::spawn_tail(self.store.clone(), &self.client, tokio::runtime::Handle::current(), self.stop.clone()) {
+                tracing::error!(error = %super::describe(&e), "state tail reader did not start: zombie writes will not be merged");
+            }
+        });
+        let mut backoff = Duration::from_millis(200);
+        loop {
             let mut c = Correlator::new(self.limits, self.action, crate::commands::Mode::Live);
-            let mut backoff = Duration::from_millis(200);
-            loop {
-                // On the loop's task, which the binary runs on the runtime's own thread (not a
-                // worker): workers go on delivering what is in flight meanwhile.
-                let r = changelog::restore(&self.client, &self.topics.state, partition, &mut c, Duration::from_secs(600));
-                match r {
-                    Ok(r) => {
-                        self.metrics.state_restore_seconds.observe(r.seconds);
-                        self.metrics.state_restored_records.inc_by(r.records);
-                        tracing::info!(partition, records = r.records, bytes = r.bytes, unreadable = r.unreadable, conversations = c.len(), seconds = r.seconds, "state restored");
-                        break;
-                    }
-                    Err(e) => {
-                        tracing::warn!(partition, error = %super::describe(&e), "state restore failed; retrying");
-                        c = Correlator::new(self.limits, self.action, crate::commands::Mode::Live);
-                        std::thread::sleep(backoff);
-                        backoff = (backoff * 2).min(Duration::from_secs(10));
-                    }
+            // On the loop's task, which the binary runs on the runtime's own thread (not a
+            // worker): workers go on delivering what is in flight meanwhile.
+            let r = changelog::restore(&self.client, &self.topics.state, partition, &mut c, Duration::from_secs(600));
+            let claimed = r.and_then(|r| block(self.store.claim(partition)).map(|epoch| (r, epoch)));
+            match claimed {
+                Ok((r, epoch)) => {
+                    let conversations = c.len();
+                    self.store.slots.lock().expect("state lock").insert(partition, Slot { c, epoch });
+                    block(self.store.write(partition, &r.repair));
+                    self.metrics.state_restore_seconds.observe(r.seconds);
+                    self.metrics.state_restored_records.inc_by(r.records);
+                    tracing::info!(partition, records = r.records, bytes = r.bytes, unreadable = r.unreadable, stale_tombstones = r.stale_tombstones, rewritten = r.repair.len(), conversations, epoch, seconds = r.seconds, "state restored");
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(partition, error = %super::describe(&e), "state restore failed; retrying");
+                    std::thread::sleep(backoff);
+                    backoff = (backoff * 2).min(Duration::from_secs(10));
                 }
             }
-            c
-        })
+        }
     }
 
     fn count(&self, c: &Correlator, before: crate::correlate::Counts) {
@@ -108,8 +132,12 @@ impl Sink for Conversations {
     fn prepare(&self, m: &OwnedMessage) -> Prep {
         let partition = m.partition();
         self.metrics.events_consumed.with_label_values(&[m.topic()]).inc();
-        let mut states = self.states.lock().expect("state lock");
-        let c = self.restored(&mut states, partition);
+        if !self.store.slots.lock().expect("state lock").contains_key(&partition) {
+            self.restore(partition);
+        }
+        let mut slots = self.store.slots.lock().expect("state lock");
+        // Restored above, on this task: only this task's revoke removes it.
+        let c = &mut slots.get_mut(&partition).expect("restored").c;
         let Some(payload) = m.payload() else { return Prep::Nothing };
         let rec: FindingRecord = match serde_json::from_slice(payload) {
             Ok(r) => r,
@@ -126,13 +154,13 @@ impl Sink for Conversations {
         let emitted = c.apply(rec, time);
         let forgotten = c.take_forgotten();
         self.count(c, before);
-        self.metrics.state_entries.set(states.values().map(Correlator::len).sum::<usize>() as i64);
+        self.metrics.state_entries.set(slots.values().map(|s| s.c.len()).sum::<usize>() as i64);
         Prep::Applied { partition, conversation, emitted, forgotten }
     }
 
     fn revoked(&self) {
         // Another member may own these partitions now: restore again when one comes back.
-        self.states.lock().expect("state lock").clear();
+        self.store.slots.lock().expect("state lock").clear();
         self.metrics.state_entries.set(0);
     }
 
@@ -158,22 +186,42 @@ impl Sink for Conversations {
                     failpoint("after_commands");
                 }
                 // 2. The state, with those commands marked acknowledged, and tombstones.
-                let snapshot = {
-                    let mut states = self.states.lock().expect("state lock");
-                    states.get_mut(&partition).and_then(|c| {
-                        c.acknowledge(&conversation, &refs);
-                        c.snapshot(&conversation)
-                    })
-                };
-                let state = |key: String, payload: Option<Vec<u8>>| Out { dest: Dest::State, topic: self.topics.state.clone(), key, payload, partition: Some(partition) };
-                let mut outs: Vec<Out> = forgotten.into_iter().map(|k| state(k, None)).collect();
-                if let Some(s) = snapshot {
-                    outs.push(state(conversation, Some(serde_json::to_vec(&s).expect("serialisable"))));
+                if let Some(slot) = self.store.slots.lock().expect("state lock").get_mut(&partition) {
+                    slot.c.acknowledge(&conversation, &refs);
                 }
-                record::deliver(&self.producer, &self.metrics, outs, None).await;
+                stallpoint("before_state").await;
+                let mut keys = forgotten;
+                keys.push(conversation);
+                self.store.write(partition, &keys).await;
                 failpoint("after_state");
                 // 3. The engine settles the offset.
                 false
+            }
+        }
+    }
+}
+
+/// Test hook: with `PIIGUARD_STALLPOINT=NAME:N:MS`, from the N-th time the stage passes `NAME`
+/// (`before_state`: a record's commands are acknowledged, its state not written) on, each pass
+/// waits MS milliseconds, and the N-th logs "stallpoint reached": a test stops the process then
+/// (SIGSTOP) so that writes are pending when it resumes as a zombie. Unset, one load per record.
+async fn stallpoint(name: &str) {
+    use std::sync::atomic::AtomicU64;
+    static AT: OnceLock<Option<(String, u64, u64)>> = OnceLock::new();
+    static HITS: AtomicU64 = AtomicU64::new(0);
+    let at = AT.get_or_init(|| {
+        let v = std::env::var("PIIGUARD_STALLPOINT").ok()?;
+        let mut it = v.splitn(3, ':');
+        Some((it.next()?.to_owned(), it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+    });
+    if let Some((n, k, ms)) = at {
+        if n == name {
+            let hit = HITS.fetch_add(1, Ordering::Relaxed) + 1;
+            if hit == *k {
+                tracing::warn!(point = name, "stallpoint reached");
+            }
+            if hit >= *k {
+                tokio::time::sleep(Duration::from_millis(*ms)).await;
             }
         }
     }
@@ -184,8 +232,8 @@ impl Sink for Conversations {
 /// acknowledged, its state not written) or `after_state` (its state is written, its offset not
 /// stored). Unset, it costs one load per record.
 fn failpoint(name: &str) {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static AT: std::sync::OnceLock<Option<(String, u64)>> = std::sync::OnceLock::new();
+    use std::sync::atomic::AtomicU64;
+    static AT: OnceLock<Option<(String, u64)>> = std::sync::OnceLock::new();
     static HITS: AtomicU64 = AtomicU64::new(0);
     let at = AT.get_or_init(|| {
         let v = std::env::var("PIIGUARD_FAILPOINT").ok()?;

@@ -17,6 +17,7 @@
 
 mod changelog;
 mod conversations;
+mod fence;
 pub(crate) mod engine;
 mod group;
 pub mod health;

@@ -45,8 +45,6 @@ pub(crate) enum Dest {
     PassThrough,
     /// A finding record for the conversation stage, with its key kind.
     Finding(&'static str),
-    /// A conversation's state (or its tombstone) in the changelog.
-    State,
 }
 
 /// One record to produce.
@@ -54,10 +52,7 @@ pub(crate) struct Out {
     pub(crate) dest: Dest,
     pub(crate) topic: String,
     pub(crate) key: String,
-    /// `None`: a tombstone.
-    pub(crate) payload: Option<Vec<u8>>,
-    /// A fixed partition (the changelog's partition is its input's); `None`: by key.
-    pub(crate) partition: Option<i32>,
+    pub(crate) payload: Vec<u8>,
 }
 
 /// Where outputs go and whether to scan at all.
@@ -81,7 +76,7 @@ pub(crate) fn command_out(metrics: &Metrics, c: &crate::commands::Command, topic
     // Keyed by the resource, so one resource's commands stay in order on one partition.
     let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
     let payload = serde_json::to_vec(c).expect("serialisable");
-    Out { dest: Dest::Command(c.action.as_str()), topic: topic.to_owned(), key, payload: Some(payload), partition: None }
+    Out { dest: Dest::Command(c.action.as_str()), topic: topic.to_owned(), key, payload }
 }
 
 /// A dead-letter reference to `payload` (read at `source`) for `reason`: coordinates, length and
@@ -102,7 +97,7 @@ pub(crate) fn dead_letter(fp: &Fingerprinter, reason: &'static str, source: &Sou
         error_column: position.map(|x| x.1),
     };
     let body = serde_json::to_vec(&dl).expect("serialisable");
-    Out { dest: Dest::DeadLetter(reason), topic: dlq_topic.to_owned(), key, payload: Some(body), partition: None }
+    Out { dest: Dest::DeadLetter(reason), topic: dlq_topic.to_owned(), key, payload: body }
 }
 
 pub(crate) fn source_of(m: &OwnedMessage) -> Source {
@@ -136,7 +131,7 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     let coords = format!("{topic}/{}/{}", m.partition(), m.offset());
     if t.pass_through {
         let body = serde_json::to_vec(&source_of(m)).expect("serialisable");
-        return Outputs { outs: vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: Some(body), partition: None }], dead: None };
+        return Outputs { outs: vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: body }], dead: None };
     }
     let source = source_of(m);
     let started = Instant::now();
@@ -168,7 +163,7 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
             match conversation::of_event(&proc.policy, &proc.fingerprinter, ev, payload, &source, p.error) {
                 Outcome::Record(r) => {
                     let body = serde_json::to_vec(&*r).expect("serialisable");
-                    out.push(Out { dest: Dest::Finding(r.key_kind.as_str()), topic: findings_topic.clone(), key: r.conversation.clone(), payload: Some(body), partition: None });
+                    out.push(Out { dest: Dest::Finding(r.key_kind.as_str()), topic: findings_topic.clone(), key: r.conversation.clone(), payload: body });
                 }
                 Outcome::Unresolved => metrics.conversation_findings.with_label_values(&["unresolved"]).inc(),
                 Outcome::Nothing => {}
@@ -209,13 +204,7 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: 
     for o in outs {
         let mut backoff = Duration::from_millis(100);
         loop {
-            let mut rec: FutureRecord<'_, str, [u8]> = FutureRecord::to(&o.topic).key(&o.key);
-            if let Some(p) = &o.payload {
-                rec = rec.payload(p);
-            }
-            if let Some(p) = o.partition {
-                rec = rec.partition(p);
-            }
+            let mut rec: FutureRecord<'_, str, [u8]> = FutureRecord::to(o.topic.as_str()).key(o.key.as_str()).payload(o.payload.as_slice());
             // A finding record carries its event's time: the conversation stage's TTL runs on it.
             if let (Dest::Finding(_), Some(ts)) = (o.dest, timestamp_ms) {
                 rec = rec.timestamp(ts);
@@ -226,7 +215,6 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: 
                     let destination = match o.dest {
                         Dest::DeadLetter(_) => "dlq",
                         Dest::Finding(_) => "findings",
-                        Dest::State => "state",
                         Dest::Command(_) | Dest::PassThrough => "commands",
                     };
                     metrics.delivery_errors.with_label_values(&[destination]).inc();
@@ -244,7 +232,7 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: 
             }
             Dest::DeadLetter(reason) => metrics.dead_letters.with_label_values(&[reason]).inc(),
             Dest::Finding(key) => metrics.conversation_findings.with_label_values(&[key]).inc(),
-            Dest::PassThrough | Dest::State => {}
+            Dest::PassThrough => {}
         }
     }
     if let (true, Some(ts)) = (commands, timestamp_ms) {

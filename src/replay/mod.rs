@@ -268,7 +268,7 @@ impl Sink for ReplaySink {
                 record::deliver(p, &self.metrics, commands, None).await;
                 vec![Vec::new(); n]
             }
-            None => commands.into_iter().filter_map(|o| o.payload).collect(),
+            None => commands.into_iter().map(|o| o.payload).collect(),
         };
         Done { lines, dead: o.dead }
     }

@@ -264,3 +264,83 @@ fn a_pair_split_past_the_ttl_or_after_the_conversation_closed_gives_no_command()
     // No name, number or conversation-free value in the stage's metrics or logs.
     assert_no_leaks(&["Maria Lopez".into(), "529-84-1746".into()], &[metrics.as_bytes(), log.as_bytes()]);
 }
+
+/// Every record of the changelog `topic`, in offset order per partition: (key, state or `None`
+/// for a tombstone), read until none came for 3 s.
+fn changelog(b: &Broker, topic: &str) -> Vec<(String, Option<Value>)> {
+    let c = reader(b, "changelog", topic);
+    let (start, mut last) = (Instant::now(), Instant::now());
+    let mut out = Vec::new();
+    while start.elapsed() < Duration::from_secs(60) && last.elapsed() < Duration::from_secs(3) {
+        if let Some(Ok(m)) = c.poll(Duration::from_millis(200)) {
+            let key = String::from_utf8(m.key().unwrap_or_default().to_vec()).unwrap();
+            out.push((key, m.payload().map(|p| serde_json::from_slice(p).unwrap())));
+            last = Instant::now();
+        }
+    }
+    out
+}
+
+/// Keys of the changelog whose last record (the one compaction keeps) lacks an event some earlier
+/// record of the key held.
+fn short_last_records(log: &[(String, Option<Value>)]) -> Vec<String> {
+    let refs = |s: &Value| s["refs"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect::<BTreeSet<_>>();
+    let mut union: HashMap<&str, BTreeSet<String>> = HashMap::new();
+    let mut last: HashMap<&str, Option<BTreeSet<String>>> = HashMap::new();
+    for (k, v) in log.iter().filter(|(k, _)| k != "__claim__") {
+        let r = v.as_ref().map(refs);
+        if let Some(r) = &r {
+            union.entry(k).or_default().extend(r.iter().cloned());
+        }
+        last.insert(k, r);
+    }
+    last.into_iter().filter(|(k, l)| l.as_ref().is_none_or(|l| !union[k].is_subset(l))).map(|(k, _)| k.to_owned()).collect()
+}
+
+#[test]
+fn a_zombie_paused_past_its_session_loses_no_half_and_its_writes_are_counted() {
+    let b = Broker::start();
+    let (s, _) = setup(&b, 2400, 59);
+    // A takes every partition; from its 600th record on, each record's state write waits 2 s, so
+    // when A is stopped (SIGSTOP) writes are pending: it resumes as a zombie and makes them.
+    let a = spawn_stage("correlate", &b.addr, "findings", "g-corr", &["--state-topic", "state", "--max-in-flight", "300"], &[("PIIGUARD_STALLPOINT", "before_state:600:2000")]);
+    assert!(a.wait_log("stallpoint reached", Duration::from_secs(120)), "A reached the stallpoint: {}", a.logs_after_exit());
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = a.child.id().to_string();
+    Command::new("kill").args(["-STOP", &pid]).status().unwrap();
+    let stopped = Instant::now();
+    // B joins; A, stopped, misses its session: B restores, claims and handles every record.
+    let bb = correlate(&b, &["--group-stall-secs", "15"]);
+    let done = wait_committed(&b, "g-corr", "findings", 4, s.findings, Duration::from_secs(240));
+    let took_over = stopped.elapsed();
+    Command::new("kill").args(["-CONT", &pid]).status().unwrap();
+    // A wakes with its pending writes (of its own epoch, after B's claim): B merges them.
+    let start = Instant::now();
+    while bb.metric("piiguard_state_zombie_writes_total", &[]) < 1.0 && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let zombie = bb.metric("piiguard_state_zombie_writes_total", &[]) + a.metric("piiguard_state_zombie_writes_total", &[]);
+    // A's zombie commits may move the group's offsets back: wait until every record is handled.
+    let again = wait_committed(&b, "g-corr", "findings", 4, s.findings, Duration::from_secs(240));
+    let (code_a, _, log_a) = a.stop();
+    let (code_b, _, log_b) = bb.stop();
+    assert_eq!((code_a, code_b), (Some(0), Some(0)), "{log_a}\n{log_b}");
+    let commands = parse(&drain(&b, "findings.commands", Duration::from_secs(60)));
+    let (missing, spurious, duplicates) = score(&s, &commands);
+    let log = changelog(&b, "state");
+    let short = short_last_records(&log);
+    let claims = log.iter().filter(|(k, _)| k == "__claim__").count();
+    println!(
+        "zombie: A stopped at its 600th record's state write, B handled {done} of {} finding records {:.1} s later; A resumed: {zombie} zombie writes counted, group back at {again}; {} commands, missing {missing}, spurious {spurious}, duplicates {duplicates}; changelog {} records, {claims} claims, keys whose last record lacks a half: {}",
+        s.findings,
+        took_over.as_secs_f64(),
+        commands.len(),
+        log.len(),
+        short.len()
+    );
+    assert_eq!(done, s.findings, "B took over while A was stopped: {log_b}");
+    assert!(zombie >= 1.0, "the zombie's late writes were seen and counted: {log_b}");
+    assert!(log_b.contains("state written by a zombie instance"), "{log_b}");
+    assert_eq!((missing, spurious), (0, 0));
+    assert!(short.is_empty(), "what compaction keeps holds every half: {short:?}");
+}
