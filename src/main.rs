@@ -201,6 +201,17 @@ struct ReplayArgs {
     /// Records in flight at most (bounds memory).
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     max_in_flight: usize,
+    /// Also correlate the window as one conversation history, in memory: a name in one event and
+    /// an SSN, licence, account or card number in another event of the same conversation give
+    /// each event involved a conversation_combination command (the ids `piiguard correlate`
+    /// gives), in the same output. The state lives for this run only (no TTL inside the window;
+    /// the live changelog is never read or written), so it cannot resume from a checkpoint.
+    #[arg(long, conflicts_with = "checkpoint")]
+    correlate: bool,
+    /// With --correlate: conversations held at most; past it the one seen longest ago is evicted
+    /// (counted in the summary: its halves cannot meet later ones). About 1 KB each.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000, requires = "correlate")]
+    max_conversations: usize,
     /// Seconds a stop (SIGTERM, SIGINT) may take to flush the output and save the checkpoint;
     /// past it the process exits with code 3 anyway. A second signal exits at once.
     #[arg(long, value_name = "SECS", default_value_t = config::defaults::SHUTDOWN_DEADLINE_SECS)]
@@ -348,10 +359,6 @@ struct GenerateArgs {
 }
 
 impl ScannerArgs {
-    fn processor(&self) -> anyhow::Result<Processor> {
-        self.processor_for(false)
-    }
-
     /// With `conversations`, the scanner prepares events for the conversation pass (names in events
     /// with no identifier too, SMS parties: `ScannerBuilder::conversations`).
     fn processor_for(&self, conversations: bool) -> anyhow::Result<Processor> {
@@ -630,9 +637,10 @@ fn replay(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         bail!("no HMAC key: set --hmac-key-file, PIIGUARD_HMAC_KEY_FILE or PIIGUARD_HMAC_KEY (hex) so fingerprints match the live service's");
     }
     let librdkafka = parse_x(&args.librdkafka)?;
-    let proc = std::sync::Arc::new(args.common.processor()?);
+    let proc = std::sync::Arc::new(args.common.processor_for(args.correlate)?);
     let shutdown_deadline = std::time::Duration::from_secs(args.shutdown_deadline_secs);
-    let cfg = ReplayConfig { brokers: args.brokers, topics: args.topics, from, to, output, checkpoint: args.checkpoint, librdkafka, max_in_flight: args.max_in_flight.max(1), shutdown_deadline };
+    let correlate = args.correlate.then(|| Limits { max_conversations: args.max_conversations.max(1), ..Limits::default() });
+    let cfg = ReplayConfig { brokers: args.brokers, topics: args.topics, from, to, output, checkpoint: args.checkpoint, librdkafka, max_in_flight: args.max_in_flight.max(1), shutdown_deadline, correlate };
     let guard = StopGuard::new("replay");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let summary = rt.block_on(async move {

@@ -165,6 +165,7 @@ pub async fn run(
         commands_topic: cfg.commands_topic.clone(),
         dlq_topic: Some(cfg.dlq_topic.clone()),
         findings_topic: cfg.findings_topic.clone(),
+        collect_findings: false,
         pass_through: cfg.pass_through,
         mode: crate::commands::Mode::Live,
     };

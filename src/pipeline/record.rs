@@ -14,6 +14,7 @@ use super::engine::{Record, Sink};
 use crate::commands::{Mode, Source};
 use crate::fingerprint::Fingerprinter;
 use crate::correlate::record::{self as conversation, Outcome};
+use crate::correlate::FindingRecord;
 use crate::metrics::Metrics;
 use crate::process::Processor;
 use crate::scanner::Kind;
@@ -64,6 +65,8 @@ pub(crate) struct Targets {
     pub(crate) dlq_topic: Option<String>,
     /// Where finding records go for the conversation stage (`None`: not written).
     pub(crate) findings_topic: Option<String>,
+    /// Hand finding records back in [`Outputs::findings`] (a replay's own correlation).
+    pub(crate) collect_findings: bool,
     /// Benchmark baseline: no scanning, one small reference record per input.
     pub(crate) pass_through: bool,
     /// `live` or `replay`, written in the commands.
@@ -116,6 +119,8 @@ pub(crate) fn source_of(m: &OwnedMessage) -> Source {
 pub(crate) struct Outputs {
     pub(crate) outs: Vec<Out>,
     pub(crate) dead: Option<&'static str>,
+    /// Finding records, with [`Targets::collect_findings`].
+    pub(crate) findings: Vec<FindingRecord>,
 }
 
 /// Scans one record, counts it, and returns what must be produced before its offset may be
@@ -131,7 +136,7 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     let coords = format!("{topic}/{}/{}", m.partition(), m.offset());
     if t.pass_through {
         let body = serde_json::to_vec(&source_of(m)).expect("serialisable");
-        return Outputs { outs: vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: body }], dead: None };
+        return Outputs { outs: vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: body }], ..Outputs::default() };
     }
     let source = source_of(m);
     let started = Instant::now();
@@ -158,19 +163,26 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     }
     out.extend(p.commands.iter().map(|c| command_out(metrics, c, &t.commands_topic)));
     // The conversation stage's input: each event's halves, keyed by its conversation.
-    if let Some(findings_topic) = &t.findings_topic {
+    let mut findings = Vec::new();
+    if t.findings_topic.is_some() || t.collect_findings {
         for ev in &scan.events {
             match conversation::of_event(&proc.policy, &proc.fingerprinter, ev, payload, &source, p.error) {
-                Outcome::Record(r) => {
-                    let body = serde_json::to_vec(&*r).expect("serialisable");
-                    out.push(Out { dest: Dest::Finding(r.key_kind.as_str()), topic: findings_topic.clone(), key: r.conversation.clone(), payload: body });
-                }
+                Outcome::Record(r) => match &t.findings_topic {
+                    Some(topic) => {
+                        let body = serde_json::to_vec(&*r).expect("serialisable");
+                        out.push(Out { dest: Dest::Finding(r.key_kind.as_str()), topic: topic.clone(), key: r.conversation.clone(), payload: body });
+                    }
+                    None => {
+                        metrics.conversation_findings.with_label_values(&[r.key_kind.as_str()]).inc();
+                        findings.push(*r);
+                    }
+                },
                 Outcome::Unresolved => metrics.conversation_findings.with_label_values(&["unresolved"]).inc(),
                 Outcome::Nothing => {}
             }
         }
     }
-    Outputs { outs: out, dead }
+    Outputs { outs: out, dead, findings }
 }
 
 /// The service's sink: a record's commands and dead-letter reference go to their topics. Done:

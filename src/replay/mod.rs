@@ -9,6 +9,11 @@
 //! dead-letter reference is written. Partitions are fetched in parallel by librdkafka and scanned on
 //! both cores; memory is bounded by the records in flight. With a checkpoint, a rerun after a crash
 //! resumes where the handled prefix ended.
+//!
+//! With [`ReplayConfig::correlate`], the window is also correlated as one conversation history
+//! (docs/architecture.md §5): each record's finding records go back to the loop, which applies
+//! them to a [`Correlator`] held for this run only (no TTL, never the live changelog) and writes
+//! the `conversation_combination` commands it completes to the same output.
 
 pub mod checkpoint;
 mod progress;
@@ -28,7 +33,9 @@ use rdkafka::{Offset, TopicPartitionList};
 use serde::Serialize;
 
 use crate::commands::Mode;
+use crate::correlate::{Correlator, FindingRecord, Limits};
 use crate::metrics::Metrics;
+use crate::policy::Reason;
 use crate::pipeline::engine::{Engine, Record, Sink};
 use crate::pipeline::offsets::Tp;
 use crate::pipeline::record::{self, Targets};
@@ -70,6 +77,10 @@ pub struct ReplayConfig {
     pub max_in_flight: usize,
     /// How long a stop (SIGTERM, SIGINT) may take before the process exits anyway.
     pub shutdown_deadline: Duration,
+    /// Also correlate the window's conversations, in memory with these limits (the processor's
+    /// scanner must be built with `ScannerBuilder::conversations`). The state is not saved, so
+    /// this cannot be combined with a checkpoint.
+    pub correlate: Option<Limits>,
 }
 
 /// Why a replay failed. Messages carry no payload.
@@ -93,6 +104,9 @@ pub enum Error {
     /// Reading or writing a file.
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
+    /// Correlation keeps its state in memory only: a resumed run would miss halves read before.
+    #[error("a correlating replay cannot use a checkpoint: its conversation state is held in memory for the run only")]
+    CorrelateCheckpoint,
     /// Stopped by a signal before the end of the range.
     #[error("interrupted after {records} records{}", if *checkpointed { "; the checkpoint holds the handled prefix: rerun the same command to resume" } else { " (no --checkpoint: a rerun starts over)" })]
     Interrupted {
@@ -130,14 +144,29 @@ pub struct Summary {
     pub seconds: f64,
     /// Whether this run resumed from a checkpoint.
     pub resumed: bool,
+    /// With correlation: what it found across the window's events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversations: Option<ConversationSummary>,
+}
+
+/// What a correlating replay found across events.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct ConversationSummary {
+    /// Conversations in which a name and an identifier of different events met.
+    pub combinations: u64,
+    /// `conversation_combination` commands (one per event involved; counted in `commands` too).
+    pub commands: u64,
+    /// Conversations evicted at the capacity bound (their halves could not meet later ones).
+    pub evicted: u64,
 }
 
 impl Summary {
     /// Human-readable form.
     pub fn render(&self) -> String {
         let join = |m: &BTreeMap<&str, u64>| if m.is_empty() { "none".to_owned() } else { m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ") };
+        let conversations = self.conversations.map_or_else(String::new, |c| format!("  conversations: {} with a name and an identifier in different events, {} commands for their events, {} evicted at the capacity bound\n", c.combinations, c.commands, c.evicted));
         format!(
-            "piiguard replay: {} to {}, {} partitions{}\n  records: {} scanned ({:.1} MB), {} outside the time range\n  findings: {}\n  events needing action: {}\n  commands written: {}\n  not JSON (scanned as raw text): {}\n  time: {:.1} s ({:.0} records/s)\n",
+            "piiguard replay: {} to {}, {} partitions{}\n  records: {} scanned ({:.1} MB), {} outside the time range\n  findings: {}\n  events needing action: {}\n{conversations}  commands written: {}\n  not JSON (scanned as raw text): {}\n  time: {:.1} s ({:.0} records/s)\n",
             self.from,
             self.to,
             self.partitions.len(),
@@ -240,6 +269,8 @@ fn resolve_spans(cfg: &ReplayConfig) -> Result<BTreeMap<Tp, Span>, Error> {
 struct Done {
     lines: Vec<Vec<u8>>,
     dead: Option<&'static str>,
+    /// With correlation: the record's finding records, for the loop's correlator.
+    findings: Vec<FindingRecord>,
 }
 
 /// The replay's sink: commands to a topic (acknowledged before the record counts as handled) or
@@ -270,7 +301,7 @@ impl Sink for ReplaySink {
             }
             None => commands.into_iter().map(|o| o.payload).collect(),
         };
-        Done { lines, dead: o.dead }
+        Done { lines, dead: o.dead, findings: o.findings }
     }
 }
 
@@ -282,6 +313,9 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
     let mut interrupted = false;
     let started = Instant::now();
     let spec = format!("topics={:?} from={} to={} output={:?}", cfg.topics, cfg.from, cfg.to, cfg.output);
+    if cfg.correlate.is_some() && cfg.checkpoint.is_some() {
+        return Err(Error::CorrelateCheckpoint);
+    }
     let c2 = cfg.clone();
     let resolved = tokio::task::spawn_blocking(move || resolve_spans(&c2)).await.expect("resolver task")?;
     // A checkpoint of the same replay keeps its spans (the end snapshot of the first start).
@@ -343,9 +377,14 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
         },
         dlq_topic: None,
         findings_topic: None,
+        collect_findings: cfg.correlate.is_some(),
         pass_through: false,
         mode: Mode::Replay,
     };
+    // The window is one history: every conversation in it (up to the capacity bound), no TTL.
+    let mut correlator = cfg.correlate.map(|l| Correlator::new(Limits { ttl_ms: None, ..l }, proc.policy.action(Reason::ConversationCombination), Mode::Replay));
+    let commands_topic = targets.commands_topic.clone();
+    let loop_producer = producer.clone();
     let mut progress = progress::Progress::new(total.max(0) as u64, todo.len());
     if !todo.is_empty() {
         let consumer: StreamConsumer = consumer_config(&cfg).create()?;
@@ -375,7 +414,24 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
                     save(&cfg, cp, writer.as_mut())?;
                     break;
                 }
-                h = engine.next() => {
+                mut h = engine.next() => {
+                    if let Some(c) = correlator.as_mut() {
+                        let mut outs = Vec::new();
+                        for f in std::mem::take(&mut h.done.findings) {
+                            // Time 0 for every record, as in `scan --correlate`: with no TTL nothing expires
+                            // (closed conversations included) and arrival order does not matter.
+                            outs.extend(c.apply(f, 0).iter().map(|e| record::command_out(&metrics, &e.command, &commands_topic)));
+                        }
+                        c.take_forgotten();
+                        match &loop_producer {
+                            Some(p) => {
+                                let n = outs.len();
+                                record::deliver(p, &metrics, outs, None).await;
+                                h.done.lines.extend(std::iter::repeat_n(Vec::new(), n));
+                            }
+                            None => h.done.lines.extend(outs.into_iter().map(|o| o.payload)),
+                        }
+                    }
                     let d = &h.done;
                     if let Some(w) = writer.as_mut() {
                         for l in &d.lines {
@@ -448,6 +504,10 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
         // handled prefix.
         progress.finish();
         return Err(Error::Interrupted { records: summary.records, checkpointed: cfg.checkpoint.is_some() });
+    }
+    if let Some(c) = &correlator {
+        let n = c.counts();
+        summary.conversations = Some(ConversationSummary { combinations: n.combinations, commands: n.commands, evicted: n.evicted_capacity });
     }
     if matches!(cfg.output, Output::DryRun) {
         summary.commands = 0;

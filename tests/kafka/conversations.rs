@@ -344,3 +344,63 @@ fn a_zombie_paused_past_its_session_loses_no_half_and_its_writes_are_counted() {
     assert_eq!((missing, spurious), (0, 0));
     assert!(short.is_empty(), "what compaction keeps holds every half: {short:?}");
 }
+
+#[test]
+fn replay_correlates_a_window_with_the_ids_of_scan_correlate_and_no_state_of_its_own_kept() {
+    let b = Broker::start();
+    create_topics(&b, &[("conv", 4), ("replayed", 4)]);
+    let events = Generator::new(61).conversations(1600);
+    let payloads: Vec<Vec<u8>> = events.iter().map(|e| e.line.clone().into_bytes()).collect();
+    let coords = produce(&b, "conv", &payloads);
+    let at: HashMap<(i32, i64), usize> = coords.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        // The key `scan_correlate` uses: SMS keys and the ids of events without an id depend on it.
+        let key = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test.key");
+        let mut args = vec!["replay", "--brokers", &b.addr, "--topic", "conv", "--from", "earliest", "--correlate", "--hmac-key-file", key, "--output", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_piiguard")).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        let lines = std::fs::read_to_string(out).unwrap();
+        let all: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        (all.into_iter().filter(|c| c["reason"] == "conversation_combination").collect::<Vec<_>>(), stderr)
+    };
+    let line_of = |c: &Value| at[&(c["source"]["partition"].as_i64().unwrap() as i32, c["source"]["offset"].as_i64().unwrap())];
+    // The whole topic: every involved event, and the ids `scan --correlate` gives the same lines.
+    let (whole, summary) = run(&dir.path().join("all.jsonl"), &[]);
+    let (missing, spurious, duplicates) = stage_oracle(&involved(&events), &whole, line_of);
+    let ids = |cs: &[Value]| cs.iter().map(|c| c["command_id"].as_str().unwrap().to_owned()).collect::<BTreeSet<_>>();
+    let scanned: Vec<Value> = crate::conversations::scan_correlate(&events).into_iter().filter(|c| c["reason"] == "conversation_combination").collect();
+    assert!(whole.iter().all(|c| c["mode"] == "replay" && c["source"]["topic"] == "conv"));
+    // A window (the first 1,200 offsets of each partition, about half): only halves inside it meet.
+    let inside: Vec<usize> = (0..events.len()).filter(|&i| coords[i].1 < 1200).collect();
+    let window_events: Vec<ConvEvent> = inside.iter().map(|&i| events[i].clone()).collect();
+    let (window, _) = run(&dir.path().join("window.jsonl"), &["--to", "offset:1199"]);
+    let window_line = |c: &Value| inside.iter().position(|&i| i == line_of(c)).expect("a command for an event inside the window");
+    let (w_missing, w_spurious, w_duplicates) = stage_oracle(&involved(&window_events), &window, window_line);
+    println!(
+        "replay --correlate: {} events, {} conversation commands (scan --correlate: {}), missing {missing}, spurious {spurious}, duplicates {duplicates}; window of {} events: {} commands, missing {w_missing}, spurious {w_spurious}, duplicates {w_duplicates}",
+        events.len(),
+        whole.len(),
+        scanned.len(),
+        inside.len(),
+        window.len()
+    );
+    assert!(whole.len() >= 1000, "{summary}");
+    assert_eq!((missing, spurious, duplicates), (0, 0, 0));
+    assert_eq!(ids(&whole), ids(&scanned), "the ids of scan --correlate");
+    assert!(summary.contains(&format!("{} commands for their events", whole.len())), "{summary}");
+    assert!(!window.is_empty() && window.len() < whole.len());
+    assert_eq!((w_missing, w_spurious, w_duplicates), (0, 0, 0));
+    // To a topic: the same commands, each acknowledged before its record counts as handled.
+    let key = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/test.key");
+    let o = Command::new(env!("CARGO_BIN_EXE_piiguard")).args(["replay", "--brokers", &b.addr, "--topic", "conv", "--from", "earliest", "--correlate", "--hmac-key-file", key, "--commands-topic", "replayed"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let on_topic: Vec<Value> = parse(&drain(&b, "replayed", Duration::from_secs(60))).into_iter().filter(|c| c["reason"] == "conversation_combination").collect();
+    assert_eq!(ids(&on_topic), ids(&whole));
+    // The state is this run's only: resuming from a checkpoint is refused, clearly.
+    let o = Command::new(env!("CARGO_BIN_EXE_piiguard")).args(["replay", "--brokers", &b.addr, "--topic", "conv", "--from", "earliest", "--correlate", "--dry-run", "--checkpoint", "cp.json"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be used with"));
+}
