@@ -94,6 +94,8 @@ pub struct Metrics {
     pub state_refs_truncated: IntCounter,
     /// correlate: changelog writes of another instance after this one's claim (a zombie's).
     pub state_zombie_writes: IntCounter,
+    /// correlate: finding records written under another HMAC key id.
+    pub conversation_kid_mismatch: IntCounter,
 }
 
 fn counter(r: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -172,6 +174,11 @@ impl Metrics {
             },
             state_refs_truncated: {
                 let c = IntCounter::new("piiguard_state_refs_truncated_total", "correlate: events decided but not kept because their conversation held max_refs events.").expect("valid metric");
+                r.register(Box::new(c.clone())).expect("unique metric");
+                c
+            },
+            conversation_kid_mismatch: {
+                let c = IntCounter::new("piiguard_conversation_kid_mismatch_total", "correlate: finding records written under another HMAC key id than this instance's (run and correlate must share the key: SMS conversation keys and fingerprints differ between keys).").expect("valid metric");
                 r.register(Box::new(c.clone())).expect("unique metric");
                 c
             },

@@ -13,9 +13,10 @@
 //! of the conversation holds an identifier, or the other way round; each involved event gets one
 //! command, once. A combination inside one event is left to the per-event rule (`run`, `scan`).
 //!
-//! Time is the events' own (record timestamps), never the wall clock, so a replay decides as the
-//! live run did: a conversation expires `ttl` after its last event (`closed_ttl` after an event that
-//! ends it), and at `max_conversations` the one that would expire first is evicted. Both are counted.
+//! Time is the events' own (record timestamps), never the wall clock, so a restarted stage decides
+//! as before: a conversation expires `ttl` after its last event (`closed_ttl` after an event that
+//! ends it), and at `max_conversations` the one that would expire first is evicted. Both are
+//! counted. A file and a replayed window are one history each (no TTL).
 
 pub mod key;
 pub mod record;

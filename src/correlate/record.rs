@@ -47,8 +47,8 @@ pub struct FindingRecord {
     pub names: Vec<WireFinding>,
     /// Identifiers the policy combines with a name.
     pub identifiers: Vec<WireFinding>,
-    /// The event says the conversation ended (removed, or its state changed): the conversation is
-    /// kept only for the shorter closed TTL after it.
+    /// The event says the conversation ended (removed, or its state moved to `closed`): the
+    /// conversation is kept only for the shorter closed TTL after it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub closes: bool,
     /// More findings in the event than the per-event limit.
@@ -70,13 +70,13 @@ impl FindingRecord {
     }
 }
 
-/// Event types that end a conversation (CloudEvents and Conversations webhook names).
-fn closes(event_type: Option<&str>) -> bool {
+/// Whether an event ends its conversation (CloudEvents and Conversations webhook names): a
+/// removal, or a state change to `closed`. A change to `inactive` does not (the conversation can
+/// be reactivated), nor one whose new state was not read: the ordinary TTL then bounds it.
+fn closes(event_type: Option<&str>, state_to: Option<&str>) -> bool {
     event_type.is_some_and(|t| {
-        t.ends_with("conversations.conversation.removed")
-            || t.ends_with("conversations.conversation-state.updated")
-            || t == "onConversationRemoved"
-            || t == "onConversationStateUpdated"
+        let state_change = t.ends_with("conversations.conversation-state.updated") || t == "onConversationStateUpdated";
+        t.ends_with("conversations.conversation.removed") || t == "onConversationRemoved" || (state_change && state_to.is_some_and(|s| s.eq_ignore_ascii_case("closed")))
     })
 }
 
@@ -114,7 +114,7 @@ fn event_ref(fp: &Fingerprinter, ev: &EventScan, record: &[u8]) -> String {
 pub fn of_event(policy: &Policy, fp: &Fingerprinter, ev: &EventScan, record: &[u8], source: &Source, parse_error: Option<RecordError>) -> Outcome {
     let names: Vec<WireFinding> = ev.findings.iter().filter(|f| rule::is_name(policy, f)).map(commands::wire_finding).collect();
     let identifiers: Vec<WireFinding> = ev.findings.iter().filter(|f| rule::is_identifier(policy, f)).map(commands::wire_finding).collect();
-    let closes = closes(ev.event_type.as_deref());
+    let closes = closes(ev.event_type.as_deref(), ev.state_to.as_deref());
     if names.is_empty() && identifiers.is_empty() && !closes {
         return Outcome::Nothing;
     }
@@ -138,4 +138,38 @@ pub fn of_event(policy: &Policy, fp: &Fingerprinter, ev: &EventScan, record: &[u
         truncated: ev.truncated,
         kid: fp.kid().to_owned(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::Mode;
+    use crate::process::Processor;
+    use crate::scanner::ScannerBuilder;
+
+    /// Whether the event ends its conversation, read through the walker as the service reads it.
+    fn ends(event: &str) -> bool {
+        let p = Processor { scanner: ScannerBuilder::new().conversations(true).build().unwrap(), policy: Policy::default(), fingerprinter: Fingerprinter::new(&[3; 32]).unwrap(), max_record_bytes: 1 << 20 };
+        let source = Source::File { file: "t".into(), line: 1 };
+        let (_, scan) = p.process_keeping_scan(event.as_bytes(), &source, Mode::Scan);
+        match of_event(&p.policy, &p.fingerprinter, &scan.events[0], event.as_bytes(), &source, scan.error) {
+            Outcome::Record(r) => r.closes,
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn only_a_removal_or_a_move_to_closed_ends_a_conversation() {
+        let ch = format!("CH{}", "e".repeat(32));
+        let state = |to: &str| format!(r#"{{"specversion":"1.0","type":"com.twilio.conversations.conversation-state.updated","id":"ev-1","data":{{"ConversationSid":"{ch}","StateFrom":"active","StateTo":"{to}","Reason":"TIMER"}}}}"#);
+        let removed = format!(r#"{{"specversion":"1.0","type":"com.twilio.conversations.conversation.removed","id":"ev-2","data":{{"ConversationSid":"{ch}"}}}}"#);
+        let webhook = format!(r#"{{"EventType":"onConversationStateUpdated","ConversationSid":"{ch}","StateFrom":"inactive","StateTo":"closed"}}"#);
+        let unread = format!(r#"{{"specversion":"1.0","type":"com.twilio.conversations.conversation-state.updated","id":"ev-3","data":{{"ConversationSid":"{ch}"}}}}"#);
+        assert!(ends(&state("closed")));
+        assert!(!ends(&state("inactive")), "an inactive conversation can be reactivated");
+        assert!(!ends(&state("active")));
+        assert!(ends(&removed));
+        assert!(ends(&webhook));
+        assert!(!ends(&unread), "no new state read: the ordinary TTL bounds it");
+    }
 }

@@ -145,8 +145,14 @@ impl Sink for Conversations {
             Err(_) => return Prep::Bad,
         };
         if rec.kid != self.fingerprinter.kid() {
-            // Fingerprints under another key cannot be compared; the references still can.
-            tracing::debug!(partition, "finding record under another key id");
+            // SMS keys and fingerprints made under another key cannot meet this key's; SID keys
+            // and references still can. A key rotation passes; a lasting mismatch is a deployment
+            // error (alert PiiguardConversationKeyMismatch).
+            self.metrics.conversation_kid_mismatch.inc();
+            static WARNED: AtomicBool = AtomicBool::new(false);
+            if !WARNED.swap(true, Ordering::Relaxed) {
+                tracing::warn!(partition, "finding record written under another HMAC key id than this instance's: run and correlate must share the key (counted in piiguard_conversation_kid_mismatch_total)");
+            }
         }
         let before = c.counts();
         let conversation = rec.conversation.clone();

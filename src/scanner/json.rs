@@ -114,6 +114,9 @@ pub struct EventScan {
     /// Keyed fingerprints of the event's `from` and `to` (at its root or under `data`): an SMS
     /// carries no conversation SID, so its conversation is the pair of numbers. Never the numbers.
     pub parties: Vec<String>,
+    /// A conversation-state event's new state (`StateTo`: active, inactive, closed), read with the
+    /// parties: only a move to `closed` ends a conversation.
+    pub state_to: Option<String>,
 }
 
 /// Why a record was not scanned as JSON (it is then scanned as raw text).
@@ -493,6 +496,8 @@ enum Capture {
     Url,
     /// An SMS's `from` or `to`, kept as a keyed fingerprint.
     Party,
+    /// A conversation's new state.
+    StateTo,
 }
 
 impl<'s> Walker<'s> {
@@ -756,6 +761,7 @@ impl<'s> Walker<'s> {
         let slot = match c {
             Capture::Id => &mut ev.event_id,
             Capture::Type => &mut ev.event_type,
+            Capture::StateTo => &mut ev.state_to,
             Capture::Channel => {
                 let mut h = FxHasher::default();
                 v.hash(&mut h);
@@ -1048,10 +1054,15 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                     "id" => Some(Capture::Id),
                     "type" | "EventType" => Some(Capture::Type),
                     "from" | "From" | "to" | "To" if self.w.sc.parties => Some(Capture::Party),
+                    "StateTo" if self.w.sc.parties => Some(Capture::StateTo),
                     _ => self.w.capture,
                 };
-            } else if event_data && self.w.sc.parties && matches!(key.as_ref(), "from" | "to") {
-                self.w.capture = Some(Capture::Party);
+            } else if event_data {
+                match key.as_ref() {
+                    "from" | "to" => self.w.capture = Some(Capture::Party),
+                    "StateTo" => self.w.capture = Some(Capture::StateTo),
+                    _ => {}
+                }
             }
             let saved_hint = std::mem::replace(&mut self.w.hint, hint);
             map.next_value_seed(Node { w: self.w, depth: self.depth + 1 })?;

@@ -184,6 +184,9 @@ fn two_instances_one_killed_the_survivor_completes_its_halves() {
     let run = spawn_service_at(&b.addr, "conv", "g-run", &["--findings-topic", "findings"]);
     let at = wait_position(&victim, 0, 300, Duration::from_secs(120));
     let _ = victim.kill();
+    // Stage 1 finishes every event (the oracle counts them all) before the total is taken.
+    let scanned = wait_committed(&b, "g-run", "conv", 4, events.len() as i64, Duration::from_secs(240));
+    assert_eq!(scanned, events.len() as i64, "stage 1 scanned every event");
     let (code, _, _) = run.stop();
     assert_eq!(code, Some(0));
     let total = high_watermarks(&b, "findings", 4);
