@@ -89,7 +89,7 @@ fn text(c: &mut Criterion) {
 fn event_group(c: &mut Criterion, proc: &Processor, off: &Processor, name: &str, owned: &[String], expected: usize) {
     let lines: Vec<&[u8]> = owned.iter().map(|l| l.as_bytes()).collect();
     let bytes: usize = lines.iter().map(|l| l.len()).sum();
-    let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key: None, timestamp: None };
+    let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key_hmac: None, timestamp: None };
     let needing_action = lines.iter().filter(|l| !proc.process(l, &src, Mode::Live).commands.is_empty()).count();
     assert_eq!(needing_action, expected, "{name}: events needing action");
     let mut g = c.benchmark_group(format!("scanner/event_path/{name}"));
@@ -148,7 +148,7 @@ fn events(c: &mut Criterion) {
                 lines.push(case["input"].as_str().unwrap().to_owned());
             }
         }
-        let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key: None, timestamp: None };
+        let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key_hmac: None, timestamp: None };
         let n = lines.iter().filter(|l| !proc.process(l.as_bytes(), &src, Mode::Live).commands.is_empty()).count();
         (lines, n)
     });

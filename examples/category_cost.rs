@@ -23,7 +23,7 @@ fn main() {
     if corpus == "events" {
         let p = Processor { scanner, policy: Policy::default(), fingerprinter: Fingerprinter::new(&[3; 32]).expect("key"), max_record_bytes: 1 << 20 };
         let lines: Vec<String> = Generator::new(17).take(8000).map(|g| g.line).collect();
-        let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key: None, timestamp: None };
+        let src = Source::Kafka { topic: "t".into(), partition: 0, offset: 0, key_hmac: None, timestamp: None };
         for _ in 0..reps {
             for l in &lines {
                 out += p.process(l.as_bytes(), &src, Mode::Live).commands.len();

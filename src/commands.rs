@@ -18,7 +18,7 @@
 //!   id hashes the conversation and the event's identity instead of the source coordinates, so a
 //!   duplicate delivery of the event gets the same id).
 //! - `mode`: `scan` (files, stdin), `live` (`piiguard run`), `replay`.
-//! - `source`: `{"file": NAME, "line": N}` or `{"topic", "partition", "offset", "key"?, "timestamp"?}`.
+//! - `source`: `{"file": NAME, "line": N}` or `{"topic", "partition", "offset", "key_hmac"?, "timestamp"?}`.
 //! - `event_pointer`: the event inside the record (`""`, or `"/0"` for the first of an array).
 //! - `event_id`, `event_type`: the CloudEvents `id` and `type` when present.
 //! - `parse_status`: `parsed`, or `unparsed` when the record was not JSON and was scanned as raw
@@ -71,9 +71,10 @@ pub enum Source {
         partition: i32,
         /// Offset.
         offset: i64,
-        /// The record key as hex (keys may be SIDs or ids; never scanned text), if any.
+        /// HMAC-SHA256 of the record key (128 bits, hex), if it has one: a key may hold personal
+        /// data (a phone number, an address), so it is never copied.
         #[serde(skip_serializing_if = "Option::is_none")]
-        key: Option<String>,
+        key_hmac: Option<String>,
         /// Record timestamp, milliseconds since the epoch, if any.
         #[serde(skip_serializing_if = "Option::is_none")]
         timestamp: Option<i64>,

@@ -79,6 +79,16 @@ impl Fingerprinter {
         hex::encode(&mac.finalize().into_bytes()[..16])
     }
 
+    /// HMAC-SHA256 of a Kafka record's key (128 bits, hex): the key may hold anything (a phone
+    /// number, an e-mail address), so outputs carry this instead; the coordinates already identify
+    /// the record.
+    pub fn key_hmac(&self, key: &[u8]) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(b"record key\0");
+        mac.update(key);
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
     /// HMAC-SHA256 of a phone number or address in `from`/`to` (digits only when it has any, so
     /// `+1 555…` and `whatsapp:+1555…` agree), 128 bits in hex: one side of an SMS conversation.
     pub fn party(&self, value: &str) -> String {

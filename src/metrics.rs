@@ -23,6 +23,14 @@ pub const ACTIONS: [&str; 3] = ["redact", "delete", "tag"];
 pub const DESTINATIONS: [&str; 4] = ["commands", "dlq", "findings", "state"];
 /// Why the conversation stage forgot a conversation.
 pub const EVICTION_REASONS: [&str; 3] = ["ttl", "closed", "capacity"];
+/// Dead-letter reason of a record the scanner panicked on (the others are the parse errors).
+pub const SCAN_PANIC: &str = "scan_panic";
+
+/// Every dead-letter reason: why a record was not JSON, or that scanning it panicked.
+pub fn dead_letter_reasons() -> impl Iterator<Item = &'static str> {
+    RecordError::ALL.into_iter().map(RecordError::as_str).chain([SCAN_PANIC])
+}
+
 /// Why consumption is paused.
 pub const PAUSE_REASONS: [&str; 2] = ["in_flight", "dlq_storm"];
 
@@ -207,8 +215,8 @@ impl Metrics {
         for a in ACTIONS {
             m.commands_produced.with_label_values(&[a]);
         }
-        for e in RecordError::ALL {
-            m.dead_letters.with_label_values(&[e.as_str()]);
+        for r in dead_letter_reasons() {
+            m.dead_letters.with_label_values(&[r]);
         }
         for d in DESTINATIONS {
             m.delivery_errors.with_label_values(&[d]);

@@ -38,7 +38,7 @@ fn generated_commands_are_valid() {
 fn kafka_sources_unparsed_records_and_keys_are_valid() {
     let v = validator();
     let p = common::processor();
-    let src = Source::Kafka { topic: "events".into(), partition: 3, offset: 42, key: Some("ab01".into()), timestamp: Some(1_700_000_000_000) };
+    let src = Source::Kafka { topic: "events".into(), partition: 3, offset: 42, key_hmac: Some("0123456789abcdef0123456789abcdef".into()), timestamp: Some(1_700_000_000_000) };
     let inputs: [&[u8]; 4] = [
         br#"{"body":"SSN 123-45-6789" "#,
         b"\xff\xfe Jane Doe SSN 123-45-6789",

@@ -21,6 +21,7 @@ use rdkafka::producer::FutureProducer;
 
 use super::changelog;
 use super::engine::{Record, Sink};
+use super::failpoint;
 use super::fence::{self, Slot, Store};
 use super::record;
 use crate::correlate::{Correlator, Emitted, FindingRecord, Limits};
@@ -175,7 +176,7 @@ impl Sink for Conversations {
         match prep {
             Prep::Nothing => false,
             Prep::Bad => {
-                let source = record::source_of(&rec);
+                let source = record::source_of(&self.fingerprinter, &rec);
                 let out = record::dead_letter(&self.fingerprinter, "parse_error", &source, rec.payload().unwrap_or_default(), None, &self.topics.dlq);
                 drop(rec);
                 record::deliver(&self.producer, &self.metrics, vec![out], None).await;
@@ -189,66 +190,20 @@ impl Sink for Conversations {
                 let commanded = !refs.is_empty();
                 record::deliver(&self.producer, &self.metrics, outs, timestamp).await;
                 if commanded {
-                    failpoint("after_commands");
+                    failpoint::abort("after_commands");
                 }
                 // 2. The state, with those commands marked acknowledged, and tombstones.
                 if let Some(slot) = self.store.slots.lock().expect("state lock").get_mut(&partition) {
                     slot.c.acknowledge(&conversation, &refs);
                 }
-                stallpoint("before_state").await;
+                failpoint::stall("before_state").await;
                 let mut keys = forgotten;
                 keys.push(conversation);
                 self.store.write(partition, &keys).await;
-                failpoint("after_state");
+                failpoint::abort("after_state");
                 // 3. The engine settles the offset.
                 false
             }
-        }
-    }
-}
-
-/// Test hook: with `PIIGUARD_STALLPOINT=NAME:N:MS`, from the N-th time the stage passes `NAME`
-/// (`before_state`: a record's commands are acknowledged, its state not written) on, each pass
-/// waits MS milliseconds, and the N-th logs "stallpoint reached": a test stops the process then
-/// (SIGSTOP) so that writes are pending when it resumes as a zombie. Unset, one load per record.
-async fn stallpoint(name: &str) {
-    use std::sync::atomic::AtomicU64;
-    static AT: OnceLock<Option<(String, u64, u64)>> = OnceLock::new();
-    static HITS: AtomicU64 = AtomicU64::new(0);
-    let at = AT.get_or_init(|| {
-        let v = std::env::var("PIIGUARD_STALLPOINT").ok()?;
-        let mut it = v.splitn(3, ':');
-        Some((it.next()?.to_owned(), it.next()?.parse().ok()?, it.next()?.parse().ok()?))
-    });
-    if let Some((n, k, ms)) = at {
-        if n == name {
-            let hit = HITS.fetch_add(1, Ordering::Relaxed) + 1;
-            if hit == *k {
-                tracing::warn!(point = name, "stallpoint reached");
-            }
-            if hit >= *k {
-                tokio::time::sleep(Duration::from_millis(*ms)).await;
-            }
-        }
-    }
-}
-
-/// Test hook: with `PIIGUARD_FAILPOINT=NAME:N` the process aborts (as kill -9 would: no drain, no
-/// commit) the N-th time the stage passes `NAME`: `after_commands` (a record's commands are
-/// acknowledged, its state not written) or `after_state` (its state is written, its offset not
-/// stored). Unset, it costs one load per record.
-fn failpoint(name: &str) {
-    use std::sync::atomic::AtomicU64;
-    static AT: OnceLock<Option<(String, u64)>> = std::sync::OnceLock::new();
-    static HITS: AtomicU64 = AtomicU64::new(0);
-    let at = AT.get_or_init(|| {
-        let v = std::env::var("PIIGUARD_FAILPOINT").ok()?;
-        let (n, k) = v.split_once(':')?;
-        Some((n.to_owned(), k.parse().ok()?))
-    });
-    if let Some((n, k)) = at {
-        if n == name && HITS.fetch_add(1, Ordering::Relaxed) + 1 == *k {
-            std::process::abort();
         }
     }
 }

@@ -17,6 +17,7 @@
 
 mod changelog;
 mod conversations;
+mod failpoint;
 mod fence;
 pub(crate) mod engine;
 mod group;
@@ -424,7 +425,7 @@ pub(crate) async fn serve<S: engine::Sink<Done = bool>>(
     }
     let sum = |v: &prometheus::IntCounterVec, labels: &[&str]| labels.iter().map(|l| v.with_label_values(&[l]).get()).sum::<u64>();
     let commands = sum(&metrics.commands_produced, &crate::metrics::ACTIONS);
-    let dead_letters = sum(&metrics.dead_letters, &crate::scanner::json::RecordError::ALL.map(|e| e.as_str()));
+    let dead_letters = sum(&metrics.dead_letters, &crate::metrics::dead_letter_reasons().collect::<Vec<_>>());
     let reason = |r: &str| metrics.prohibited_events.with_label_values(&[r]).get();
     Ok(RunStats {
         records,

@@ -15,7 +15,7 @@ use crate::commands::{Mode, Source};
 use crate::fingerprint::Fingerprinter;
 use crate::correlate::record::{self as conversation, Outcome};
 use crate::correlate::FindingRecord;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, SCAN_PANIC};
 use crate::process::Processor;
 use crate::scanner::Kind;
 
@@ -103,12 +103,13 @@ pub(crate) fn dead_letter(fp: &Fingerprinter, reason: &'static str, source: &Sou
     Out { dest: Dest::DeadLetter(reason), topic: dlq_topic.to_owned(), key, payload: body }
 }
 
-pub(crate) fn source_of(m: &OwnedMessage) -> Source {
+/// Where `m` was read; its key only as a keyed hash.
+pub(crate) fn source_of(fp: &Fingerprinter, m: &OwnedMessage) -> Source {
     Source::Kafka {
         topic: m.topic().to_owned(),
         partition: m.partition(),
         offset: m.offset(),
-        key: m.key().map(hex::encode),
+        key_hmac: m.key().map(|k| fp.key_hmac(k)),
         timestamp: m.timestamp().to_millis(),
     }
 }
@@ -135,12 +136,27 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     };
     let coords = format!("{topic}/{}/{}", m.partition(), m.offset());
     if t.pass_through {
-        let body = serde_json::to_vec(&source_of(m)).expect("serialisable");
+        let body = serde_json::to_vec(&source_of(&proc.fingerprinter, m)).expect("serialisable");
         return Outputs { outs: vec![Out { dest: Dest::PassThrough, topic: t.commands_topic.clone(), key: coords, payload: body }], ..Outputs::default() };
     }
-    let source = source_of(m);
+    let source = source_of(&proc.fingerprinter, m);
     let started = Instant::now();
-    let (p, scan) = proc.process_keeping_scan(payload, &source, t.mode);
+    // A panic while scanning (a bug) must not stall the partition: the record gets a dead-letter
+    // reference (reason `scan_panic`) and the next one flows. The process's panic hook prints only
+    // where it happened, never the message (it could quote the record).
+    let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if super::failpoint::reached("scan_panic") {
+            // Quotes the record, as a careless panic could: the hook must withhold it.
+            panic!("failpoint scan_panic: {}", String::from_utf8_lossy(payload));
+        }
+        proc.process_keeping_scan(payload, &source, t.mode)
+    }));
+    let Ok((p, scan)) = scanned else {
+        metrics.events.with_label_values(&[topic, "dead_lettered"]).inc();
+        tracing::error!(topic, partition = m.partition(), offset = m.offset(), "the scanner panicked on a record (a bug): not scanned, dead-lettered as scan_panic; the next record flows");
+        let outs = t.dlq_topic.as_ref().map(|d| dead_letter(&proc.fingerprinter, SCAN_PANIC, &source, payload, None, d)).into_iter().collect();
+        return Outputs { outs, dead: Some(SCAN_PANIC), findings: Vec::new() };
+    };
     metrics.scan_duration.observe(started.elapsed().as_secs_f64());
     metrics.bytes_scanned.with_label_values(&[topic]).inc_by(payload.len() as u64);
     for (k, n) in Kind::ALL.iter().zip(p.findings) {

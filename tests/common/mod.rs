@@ -80,6 +80,21 @@ pub(crate) fn needles(secrets: &[String]) -> Vec<String> {
 /// occur inside one by chance without anything leaking (the hex of ASCII digits is all digits
 /// and 3s). A quoted token of digits alone is kept: that is what a leaked value would look like.
 pub(crate) fn without_hex(s: &str) -> String {
+    without_hex_tokens(s)
+}
+
+/// The hex tokens of `s` decoded (each on a line of its own), so that a value written as hex (a
+/// copied record key) is still found by a sweep that leaves hex tokens out of the plain text.
+pub(crate) fn hex_decoded(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_hexdigit())
+        .filter(|t| t.len() >= 8 && t.len() % 2 == 0)
+        .filter_map(|t| hex::decode(t).ok())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn without_hex_tokens(s: &str) -> String {
     let hex = |t: &str| {
         (t.len() >= 32 && t.bytes().skip(2).all(|b| b.is_ascii_hexdigit()))
             || (t.len() >= 8 && t.bytes().all(|b| b.is_ascii_hexdigit()) && t.bytes().any(|b| matches!(b, b'a'..=b'f')))

@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
+
 use piiguard::generate::Generator;
 
 use super::*;
@@ -124,4 +126,81 @@ fn a_storm_of_bad_records_pauses_and_reports_then_everything_is_handled() {
     assert_eq!(dlq.seen.len(), bad);
     assert_eq!(ids(&cmds), expected, "the good records after the storm are handled");
     assert_eq!(code, Some(0));
+}
+
+#[test]
+fn a_record_the_scanner_panics_on_is_dead_lettered_and_the_rest_flows() {
+    let b = Broker::start();
+    let topic = "events-p";
+    create_topics(&b, &[(topic, 2), ("events-p.commands", 2), ("events-p.dlq", 1)]);
+    let gens: Vec<_> = Generator::new(29).take(3_000).collect();
+    let secrets: Vec<String> = gens.iter().flat_map(|g| g.secrets.iter().cloned()).collect();
+    let payloads: Vec<Vec<u8>> = gens.into_iter().map(|g| g.line.into_bytes()).collect();
+    let coords = produce(&b, topic, &payloads);
+    // The 1,000th record scanned panics, with a message that quotes the whole record.
+    let svc = spawn_service_env(&b.addr, topic, "g-p", &[], &[("PIIGUARD_FAILPOINT", "scan_panic:1000")]);
+    let handled = wait_committed(&b, "g-p", topic, 2, 3_000, Duration::from_secs(180));
+    let dead = consume(&b, "events-p.dlq", 1, Duration::from_secs(30));
+    let panics = svc.metric("piiguard_dead_letters_total", &["reason=\"scan_panic\""]);
+    let ready = svc.get("/readyz");
+    let (code, _, err) = svc.stop();
+    assert_eq!(dead.len(), 1, "one dead-letter reference");
+    let d: Value = serde_json::from_slice(&dead[0]).unwrap();
+    let at = (d["source"]["partition"].as_i64().unwrap() as i32, d["source"]["offset"].as_i64().unwrap());
+    let i = coords.iter().position(|c| *c == at).expect("the reference names a record of the topic");
+    // Every other record's commands, none of the panicked one's.
+    let others: Vec<usize> = (0..payloads.len()).filter(|&j| j != i).collect();
+    let expected = expected_ids(topic, &others.iter().map(|&j| payloads[j].clone()).collect::<Vec<_>>(), &others.iter().map(|&j| coords[j]).collect::<Vec<_>>());
+    let got = consume(&b, "events-p.commands", expected.len(), Duration::from_secs(60));
+    let got_ids = ids(&got);
+    let (missing, spurious) = (expected.difference(&got_ids).count(), got_ids.difference(&expected).count());
+    println!("scanner panic on record {at:?}: dead-lettered ({}), {handled} of 3000 records handled; {} commands, missing {missing}, spurious {spurious}; /readyz {ready:?}", d["reason"], expected.len());
+    assert_eq!(d["reason"], "scan_panic");
+    assert_eq!(d["length"].as_u64(), Some(payloads[i].len() as u64));
+    assert_eq!(handled, 3_000, "the partition went on past the panic");
+    assert_eq!((missing, spurious), (0, 0));
+    assert_eq!(panics, 1.0);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("internal error at") && err.contains("scan_panic"), "the panic is reported, its message withheld: {err}");
+    // The panic message quoted the record; nothing of it reaches the logs or the reference.
+    assert_no_leaks(&secrets, &[err.as_bytes(), &dead[0]]);
+}
+
+#[test]
+fn record_keys_holding_personal_data_reach_no_output_not_even_as_hex() {
+    let b = Broker::start();
+    let topic = "events-k";
+    create_topics(&b, &[(topic, 2), ("events-k.commands", 2), ("events-k.dlq", 1)]);
+    let gens: Vec<_> = Generator::new(31).take(1_000).collect();
+    // Each record keyed by a planted value (a name, a number), as a careless producer might.
+    let keys: Vec<String> = gens.iter().enumerate().map(|(i, g)| g.secrets.first().cloned().unwrap_or_else(|| format!("Maria Lopez {i}"))).collect();
+    let mut secrets: Vec<String> = gens.iter().flat_map(|g| g.secrets.iter().cloned()).collect();
+    secrets.extend(keys.iter().cloned());
+    let mut payloads: Vec<Vec<u8>> = gens.into_iter().map(|g| g.line.into_bytes()).collect();
+    // And a record that is not JSON: its dead-letter reference names its source too.
+    payloads[7] = b"{not json".to_vec();
+    let coords = produce_keyed(&b, topic, &payloads, &keys);
+    let expected = expected_ids(topic, &payloads, &coords);
+    let svc = spawn_service_at(&b.addr, topic, "g-k", &["--until-caught-up"]);
+    let (code, _, err) = svc.wait_exit(Instant::now());
+    assert_eq!(code, Some(0), "{err}");
+    let commands = consume(&b, "events-k.commands", expected.len(), Duration::from_secs(60));
+    let dead = consume(&b, "events-k.dlq", 1, Duration::from_secs(30));
+    let sources: Vec<Value> = commands.iter().chain(&dead).map(|c| serde_json::from_slice::<Value>(c).unwrap()["source"].clone()).collect();
+    let hashed = sources.iter().filter(|s| s["key_hmac"].as_str().is_some_and(|h| h.len() == 32 && h.bytes().all(|c| c.is_ascii_hexdigit()))).count();
+    println!("{} records keyed by planted values: {} commands and {} dead letters, {hashed} sources with a keyed hash of the key, none with the key", payloads.len(), commands.len(), dead.len());
+    assert_eq!(ids(&commands), expected);
+    assert_eq!(dead.len(), 1);
+    assert_eq!(hashed, sources.len(), "every source carries the key's keyed hash");
+    assert!(sources.iter().all(|s| s.get("key").is_none()), "no source carries the key");
+    assert_no_leaks(&secrets, &[&commands.concat(), &dead.concat(), err.as_bytes()]);
+}
+
+
+#[test]
+#[should_panic(expected = "a planted value leaked")]
+fn the_leak_sweep_reads_hex_tokens_decoded() {
+    // A record key copied into a command as hex, as commands once carried it.
+    let out = format!(r#"{{"source":{{"key":"{}"}}}}"#, hex::encode("Maria Lopez"));
+    assert_no_leaks(&["Maria Lopez".to_owned()], &[out.as_bytes()]);
 }

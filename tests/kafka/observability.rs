@@ -70,7 +70,7 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
 
     // Label values only from closed sets or the configuration.
     let kinds: BTreeSet<&str> = piiguard::scanner::Kind::ALL.iter().map(|k| k.as_str()).collect();
-    let dl_reasons: BTreeSet<&str> = piiguard::scanner::json::RecordError::ALL.iter().map(|e| e.as_str()).collect();
+    let dl_reasons: BTreeSet<&str> = piiguard::metrics::dead_letter_reasons().collect();
     for (name, labels) in series(&metrics) {
         for (k, v) in labels {
             let ok = match k.as_str() {
@@ -100,7 +100,7 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
     const FIELDS: &[&str] = &[
         "timestamp", "level", "message", "addr", "group", "topics", "commands_topic", "dlq_topic", "key", "pass_through",
         "partitions", "reason", "records", "prohibited_combination", "identifier", "category", "commands", "dead_letters", "error",
-        "suppressed", "topic", "partition", "retry_in_ms", "bad_records", "window_secs", "pause_secs",
+        "suppressed", "topic", "partition", "offset", "retry_in_ms", "bad_records", "window_secs", "pause_secs",
         // Membership, stops and the group monitor: configuration and counts.
         "group_instance_id", "signal", "deadline_secs", "took_ms", "in_flight_abandoned", "committed", "phase", "in_flight",
         "exit_code", "command", "hold_ms", "stalled_partitions", "stall_secs", "assigned_here",

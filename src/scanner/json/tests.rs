@@ -207,3 +207,25 @@ fn first_and_last_name_fields_make_a_name_unless_placeholders() {
     let kinds: Vec<Kind> = r.events[0].findings.iter().map(|f| f.kind).collect();
     assert_eq!(kinds, [Kind::Ssn]);
 }
+
+thread_local! {
+    /// Makes every key hash the same (tests of duplicate keys under hash collisions).
+    pub(super) static COLLIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[test]
+fn keys_with_the_same_hash_are_told_apart_by_their_text() {
+    COLLIDE.with(|c| c.set(true));
+    // Every key collides: distinct keys still count as first occurrences, equal ones do not.
+    let small = scan(r#"{"a":"SSN 123-45-6789","b":"SSN 123-45-6789","a":"card 4111111111111111"}"#);
+    let mut j = String::from("{");
+    for i in 0..40 {
+        j.push_str(&format!("\"k{i}\":\"x\","));
+    }
+    j.push_str("\"k3\":\"ssn 123-45-6789\",\"new\":\"ssn 123-45-6789\"}");
+    let large = scan(&j);
+    COLLIDE.with(|c| c.set(false));
+    let got = |r: &RecordScan| r.events[0].findings.iter().map(|f| (f.path.clone(), f.occurrence)).collect::<Vec<_>>();
+    assert_eq!(got(&small), [("/a".to_owned(), 0), ("/b".to_owned(), 0), ("/a".to_owned(), 1)]);
+    assert_eq!(got(&large), [("/k3".to_owned(), 1), ("/new".to_owned(), 0)]);
+}
