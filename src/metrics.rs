@@ -31,6 +31,9 @@ pub fn dead_letter_reasons() -> impl Iterator<Item = &'static str> {
     RecordError::ALL.into_iter().map(RecordError::as_str).chain([SCAN_PANIC])
 }
 
+/// Classes of delivery errors that retrying does not cure (see `pipeline::record::permanent_class`).
+pub const PERMANENT_CLASSES: [&str; 4] = ["too_large", "unauthorized", "unknown_topic", "invalid_record"];
+
 /// Why consumption is paused.
 pub const PAUSE_REASONS: [&str; 2] = ["in_flight", "dlq_storm"];
 
@@ -54,6 +57,8 @@ pub struct Metrics {
     pub dead_letters: IntCounterVec,
     /// Failed delivery attempts (each is retried), per destination.
     pub delivery_errors: IntCounterVec,
+    /// Failed delivery attempts whose error retrying does not cure, by class.
+    pub delivery_permanent_errors: IntCounterVec,
     /// Rebalance events, per kind (assign, revoke).
     pub rebalances: IntCounterVec,
     /// Consumer lag (high watermark − committed offset), per assigned partition.
@@ -143,6 +148,7 @@ impl Metrics {
             commands_produced: counter(&r, "piiguard_commands_produced_total", "Commands acknowledged by the broker, by action.", &["action"]),
             dead_letters: counter(&r, "piiguard_dead_letters_total", "Dead-letter references acknowledged by the broker, by reason.", &["reason"]),
             delivery_errors: counter(&r, "piiguard_delivery_errors_total", "Failed delivery attempts (each is retried; the watermark waits), by destination.", &["destination"]),
+            delivery_permanent_errors: counter(&r, "piiguard_delivery_permanent_errors_total", "Failed delivery attempts whose error retrying does not cure (too_large, unauthorized, unknown_topic, invalid_record): the watermark holds and the service is not ready until the topic is fixed.", &["class"]),
             rebalances: counter(&r, "piiguard_rebalances_total", "Consumer group rebalance events, by kind.", &["kind"]),
             consumer_lag: gauge(&r, "piiguard_consumer_lag", "Records behind: high watermark minus committed offset, per assigned partition (librdkafka statistics).", &["topic", "partition"]),
             committed_offset: gauge(&r, "piiguard_committed_offset", "Committed offset per assigned partition (librdkafka statistics).", &["topic", "partition"]),
@@ -220,6 +226,9 @@ impl Metrics {
         }
         for d in DESTINATIONS {
             m.delivery_errors.with_label_values(&[d]);
+        }
+        for c in PERMANENT_CLASSES {
+            m.delivery_permanent_errors.with_label_values(&[c]);
         }
         for k in ["assign", "revoke"] {
             m.rebalances.with_label_values(&[k]);

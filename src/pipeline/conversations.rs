@@ -179,7 +179,7 @@ impl Sink for Conversations {
                 let source = record::source_of(&self.fingerprinter, &rec);
                 let out = record::dead_letter(&self.fingerprinter, "parse_error", &source, rec.payload().unwrap_or_default(), None, &self.topics.dlq);
                 drop(rec);
-                record::deliver(&self.producer, &self.metrics, vec![out], None).await;
+                record::deliver(&self.producer, &self.metrics, None, vec![out], None).await;
                 true
             }
             Prep::Applied { partition, conversation, emitted, forgotten } => {
@@ -188,7 +188,7 @@ impl Sink for Conversations {
                 let refs: Vec<String> = emitted.iter().map(|e| e.event_ref.clone()).collect();
                 let outs = emitted.iter().map(|e| record::command_out(&self.metrics, &e.command, &self.topics.commands)).collect();
                 let commanded = !refs.is_empty();
-                record::deliver(&self.producer, &self.metrics, outs, timestamp).await;
+                record::deliver(&self.producer, &self.metrics, None, outs, timestamp).await;
                 if commanded {
                     failpoint::abort("after_commands");
                 }

@@ -6,7 +6,7 @@
 //! is stalled (lag, no committed progress, not assigned here: `pipeline::group`). Alive means the service loop
 //! turned within [`STALL`]; a wedged loop fails the liveness probe so the supervisor restarts it.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long the service loop may go without turning before the process counts as not alive.
@@ -21,6 +21,9 @@ pub struct Health {
     joined: AtomicBool,
     storm: AtomicBool,
     group_stalled: AtomicBool,
+    /// Deliveries failing with a permanent error now, and the class of the latest.
+    blocked: AtomicUsize,
+    blocked_class: AtomicU8,
     last_turn_ms: AtomicU64,
 }
 
@@ -32,6 +35,8 @@ impl Default for Health {
             joined: AtomicBool::new(false),
             storm: AtomicBool::new(false),
             group_stalled: AtomicBool::new(false),
+            blocked: AtomicUsize::new(0),
+            blocked_class: AtomicU8::new(0),
             last_turn_ms: AtomicU64::new(0),
         }
     }
@@ -58,6 +63,19 @@ impl Health {
         self.group_stalled.store(stalled, Ordering::Relaxed);
     }
 
+    /// A delivery began failing with a permanent error of `class` (one of
+    /// [`crate::metrics::PERMANENT_CLASSES`]); until [`Health::unblocked`], not ready.
+    pub fn blocked(&self, class: &str) {
+        let i = crate::metrics::PERMANENT_CLASSES.iter().position(|c| *c == class).unwrap_or(0);
+        self.blocked_class.store(i as u8, Ordering::Relaxed);
+        self.blocked.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A delivery that failed permanently went through after all (the topic was fixed).
+    pub fn unblocked(&self) {
+        self.blocked.fetch_sub(1, Ordering::Relaxed);
+    }
+
     /// The service loop turned.
     pub fn turned(&self) {
         self.last_turn_ms.store(self.start.elapsed().as_millis() as u64, Ordering::Relaxed);
@@ -74,6 +92,13 @@ impl Health {
             Err("waiting for a partition assignment")
         } else if self.storm.load(Ordering::Relaxed) {
             Err("paused by a dead-letter storm")
+        } else if self.blocked.load(Ordering::Relaxed) > 0 {
+            Err(match crate::metrics::PERMANENT_CLASSES[usize::from(self.blocked_class.load(Ordering::Relaxed))] {
+                "too_large" => "a delivery fails permanently: record too large for its topic; the watermark holds",
+                "unauthorized" => "a delivery fails permanently: not authorised to write the topic; the watermark holds",
+                "unknown_topic" => "a delivery fails permanently: the topic does not exist; the watermark holds",
+                _ => "a delivery fails permanently: the broker rejects the record; the watermark holds",
+            })
         } else if self.group_stalled.load(Ordering::Relaxed) {
             Err("partitions of the group stalled: lag and no committed progress, owned by no live member")
         } else {
@@ -108,6 +133,10 @@ mod tests {
         h.set_group_stalled(true);
         assert!(h.readiness().is_err_and(|r| r.starts_with("partitions of the group stalled")));
         h.set_group_stalled(false);
+        h.blocked("too_large");
+        assert!(h.readiness().is_err_and(|r| r.contains("too large")));
+        h.unblocked();
+        assert_eq!(h.readiness(), Ok(()));
         h.set_broker_up(false);
         assert_eq!(h.readiness(), Err("broker unreachable"));
         assert!(h.alive());

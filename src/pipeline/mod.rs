@@ -170,8 +170,8 @@ pub async fn run(
         pass_through: cfg.pass_through,
         mode: crate::commands::Mode::Live,
     };
-    let m = metrics.clone();
-    serve(cfg, metrics, health, guard, stop, move |producer| Deliver { proc, targets, metrics: m, producer }).await
+    let (m, h) = (metrics.clone(), health.clone());
+    serve(cfg, metrics, health, guard, stop, move |producer| Deliver { proc, targets, metrics: m, producer, health: h }).await
 }
 
 /// What `correlate` needs besides [`RunConfig`] (whose `topics` are its input: the findings topic).

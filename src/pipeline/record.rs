@@ -11,6 +11,7 @@ use rdkafka::util::Timeout;
 use serde::Serialize;
 
 use super::engine::{Record, Sink};
+use super::health::Health;
 use crate::commands::{Mode, Source};
 use crate::fingerprint::Fingerprinter;
 use crate::correlate::record::{self as conversation, Outcome};
@@ -208,6 +209,8 @@ pub(crate) struct Deliver {
     pub(crate) targets: Targets,
     pub(crate) metrics: Metrics,
     pub(crate) producer: FutureProducer,
+    /// Told when a delivery fails permanently (not ready until it goes through).
+    pub(crate) health: Arc<Health>,
 }
 
 impl Sink for Deliver {
@@ -220,17 +223,19 @@ impl Sink for Deliver {
         let o = outputs(&self.proc, &self.targets, &self.metrics, &record);
         let timestamp = record.timestamp().to_millis();
         drop(record);
-        deliver(&self.producer, &self.metrics, o.outs, timestamp).await;
+        deliver(&self.producer, &self.metrics, Some(&self.health), o.outs, timestamp).await;
         o.dead.is_some()
     }
 }
 
 /// Sends one record's outputs, retrying each failed delivery with backoff until it succeeds, and
 /// counts the acknowledgements. `timestamp_ms` is the record's timestamp, for the detection latency.
-pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: Vec<Out>, timestamp_ms: Option<i64>) {
+pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, health: Option<&Health>, outs: Vec<Out>, timestamp_ms: Option<i64>) {
     let mut commands = false;
     for o in outs {
         let mut backoff = Duration::from_millis(100);
+        // Set while this delivery fails with a permanent error: the service is then not ready.
+        let mut blocked = false;
         loop {
             let mut rec: FutureRecord<'_, str, [u8]> = FutureRecord::to(o.topic.as_str()).key(o.key.as_str()).payload(o.payload.as_slice());
             // A finding record carries its event's time: the conversation stage's TTL runs on it.
@@ -238,7 +243,12 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: 
                 rec = rec.timestamp(ts);
             }
             match producer.send(rec, Timeout::After(Duration::from_secs(30))).await {
-                Ok(_) => break,
+                Ok(_) => {
+                    if let (true, Some(h)) = (blocked, health) {
+                        h.unblocked();
+                    }
+                    break;
+                }
                 Err((e, _)) => {
                     let destination = match o.dest {
                         Dest::DeadLetter(_) => "dlq",
@@ -247,7 +257,17 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: 
                     };
                     metrics.delivery_errors.with_label_values(&[destination]).inc();
                     // The error names a class and code, never the payload.
-                    tracing::warn!(topic = %o.topic, error = %e, retry_in_ms = backoff.as_millis() as u64, "delivery failed; the watermark waits for the retry");
+                    match permanent_class(&e) {
+                        Some(class) => {
+                            metrics.delivery_permanent_errors.with_label_values(&[class]).inc();
+                            if let (false, Some(h)) = (blocked, health) {
+                                h.blocked(class);
+                            }
+                            blocked = true;
+                            tracing::error!(topic = %o.topic, class, error = %e, retry_in_ms = backoff.as_millis() as u64, "delivery fails with an error retrying does not cure; the watermark holds and the service is not ready until the topic is fixed");
+                        }
+                        None => tracing::warn!(topic = %o.topic, error = %e, retry_in_ms = backoff.as_millis() as u64, "delivery failed; the watermark waits for the retry"),
+                    }
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(10));
                 }
@@ -266,5 +286,40 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, outs: 
     if let (true, Some(ts)) = (commands, timestamp_ms) {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
         metrics.detection_latency.observe((now - ts).max(0) as f64 / 1000.0);
+    }
+}
+
+/// The class of a delivery error that retrying does not cure (librdkafka's codes), or `None` for
+/// a transient one (timeouts, a broker away, a leader moving).
+pub(crate) fn permanent_class(e: &rdkafka::error::KafkaError) -> Option<&'static str> {
+    use rdkafka::types::RDKafkaErrorCode as C;
+    match e.rdkafka_error_code()? {
+        C::MessageSizeTooLarge | C::InvalidMessageSize | C::MessageBatchTooLarge => Some("too_large"),
+        C::TopicAuthorizationFailed | C::ClusterAuthorizationFailed | C::TransactionalIdAuthorizationFailed => Some("unauthorized"),
+        C::UnknownTopic | C::InvalidTopic => Some("unknown_topic"),
+        C::InvalidRecord | C::InvalidMessage | C::InvalidRequiredAcks => Some("invalid_record"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rdkafka::error::KafkaError;
+    use rdkafka::types::RDKafkaErrorCode as C;
+
+    #[test]
+    fn permanent_delivery_errors_are_classified_transient_ones_are_not() {
+        let class = |c| super::permanent_class(&KafkaError::MessageProduction(c));
+        assert_eq!(class(C::MessageSizeTooLarge), Some("too_large"));
+        assert_eq!(class(C::TopicAuthorizationFailed), Some("unauthorized"));
+        assert_eq!(class(C::UnknownTopic), Some("unknown_topic"));
+        assert_eq!(class(C::InvalidRecord), Some("invalid_record"));
+        for transient in [C::MessageTimedOut, C::RequestTimedOut, C::NotLeaderForPartition, C::AllBrokersDown, C::QueueFull, C::UnknownTopicOrPartition] {
+            assert_eq!(class(transient), None, "{transient:?}");
+        }
+        // Every class is a metric label.
+        for c in [C::MessageSizeTooLarge, C::TopicAuthorizationFailed, C::UnknownTopic, C::InvalidRecord] {
+            assert!(crate::metrics::PERMANENT_CLASSES.contains(&class(c).unwrap()));
+        }
     }
 }

@@ -296,7 +296,7 @@ impl Sink for ReplaySink {
         let lines = match &self.producer {
             Some(p) => {
                 let n = commands.len();
-                record::deliver(p, &self.metrics, commands, None).await;
+                record::deliver(p, &self.metrics, None, commands, None).await;
                 vec![Vec::new(); n]
             }
             None => commands.into_iter().map(|o| o.payload).collect(),
@@ -426,7 +426,7 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
                         match &loop_producer {
                             Some(p) => {
                                 let n = outs.len();
-                                record::deliver(p, &metrics, outs, None).await;
+                                record::deliver(p, &metrics, None, outs, None).await;
                                 h.done.lines.extend(std::iter::repeat_n(Vec::new(), n));
                             }
                             None => h.done.lines.extend(outs.into_iter().map(|o| o.payload)),

@@ -42,20 +42,6 @@ fn high_watermarks(b: &Broker, topic: &str, partitions: i32) -> i64 {
     (0..partitions).map(|p| c.fetch_watermarks(topic, p, Duration::from_secs(10)).unwrap().1).sum()
 }
 
-/// Every record of `topic` (tombstones as empty payloads), read until none came for 3 s.
-fn drain(b: &Broker, topic: &str, timeout: Duration) -> Vec<Vec<u8>> {
-    let c = reader(b, "drain", topic);
-    let (start, mut last) = (Instant::now(), Instant::now());
-    let mut out = Vec::new();
-    while start.elapsed() < timeout && last.elapsed() < Duration::from_secs(3) {
-        if let Some(Ok(m)) = c.poll(Duration::from_millis(200)) {
-            out.push(m.payload().unwrap_or_default().to_vec());
-            last = Instant::now();
-        }
-    }
-    out
-}
-
 fn correlate(b: &Broker, extra: &[&str]) -> Service {
     let mut args = vec!["--state-topic", "state"];
     args.extend_from_slice(extra);

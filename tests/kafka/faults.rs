@@ -204,3 +204,37 @@ fn the_leak_sweep_reads_hex_tokens_decoded() {
     let out = format!(r#"{{"source":{{"key":"{}"}}}}"#, hex::encode("Maria Lopez"));
     assert_no_leaks(&["Maria Lopez".to_owned()], &[out.as_bytes()]);
 }
+
+#[test]
+fn a_command_too_large_for_its_topic_holds_the_watermark_says_why_and_flows_once_fixed() {
+    let b = Broker::start();
+    let topic = "events-t";
+    let l = load(&b, topic, 2, 500, 37);
+    // The producer's limit below most commands: each such delivery is rejected for good.
+    let svc = spawn_service_at(&b.addr, topic, "g-t", &["-X", "message.max.bytes=1000", "--shutdown-deadline-secs", "5"]);
+    let start = Instant::now();
+    let rejected = |s: &Service| s.metric("piiguard_delivery_permanent_errors_total", &["class=\"too_large\""]);
+    while rejected(&svc) < 3.0 && start.elapsed() < Duration::from_secs(90) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let ready = svc.get("/readyz");
+    let held = committed(&b, "g-t", topic, 2);
+    let n = rejected(&svc);
+    let (code, _, err) = svc.stop();
+    // The limit raised (the topic fixed): the same group handles everything, nothing lost.
+    let fixed = spawn_service_at(&b.addr, topic, "g-t", &["--until-caught-up"]);
+    let (code2, _, err2) = fixed.wait_exit(Instant::now());
+    // Both runs' commands (the first delivered the small ones): every expected id, read to the end.
+    let got = drain(&b, "events-t.commands", Duration::from_secs(60));
+    let missing = l.expected.difference(&ids(&got)).count();
+    println!("commands over the producer's limit: {n} rejected attempts (class too_large), /readyz {ready:?}, committed {held} of 500 while rejected, stop exit {code:?}; after the fix exit {code2:?}, missing {missing} of {}", l.expected.len());
+    assert!(n >= 3.0, "{err}");
+    assert_eq!(ready.0, 503);
+    assert!(ready.1.contains("too large for its topic"), "{ready:?}");
+    assert!(held < 500, "the watermark held at the rejected command");
+    assert!(err.contains("retrying does not cure"), "{err}");
+    assert_eq!(code2, Some(0), "{err2}");
+    assert_eq!(missing, 0);
+    assert_no_leaks(&l.secrets, &[err.as_bytes(), err2.as_bytes()]);
+}

@@ -181,6 +181,20 @@ fn expected_ids(topic: &str, payloads: &[Vec<u8>], coords: &[(i32, i64)]) -> BTr
 }
 
 /// Reads `topic` from the beginning until `want` records arrived or `timeout` passed.
+/// Every record of `topic` (tombstones as empty payloads), read until none came for 3 s.
+fn drain(b: &Broker, topic: &str, timeout: Duration) -> Vec<Vec<u8>> {
+    let c = reader(b, "drain", topic);
+    let (start, mut last) = (Instant::now(), Instant::now());
+    let mut out = Vec::new();
+    while start.elapsed() < timeout && last.elapsed() < Duration::from_secs(3) {
+        if let Some(Ok(m)) = c.poll(Duration::from_millis(200)) {
+            out.push(m.payload().unwrap_or_default().to_vec());
+            last = Instant::now();
+        }
+    }
+    out
+}
+
 fn consume(b: &Broker, topic: &str, want: usize, timeout: Duration) -> Vec<Vec<u8>> {
     let c = reader(b, "reader", topic);
     let start = Instant::now();

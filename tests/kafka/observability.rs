@@ -86,6 +86,7 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
                 "reason" => piiguard::metrics::REASONS.contains(&v.as_str()),
                 "action" => piiguard::metrics::ACTIONS.contains(&v.as_str()),
                 "destination" => piiguard::metrics::DESTINATIONS.contains(&v.as_str()),
+                "class" => piiguard::metrics::PERMANENT_CLASSES.contains(&v.as_str()),
                 "le" | "version" => true,
                 _ => false,
             };
@@ -100,7 +101,7 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
     const FIELDS: &[&str] = &[
         "timestamp", "level", "message", "addr", "group", "topics", "commands_topic", "dlq_topic", "key", "pass_through",
         "partitions", "reason", "records", "prohibited_combination", "identifier", "category", "commands", "dead_letters", "error",
-        "suppressed", "topic", "partition", "offset", "retry_in_ms", "bad_records", "window_secs", "pause_secs",
+        "suppressed", "topic", "partition", "offset", "class", "retry_in_ms", "bad_records", "window_secs", "pause_secs",
         // Membership, stops and the group monitor: configuration and counts.
         "group_instance_id", "signal", "deadline_secs", "took_ms", "in_flight_abandoned", "committed", "phase", "in_flight",
         "exit_code", "command", "hold_ms", "stalled_partitions", "stall_secs", "assigned_here",
