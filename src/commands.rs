@@ -114,9 +114,18 @@ pub struct Resource {
     pub account_sid: Option<Sid>,
     /// Parent resources needed to address it (`workspace_sid`, `conversation_sid`, `service_sid`).
     pub parents: BTreeMap<Cow<'static, str>, Sid>,
-    /// Every SID in the event, sorted.
+    /// Every SID in the event, sorted; at most [`MAX_SIDS`] (a command stays small whatever the
+    /// event holds).
     pub sids: Vec<Sid>,
+    /// The event held more SIDs than [`MAX_SIDS`]: `sids` lists the first of them, sorted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sids_truncated: bool,
 }
+
+/// SIDs listed in a command at most. With at most `ScannerBuilder::max_findings` findings this
+/// bounds a command's size: an event with 30,000 SIDs (a 1 MiB record) would otherwise make a
+/// command larger than a topic's default limit.
+pub const MAX_SIDS: usize = 64;
 
 /// A part of a finding on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,7 +303,33 @@ pub fn resource(ev: &EventScan) -> Resource {
     };
     let kind = if sid.is_none() { "unknown" } else { kind };
     let account_sid = first("AC");
-    Resource { kind: Cow::Borrowed(kind), sid, account_sid, parents, sids }
+    let mut sids = sids;
+    let sids_truncated = sids.len() > MAX_SIDS;
+    sids.truncate(MAX_SIDS);
+    Resource { kind: Cow::Borrowed(kind), sid, account_sid, parents, sids, sids_truncated }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::Fingerprinter;
+    use crate::scanner::ScannerBuilder;
+
+    #[test]
+    fn a_command_lists_at_most_max_sids_and_says_so() {
+        let sids: Vec<String> = (0..200).map(|i| format!("\"CA{i:032x}\"")).collect();
+        let task = format!("WT{}", "a".repeat(32));
+        let json = format!(r#"{{"type":"com.twilio.taskrouter.task.created","TaskSid":"{task}","calls":[{}]}}"#, sids.join(","));
+        let r = ScannerBuilder::new().build().unwrap().scan_record(json.as_bytes(), &Fingerprinter::new(&[1; 32]).unwrap());
+        let res = resource(&r.events[0]);
+        assert_eq!((res.sids.len(), res.sids_truncated), (MAX_SIDS, true));
+        // The resource is picked from every SID, not only the ones listed.
+        assert_eq!(res.sid.map(|s| s.as_str().to_owned()), Some(task));
+        let small = ScannerBuilder::new().build().unwrap().scan_record(br#"{"CallSid":"CA0123456789abcdef0123456789abcdef"}"#, &Fingerprinter::new(&[1; 32]).unwrap());
+        let res = resource(&small.events[0]);
+        assert_eq!((res.sids.len(), res.sids_truncated), (1, false));
+        assert!(!serde_json::to_string(&res).unwrap().contains("sids_truncated"));
+    }
 }
 
 /// Everything a command needs besides the event.

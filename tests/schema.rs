@@ -39,6 +39,12 @@ fn kafka_sources_unparsed_records_and_keys_are_valid() {
     let v = validator();
     let p = common::processor();
     let src = Source::Kafka { topic: "events".into(), partition: 3, offset: 42, key_hmac: Some("0123456789abcdef0123456789abcdef".into()), timestamp: Some(1_700_000_000_000) };
+    // An event with more SIDs than a command lists (sids_truncated).
+    let many = format!(r#"{{"CallSid":"CA{}","body":"Jane Doe SSN 123-45-6789","calls":[{}]}}"#, "0".repeat(32), (1..100).map(|i| format!("\"CA{i:032x}\"")).collect::<Vec<_>>().join(","));
+    let out = p.process(many.as_bytes(), &src, Mode::Live);
+    let c = serde_json::to_value(&out.commands[0]).unwrap();
+    assert_eq!(c["resource"]["sids_truncated"], true);
+    check(&v, &c);
     let inputs: [&[u8]; 4] = [
         br#"{"body":"SSN 123-45-6789" "#,
         b"\xff\xfe Jane Doe SSN 123-45-6789",

@@ -38,7 +38,7 @@ pub(crate) fn rec(conv: &str, id: &str, line: u64, name: bool, ident: bool) -> F
         event_id: Some(id.into()),
         event_type: None,
         parse_error: None,
-        resource: Resource { kind: "conversation_message".into(), sid: None, account_sid: None, parents: Default::default(), sids: vec![] },
+        resource: Resource { kind: "conversation_message".into(), sid: None, account_sid: None, parents: Default::default(), sids: vec![], sids_truncated: false },
         names: if name { vec![wf(Kind::Name, "/data/Body")] } else { vec![] },
         identifiers: if ident { vec![wf(Kind::Ssn, "/data/Body")] } else { vec![] },
         closes: false,
