@@ -129,6 +129,12 @@ fn histogram(r: &Registry, name: &str, help: &str, buckets: Vec<f64>) -> Histogr
     h
 }
 
+fn scalar_counter(r: &Registry, name: &str, help: &str) -> IntCounter {
+    let c = IntCounter::new(name, help).expect("valid metric");
+    r.register(Box::new(c.clone())).expect("unique metric");
+    c
+}
+
 fn scalar_gauge(r: &Registry, name: &str, help: &str) -> IntGauge {
     let g = IntGauge::new(name, help).expect("valid metric");
     r.register(Box::new(g.clone())).expect("unique metric");
@@ -155,11 +161,7 @@ impl Metrics {
             watermark: gauge(&r, "piiguard_watermark_offset", "Next offset stored for commit: every record below it is handled.", &["topic", "partition"]),
             in_flight: scalar_gauge(&r, "piiguard_in_flight_records", "Records read and not yet fully handled."),
             paused: gauge(&r, "piiguard_paused", "1 while consumption is paused, by reason.", &["reason"]),
-            dlq_storm_pauses: {
-                let c = IntCounter::new("piiguard_dlq_storm_pauses_total", "Dead-letter storms that paused consumption.").expect("valid metric");
-                r.register(Box::new(c.clone())).expect("unique metric");
-                c
-            },
+            dlq_storm_pauses: scalar_counter(&r, "piiguard_dlq_storm_pauses_total", "Dead-letter storms that paused consumption."),
             ready: scalar_gauge(&r, "piiguard_ready", "1 when ready: broker reachable, group joined, not paused by a dead-letter storm."),
             scan_duration: histogram(&r, "piiguard_scan_duration_seconds", "Time to scan one record.", prometheus::exponential_buckets(5e-6, 4.0, 10).expect("valid buckets")),
             detection_latency: histogram(&r, "piiguard_detection_latency_seconds", "Time from a record's timestamp to the broker's acknowledgement of its commands.", vec![0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0]),
@@ -167,40 +169,16 @@ impl Metrics {
             brokers_up: scalar_gauge(&r, "piiguard_brokers_up", "Brokers the consumer is connected to."),
             group_lag: gauge(&r, "piiguard_group_lag", "Records behind for the whole group: high watermark minus the group's committed offset, per partition of the input topics, whoever owns it.", &["topic", "partition"]),
             group_stalled_partitions: scalar_gauge(&r, "piiguard_group_stalled_partitions", "Partitions of the input topics with lag and no committed progress for the stall time, not assigned to this instance."),
-            group_rejoins: {
-                let c = IntCounter::new("piiguard_group_rejoins_total", "Times this instance left and rejoined the group because partitions stalled.").expect("valid metric");
-                r.register(Box::new(c.clone())).expect("unique metric");
-                c
-            },
+            group_rejoins: scalar_counter(&r, "piiguard_group_rejoins_total", "Times this instance left and rejoined the group because partitions stalled."),
             conversation_findings: counter(&r, "piiguard_conversation_findings_total", "run with a findings topic: finding records acknowledged, by conversation key kind; unresolved: events with a name or an identifier and no conversation key.", &["key"]),
             state_entries: scalar_gauge(&r, "piiguard_state_entries", "correlate: conversations held in state, over the assigned partitions."),
             state_evictions: counter(&r, "piiguard_state_evictions_total", "correlate: conversations forgotten, by reason: ttl, closed (after an event that ended it), capacity (halves that may never meet).", &["reason"]),
             state_restore_seconds: histogram(&r, "piiguard_state_restore_seconds", "correlate: time to restore one partition's state from the changelog.", vec![0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0]),
-            state_restored_records: {
-                let c = IntCounter::new("piiguard_state_restored_records_total", "correlate: changelog records read while restoring.").expect("valid metric");
-                r.register(Box::new(c.clone())).expect("unique metric");
-                c
-            },
-            conversation_combinations: {
-                let c = IntCounter::new("piiguard_conversation_combinations_total", "correlate: conversations in which a name and an identifier of different events met.").expect("valid metric");
-                r.register(Box::new(c.clone())).expect("unique metric");
-                c
-            },
-            state_refs_truncated: {
-                let c = IntCounter::new("piiguard_state_refs_truncated_total", "correlate: events decided but not kept because their conversation held max_refs events.").expect("valid metric");
-                r.register(Box::new(c.clone())).expect("unique metric");
-                c
-            },
-            conversation_kid_mismatch: {
-                let c = IntCounter::new("piiguard_conversation_kid_mismatch_total", "correlate: finding records written under another HMAC key id than this instance's (run and correlate must share the key: SMS conversation keys and fingerprints differ between keys).").expect("valid metric");
-                r.register(Box::new(c.clone())).expect("unique metric");
-                c
-            },
-            state_zombie_writes: {
-                let c = IntCounter::new("piiguard_state_zombie_writes_total", "correlate: changelog writes by another instance after this one claimed the partition (a paused former owner: merged and written again).").expect("valid metric");
-                r.register(Box::new(c.clone())).expect("unique metric");
-                c
-            },
+            state_restored_records: scalar_counter(&r, "piiguard_state_restored_records_total", "correlate: changelog records read while restoring."),
+            conversation_combinations: scalar_counter(&r, "piiguard_conversation_combinations_total", "correlate: conversations in which a name and an identifier of different events met."),
+            state_refs_truncated: scalar_counter(&r, "piiguard_state_refs_truncated_total", "correlate: events decided but not kept because their conversation held max_refs events."),
+            conversation_kid_mismatch: scalar_counter(&r, "piiguard_conversation_kid_mismatch_total", "correlate: finding records written under another HMAC key id than this instance's (run and correlate must share the key: SMS conversation keys and fingerprints differ between keys)."),
+            state_zombie_writes: scalar_counter(&r, "piiguard_state_zombie_writes_total", "correlate: changelog writes by another instance after this one claimed the partition (a paused former owner: merged and written again)."),
             registry: r,
         };
         let info = gauge(&m.registry, "piiguard_build_info", "Build information; the value is 1.", &["version"]);

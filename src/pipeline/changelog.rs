@@ -34,16 +34,20 @@ pub(crate) struct Restored {
     pub(crate) seconds: f64,
 }
 
+/// A consumer of the changelog that partitions are assigned to by hand: its group id (librdkafka's
+/// assign needs one) is never joined, and nothing is committed. For the restore and the tail reader.
+pub(crate) fn reader(cfg: &ClientConfig, group_id: &str) -> Result<BaseConsumer, KafkaError> {
+    let mut cfg = cfg.clone();
+    cfg.remove("group.instance.id");
+    cfg.set("group.id", group_id).set("enable.auto.commit", "false").set("enable.partition.eof", "false");
+    cfg.create()
+}
+
 /// Reads partition `partition` of `topic` from its start into `into`, then forgets what expired by
 /// the latest event time it holds. Gives up after `deadline` (the caller retries).
 pub(crate) fn restore(cfg: &ClientConfig, topic: &str, partition: i32, into: &mut Correlator, deadline: Duration) -> Result<Restored, KafkaError> {
     let started = Instant::now();
-    let mut cfg = cfg.clone();
-    // The partition is assigned by hand: the group id (librdkafka's assign needs one) is never
-    // joined, and nothing is committed.
-    cfg.remove("group.instance.id");
-    cfg.set("group.id", "piiguard-state-restore").set("enable.auto.commit", "false").set("enable.partition.eof", "false");
-    let c: BaseConsumer = cfg.create()?;
+    let c = reader(cfg, "piiguard-state-restore")?;
     let (low, high) = c.fetch_watermarks(topic, partition, Duration::from_secs(10))?;
     let mut fold = Fold::new(into);
     if high > low {

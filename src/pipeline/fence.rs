@@ -140,10 +140,7 @@ impl Store {
 /// Follows the changelog partitions this instance owns, from each one's claim, on a thread of its
 /// own (a group-less consumer, assigned by hand), until `stop`.
 pub(crate) fn spawn_tail(store: Arc<Store>, client: &ClientConfig, rt: tokio::runtime::Handle, stop: Arc<AtomicBool>) -> Result<(), KafkaError> {
-    let mut cfg = client.clone();
-    cfg.remove("group.instance.id");
-    cfg.set("group.id", "piiguard-state-tail").set("enable.auto.commit", "false").set("enable.partition.eof", "false");
-    let c: BaseConsumer = cfg.create()?;
+    let c = super::changelog::reader(client, "piiguard-state-tail")?;
     std::thread::Builder::new()
         .name("state-tail".into())
         .spawn(move || tail(&store, &c, &rt, &stop))
