@@ -264,6 +264,9 @@ pub struct Command {
     pub conversation: Option<String>,
     /// The fingerprint key id.
     pub kid: String,
+    /// Set on each part of a command too large for its topic (see [`split`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<Part>,
 }
 
 /// Picks the resource to act on from the event's SIDs and type: a task event acts on its task
@@ -411,6 +414,7 @@ pub fn build(ctx: Context<'_>, ev: &EventScan, decision: &Decision) -> Command {
         truncated: ev.truncated,
         conversation: None,
         kid: ctx.fingerprinter.kid().to_owned(),
+        part: None,
     }
 }
 
@@ -433,4 +437,127 @@ pub fn hash_locations(h: &mut Sha256, findings: &[WireFinding]) {
             h.update(format!("\0+{}\0{}\0{}\0{}\0{}", c.path, c.inner_path.join("\u{1}"), c.occurrence, c.byte_start, c.byte_end).as_bytes());
         }
     }
+}
+
+/// Which part of a split command this is (see [`split`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    /// 1-based.
+    pub index: u32,
+    /// How many parts the command was split into.
+    pub count: u32,
+    /// The id the whole command would have had: every part names it.
+    pub of: String,
+}
+
+/// Bytes a command's `part` field takes at most (`,"part":{"index":N,"count":N,"of":"<32 hex>"}`).
+const PART_BYTES: usize = 96;
+
+/// `c` as it is when it serialises to at most `max_bytes`; else split into parts that do, each
+/// with the same resource, reason and action and some of the findings (in order, none twice), and
+/// a `part` naming the whole command's id. A part's id hashes the whole id and its index, so a
+/// replay splits the same way into the same ids. A finding too large to share a part with another
+/// is put in a part of its own; if that part is still over `max_bytes` (a path of about the
+/// limit's size: with records capped at `max_record_bytes` this needs a single key of nearly a
+/// megabyte), the broker refuses it and the delivery reports the error (`too_large`).
+pub fn split(c: Command, max_bytes: usize) -> Vec<Command> {
+    let whole = serde_json::to_vec(&c).map_or(usize::MAX, |v| v.len());
+    if whole <= max_bytes || c.findings.len() < 2 {
+        return vec![c];
+    }
+    let mut shell = c;
+    let findings = std::mem::take(&mut shell.findings);
+    let room = max_bytes.saturating_sub(serde_json::to_vec(&shell).map_or(usize::MAX, |v| v.len()) + PART_BYTES);
+    let mut groups: Vec<Vec<WireFinding>> = Vec::new();
+    let mut size = 0usize;
+    for f in findings {
+        // One comma per element besides the finding itself.
+        let n = serde_json::to_vec(&f).map_or(usize::MAX, |v| v.len()) + 1;
+        match groups.last_mut() {
+            Some(g) if size.saturating_add(n) <= room => g.push(f),
+            _ => {
+                groups.push(vec![f]);
+                size = 0;
+            }
+        }
+        size = size.saturating_add(n);
+    }
+    let count = groups.len() as u32;
+    let of = shell.command_id.clone();
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, findings)| {
+            let index = i as u32 + 1;
+            let mut h = Sha256::new();
+            h.update(b"piiguard command part v1\0");
+            h.update(of.as_bytes());
+            h.update(format!("\0{index}\0{count}").as_bytes());
+            Command { command_id: hex::encode(&h.finalize()[..16]), findings, part: Some(Part { index, count, of: of.clone() }), ..shell.clone() }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+    use crate::process::Processor;
+    use crate::scanner::ScannerBuilder;
+
+    fn command(n: usize) -> Command {
+        let notes: Vec<String> = (0..n).map(|i| format!("\"Jane Doe SSN 123-45-{:04}\"", 1000 + i)).collect();
+        of(&format!(r#"{{"TaskSid":"WT{}","notes":[{}]}}"#, "a".repeat(32), notes.join(",")))
+    }
+
+    fn of(json: &str) -> Command {
+        let p = Processor { scanner: ScannerBuilder::new().build().unwrap(), policy: crate::policy::Policy::default(), fingerprinter: Fingerprinter::new(&[7; 32]).unwrap(), max_record_bytes: 1 << 20 };
+        let src = Source::Kafka { topic: "t".into(), partition: 1, offset: 9, key_hmac: None, timestamp: None };
+        p.process(json.as_bytes(), &src, Mode::Live).commands.remove(0)
+    }
+
+    fn spans(cs: &[Command]) -> Vec<(String, usize, usize)> {
+        let mut v: Vec<_> = cs.iter().flat_map(|c| c.findings.iter().map(|f| (f.path.clone(), f.byte_start, f.byte_end))).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_command_over_the_limit_is_split_into_parts_under_it_that_remove_the_same_spans() {
+        let whole = command(200);
+        let size = serde_json::to_vec(&whole).unwrap().len();
+        assert!(whole.findings.len() >= 400 && size > 60_000, "{} findings, {size} bytes", whole.findings.len());
+        let parts = split(whole.clone(), 20_000);
+        assert!(parts.len() >= 4, "{} parts", parts.len());
+        for (i, p) in parts.iter().enumerate() {
+            assert!(serde_json::to_vec(p).unwrap().len() <= 20_000);
+            let part = p.part.as_ref().unwrap();
+            assert_eq!((part.index as usize, part.count as usize, part.of.as_str()), (i + 1, parts.len(), whole.command_id.as_str()));
+            assert_eq!((&p.resource, p.reason, p.action, &p.source), (&whole.resource, whole.reason, whole.action, &whole.source));
+            assert!(!p.findings.is_empty());
+        }
+        assert_eq!(spans(&parts), spans(std::slice::from_ref(&whole)), "every span once, none lost");
+        let ids: BTreeSet<&str> = parts.iter().map(|p| p.command_id.as_str()).collect();
+        assert_eq!(ids.len(), parts.len());
+        assert!(!ids.contains(whole.command_id.as_str()));
+        // The same command splits the same way (a replay gives the same ids).
+        assert_eq!(split(whole.clone(), 20_000), parts);
+        // Under the limit: unchanged, no part field.
+        let small = command(2);
+        assert_eq!(split(small.clone(), 20_000), vec![small.clone()]);
+        assert!(!serde_json::to_string(&small).unwrap().contains("\"part\""));
+    }
+
+    #[test]
+    fn a_single_finding_over_the_limit_is_left_whole() {
+        let one = of(r#"{"body":"SSN 123-45-6789"}"#);
+        assert_eq!(one.findings.len(), 1);
+        assert_eq!(split(one.clone(), 100), vec![one]);
+        // Each finding alone in a part when no two fit together.
+        let three = command(3);
+        let parts = split(three.clone(), 100);
+        assert_eq!(parts.len(), three.findings.len());
+        assert_eq!(spans(&parts), spans(&[three]));
+    }
+
+    use std::collections::BTreeSet;
 }

@@ -107,6 +107,8 @@ pub struct Metrics {
     pub state_refs_truncated: IntCounter,
     /// correlate: changelog writes of another instance after this one's claim (a zombie's).
     pub state_zombie_writes: IntCounter,
+    /// Commands larger than the producer takes, sent in parts.
+    pub commands_split: IntCounter,
     /// correlate: finding records written under another HMAC key id.
     pub conversation_kid_mismatch: IntCounter,
 }
@@ -179,6 +181,7 @@ impl Metrics {
             state_refs_truncated: scalar_counter(&r, "piiguard_state_refs_truncated_total", "correlate: events decided but not kept because their conversation held max_refs events."),
             conversation_kid_mismatch: scalar_counter(&r, "piiguard_conversation_kid_mismatch_total", "correlate: finding records written under another HMAC key id than this instance's (run and correlate must share the key: SMS conversation keys and fingerprints differ between keys)."),
             state_zombie_writes: scalar_counter(&r, "piiguard_state_zombie_writes_total", "correlate: changelog writes by another instance after this one claimed the partition (a paused former owner: merged and written again)."),
+            commands_split: scalar_counter(&r, "piiguard_commands_split_total", "Commands larger than the producer's message.max.bytes, sent as several parts (each with part.index, part.count and part.of)."),
             registry: r,
         };
         let info = gauge(&m.registry, "piiguard_build_info", "Build information; the value is 1.", &["version"]);

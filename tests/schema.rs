@@ -45,6 +45,15 @@ fn kafka_sources_unparsed_records_and_keys_are_valid() {
     let c = serde_json::to_value(&out.commands[0]).unwrap();
     assert_eq!(c["resource"]["sids_truncated"], true);
     check(&v, &c);
+    // The parts of a command too large for its topic.
+    let notes: Vec<String> = (0..100).map(|i| format!("\"Jane Doe SSN 123-45-{:04}\"", 1000 + i)).collect();
+    let big = format!(r#"{{"CallSid":"CA{}","notes":[{}]}}"#, "0".repeat(32), notes.join(","));
+    let whole = p.process(big.as_bytes(), &src, Mode::Live).commands.remove(0);
+    let parts = piiguard::commands::split(whole, 8_000);
+    assert!(parts.len() > 2, "{} parts", parts.len());
+    for part in parts {
+        check(&v, &serde_json::to_value(&part).unwrap());
+    }
     let inputs: [&[u8]; 4] = [
         br#"{"body":"SSN 123-45-6789" "#,
         b"\xff\xfe Jane Doe SSN 123-45-6789",

@@ -351,6 +351,7 @@ fn command(conversation: &str, r: &Ref, action: Action, mode: Mode) -> Command {
         truncated: rec.truncated,
         conversation: Some(conversation.to_owned()),
         kid: rec.kid.clone(),
+        part: None,
     }
 }
 

@@ -34,6 +34,8 @@ pub(crate) struct Topics {
     pub(crate) commands: String,
     pub(crate) dlq: String,
     pub(crate) state: String,
+    /// A command larger than this goes out in parts.
+    pub(crate) max_command_bytes: usize,
 }
 
 /// The stage's sink.
@@ -186,7 +188,7 @@ impl Sink for Conversations {
                 drop(rec);
                 // 1. The commands.
                 let refs: Vec<String> = emitted.iter().map(|e| e.event_ref.clone()).collect();
-                let outs = emitted.iter().map(|e| record::command_out(&self.metrics, &e.command, &self.topics.commands)).collect();
+                let outs = emitted.iter().flat_map(|e| record::command_outs(&self.metrics, &e.command, &self.topics.commands, self.topics.max_command_bytes)).collect();
                 let commanded = !refs.is_empty();
                 record::deliver(&self.producer, &self.metrics, None, outs, timestamp).await;
                 if commanded {

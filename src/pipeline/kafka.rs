@@ -192,6 +192,18 @@ pub(crate) fn producer_config(c: &RunConfig) -> ClientConfig {
     cfg
 }
 
+/// Room a produced record needs besides its value: the key (a SID or a command id) and the record's
+/// framing, which librdkafka counts against `message.max.bytes`.
+const RECORD_OVERHEAD: usize = 512;
+
+/// The largest command the producer takes: its `message.max.bytes` (librdkafka's default
+/// 1,000,000) less [`RECORD_OVERHEAD`]. A topic's own `max.message.bytes` may be lower still: the
+/// broker then refuses the record and the delivery reports it (`too_large`).
+pub(crate) fn max_command_bytes(librdkafka: &BTreeMap<String, String>) -> usize {
+    let limit = librdkafka.get("message.max.bytes").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1_000_000);
+    limit.saturating_sub(RECORD_OVERHEAD)
+}
+
 /// A Kafka error as text safe to print: librdkafka's configuration errors quote the offending
 /// value, which may be a secret, so those name the property only.
 pub fn describe(e: &KafkaError) -> String {

@@ -28,7 +28,7 @@ pub(crate) mod record;
 mod storm;
 
 pub use kafka::describe;
-pub(crate) use kafka::{client_config, idempotent_producer_config};
+pub(crate) use kafka::{client_config, idempotent_producer_config, max_command_bytes};
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -169,6 +169,7 @@ pub async fn run(
         collect_findings: false,
         pass_through: cfg.pass_through,
         mode: crate::commands::Mode::Live,
+        max_command_bytes: kafka::max_command_bytes(&cfg.librdkafka),
     };
     let (m, h) = (metrics.clone(), health.clone());
     serve(cfg, metrics, health, guard, stop, move |producer| Deliver { proc, targets, metrics: m, producer, health: h }).await
@@ -200,7 +201,7 @@ pub async fn correlate(
 ) -> Result<RunStats, Error> {
     let client = kafka::client_config(&cfg.brokers, &cfg.librdkafka);
     check_state_topic(&client, &cfg.topics, &stage.state_topic)?;
-    let topics = conversations::Topics { commands: cfg.commands_topic.clone(), dlq: cfg.dlq_topic.clone(), state: stage.state_topic.clone() };
+    let topics = conversations::Topics { commands: cfg.commands_topic.clone(), dlq: cfg.dlq_topic.clone(), state: stage.state_topic.clone(), max_command_bytes: kafka::max_command_bytes(&cfg.librdkafka) };
     let m = metrics.clone();
     serve(cfg, metrics, health, guard, stop, move |producer| {
         conversations::Conversations::new(topics, stage.limits, stage.action, stage.fingerprinter, m, producer, client)

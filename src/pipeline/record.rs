@@ -72,15 +72,29 @@ pub(crate) struct Targets {
     pub(crate) pass_through: bool,
     /// `live` or `replay`, written in the commands.
     pub(crate) mode: Mode,
+    /// A command larger than this is sent in parts (see [`command_outs`]).
+    pub(crate) max_command_bytes: usize,
 }
 
-/// A command to produce to `topic`, counted by its reason.
-pub(crate) fn command_out(metrics: &Metrics, c: &crate::commands::Command, topic: &str) -> Out {
+/// A command to produce to `topic`, counted by its reason: one record, or, when it serialises to
+/// more than `max_bytes`, one per part ([`crate::commands::split`]).
+pub(crate) fn command_outs(metrics: &Metrics, c: &crate::commands::Command, topic: &str, max_bytes: usize) -> Vec<Out> {
     metrics.prohibited_events.with_label_values(&[c.reason.as_str()]).inc();
-    // Keyed by the resource, so one resource's commands stay in order on one partition.
-    let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
+    let out = |c: &crate::commands::Command, payload: Vec<u8>| {
+        // Keyed by the resource, so one resource's commands stay in order on one partition.
+        let key = c.resource.sid.map_or_else(|| c.command_id.clone(), |s| s.as_str().to_owned());
+        Out { dest: Dest::Command(c.action.as_str()), topic: topic.to_owned(), key, payload }
+    };
     let payload = serde_json::to_vec(c).expect("serialisable");
-    Out { dest: Dest::Command(c.action.as_str()), topic: topic.to_owned(), key, payload }
+    if payload.len() <= max_bytes {
+        return vec![out(c, payload)];
+    }
+    let parts = crate::commands::split(c.clone(), max_bytes);
+    if parts.len() > 1 {
+        metrics.commands_split.inc();
+        tracing::warn!(parts = parts.len(), findings = c.findings.len(), max_bytes, "a command is larger than the producer's message.max.bytes: sent in parts");
+    }
+    parts.iter().map(|p| out(p, serde_json::to_vec(p).expect("serialisable"))).collect()
 }
 
 /// A dead-letter reference to `payload` (read at `source`) for `reason`: coordinates, length and
@@ -178,7 +192,7 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     if let (Some(e), Some(dlq_topic)) = (p.error, &t.dlq_topic) {
         out.push(dead_letter(&proc.fingerprinter, e.as_str(), &source, payload, p.error_position, dlq_topic));
     }
-    out.extend(p.commands.iter().map(|c| command_out(metrics, c, &t.commands_topic)));
+    out.extend(p.commands.iter().flat_map(|c| command_outs(metrics, c, &t.commands_topic, t.max_command_bytes)));
     // The conversation stage's input: each event's halves, keyed by its conversation.
     let mut findings = Vec::new();
     if t.findings_topic.is_some() || t.collect_findings {

@@ -380,10 +380,12 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
         collect_findings: cfg.correlate.is_some(),
         pass_through: false,
         mode: Mode::Replay,
+        max_command_bytes: crate::pipeline::max_command_bytes(&cfg.librdkafka),
     };
     // The window is one history: every conversation in it (up to the capacity bound), no TTL.
     let mut correlator = cfg.correlate.map(|l| Correlator::new(Limits { ttl_ms: None, ..l }, proc.policy.action(Reason::ConversationCombination), Mode::Replay));
     let commands_topic = targets.commands_topic.clone();
+    let max_command_bytes = targets.max_command_bytes;
     let loop_producer = producer.clone();
     let mut progress = progress::Progress::new(total.max(0) as u64, todo.len());
     if !todo.is_empty() {
@@ -420,7 +422,7 @@ pub async fn replay(proc: Arc<Processor>, cfg: ReplayConfig, guard: Arc<StopGuar
                         for f in std::mem::take(&mut h.done.findings) {
                             // Time 0 for every record, as in `scan --correlate`: with no TTL nothing expires
                             // (closed conversations included) and arrival order does not matter.
-                            outs.extend(c.apply(f, 0).iter().map(|e| record::command_out(&metrics, &e.command, &commands_topic)));
+                            outs.extend(c.apply(f, 0).iter().flat_map(|e| record::command_outs(&metrics, &e.command, &commands_topic, max_command_bytes)));
                         }
                         c.take_forgotten();
                         match &loop_producer {

@@ -1,5 +1,6 @@
 //! Faults around the service: a broker that comes late, a dead-letter topic that cannot be
-//! written, a storm of bad records.
+//! written, a storm of bad records, a scanner panic, record keys holding personal data, commands
+//! too large for their topic, and the network between the service and the broker failing.
 
 use std::time::{Duration, Instant};
 
@@ -210,7 +211,8 @@ fn a_command_too_large_for_its_topic_holds_the_watermark_says_why_and_flows_once
     let b = Broker::start();
     let topic = "events-t";
     let l = load(&b, topic, 2, 500, 37);
-    // The producer's limit below most commands: each such delivery is rejected for good.
+    // The producer's limit below any command, even a part with one finding: each such delivery
+    // is rejected for good.
     let svc = spawn_service_at(&b.addr, topic, "g-t", &["-X", "message.max.bytes=1000", "--shutdown-deadline-secs", "5"]);
     let start = Instant::now();
     let rejected = |s: &Service| s.metric("piiguard_delivery_permanent_errors_total", &["class=\"too_large\""]);
@@ -237,4 +239,70 @@ fn a_command_too_large_for_its_topic_holds_the_watermark_says_why_and_flows_once
     assert_eq!(code2, Some(0), "{err2}");
     assert_eq!(missing, 0);
     assert_no_leaks(&l.secrets, &[err.as_bytes(), err2.as_bytes()]);
+}
+
+#[test]
+fn a_command_over_the_producers_limit_goes_out_in_parts_that_remove_every_span() {
+    let b = Broker::start();
+    let topic = "events-s";
+    create_topics(&b, &[(topic, 2), ("events-s.commands", 2), ("events-s.dlq", 1)]);
+    // 30 events with 150 name and number pairs each (a command of about 90 kB), between generated ones.
+    let mut payloads: Vec<Vec<u8>> = Generator::new(41).take(300).map(|g| g.line.into_bytes()).collect();
+    for i in 0..30 {
+        let notes: Vec<String> = (0..150).map(|j| format!("\"Jane Doe SSN 123-{:02}-{:04}\"", 10 + i, 1000 + j)).collect();
+        payloads.insert(i * 10, format!(r#"{{"TaskSid":"WT{:032x}","notes":[{}]}}"#, i, notes.join(",")).into_bytes());
+    }
+    let coords = produce(&b, topic, &payloads);
+    // The whole commands `scan` logic gives, by id, with their spans.
+    let proc = common::processor();
+    let mut whole: std::collections::BTreeMap<String, BTreeSet<(String, u64, u64)>> = Default::default();
+    for (pl, (partition, offset)) in payloads.iter().zip(&coords) {
+        let src = Source::Kafka { topic: topic.into(), partition: *partition, offset: *offset, key_hmac: None, timestamp: None };
+        for c in proc.process(pl, &src, Mode::Live).commands {
+            whole.insert(c.command_id.clone(), c.findings.iter().map(|f| (f.path.clone(), f.byte_start as u64, f.byte_end as u64)).collect());
+        }
+    }
+    let svc = spawn_service_at(&b.addr, topic, "g-s", &["-X", "message.max.bytes=20000"]);
+    let n = payloads.len() as i64;
+    let done = wait_committed(&b, "g-s", topic, 2, n, Duration::from_secs(120));
+    let split = svc.metric("piiguard_commands_split_total", &[]);
+    let ready = svc.get("/readyz");
+    let (code, _, err) = svc.stop();
+    let got = drain(&b, "events-s.commands", Duration::from_secs(60));
+    // Put the parts back together: each whole id's spans, from the command itself or its parts.
+    let mut seen: std::collections::BTreeMap<String, BTreeSet<(String, u64, u64)>> = Default::default();
+    let (mut parts, mut largest, mut twice) = (0, 0, 0);
+    let mut part_ids = BTreeSet::new();
+    for p in &got {
+        largest = largest.max(p.len());
+        let v: Value = serde_json::from_slice(p).unwrap();
+        let id = match v.get("part") {
+            Some(part) => {
+                parts += 1;
+                if !part_ids.insert(v["command_id"].as_str().unwrap().to_owned()) {
+                    continue; // A redelivered part: its spans are already counted.
+                }
+                part["of"].as_str().unwrap().to_owned()
+            }
+            None => v["command_id"].as_str().unwrap().to_owned(),
+        };
+        let spans = seen.entry(id).or_default();
+        for f in v["findings"].as_array().unwrap() {
+            if !spans.insert((f["path"].as_str().unwrap().to_owned(), f["byte_start"].as_u64().unwrap(), f["byte_end"].as_u64().unwrap())) && v.get("part").is_some() {
+                twice += 1;
+            }
+        }
+    }
+    let missing = whole.keys().filter(|id| !seen.contains_key(*id)).count();
+    let spurious = seen.keys().filter(|id| !whole.contains_key(*id)).count();
+    let spans_differ = whole.iter().filter(|(id, s)| seen.get(*id).is_some_and(|g| g != *s)).count();
+    println!("commands over a 20,000-byte limit: {split} split into {parts} parts (largest record {largest} bytes); {} whole commands expected, missing {missing}, spurious {spurious}, with other spans {spans_differ}, a span in two parts {twice}; committed {done} of {n}", whole.len());
+    assert_eq!(done, n, "{err}");
+    assert_eq!(split, 30.0);
+    assert!(parts >= 30 * 2, "{parts} parts");
+    assert!(largest <= 20_000 - 512, "{largest}");
+    assert_eq!((missing, spurious, spans_differ, twice), (0, 0, 0, 0));
+    assert_eq!(ready.0, 200, "{ready:?}");
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("sent in parts"), "the split is logged");
 }
