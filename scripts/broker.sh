@@ -7,6 +7,9 @@
 #   scripts/broker.sh stop DIR      stop it and remove DIR
 #   BROKER_PORT=N scripts/broker.sh start   use port N instead of a free one (a test that starts
 #                                           the service before the broker needs the port first)
+#   BROKER_ADVERTISED_PORT=N                advertise port N instead of the listening one (the
+#                                           network-fault tests put a proxy there); BROKERS= then
+#                                           names it, LISTEN= the port the broker listens on
 #
 # The memory engine loses records (docs/local-broker.md), so it is never used. The broker listens on IPv4 only:
 # it is advertised as 127.0.0.1, never localhost.
@@ -19,14 +22,15 @@ case "$cmd" in
     dir="${2:-$(mktemp -d -t piiguard-broker.XXXXXX)}"
     mkdir -p "$dir"
     port="${BROKER_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+    advertised="${BROKER_ADVERTISED_PORT:-$port}"
     (cd "$dir" && exec "$tansu" broker --silent \
-        --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$port" \
+        --listener-url "tcp://127.0.0.1:$port" --advertised-listener-url "tcp://127.0.0.1:$advertised" \
         --storage-engine "sqlite://tansu.db" >"$dir/broker.log" 2>&1) &
     echo $! >"$dir/broker.pid"
     echo "$port" >"$dir/broker.port"
     for _ in $(seq 1 100); do
       if python3 -c "import socket,sys; s=socket.socket(); s.settimeout(0.2); sys.exit(s.connect_ex(('127.0.0.1', $port)))" 2>/dev/null; then
-        echo "BROKERS=127.0.0.1:$port DIR=$dir"
+        echo "BROKERS=127.0.0.1:$advertised DIR=$dir LISTEN=$port"
         exit 0
       fi
       sleep 0.1

@@ -26,7 +26,8 @@ Exit codes:
   0  success; for `scan`, no prohibited data found (or --exit-zero)
   1  `scan` found data that needs action (commands were written)
   2  error: bad flags or configuration, unreadable input or output, invalid policy or key, unknown
-     topic, bad replay range, broker unreachable (replay); for `run`, a failed start
+     topic, bad replay range, broker unreachable (replay); for `run`, a failed start; for `scan`,
+     lines the scanner panicked on (reported by number; the other lines were scanned)
   3  a stop that abandoned work (`run`, `replay`, `generate --topic`): the stop deadline passed
      (--shutdown-deadline-secs, 30 s; e.g. the broker went away during the stop), records were
      still in flight, the final commit failed, a replay or load was interrupted, or a second
@@ -531,6 +532,9 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(p) = &args.summary_json {
         write_json(p, &summary)?;
+    }
+    if summary.unscanned > 0 {
+        bail!("{} lines were not scanned: the scanner panicked on them (a bug; their line numbers are above). The other lines were scanned and their commands written", summary.unscanned);
     }
     Ok(if summary.total_commands() > 0 && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -30,11 +30,18 @@ pub struct Summary {
     pub findings: std::collections::BTreeMap<&'static str, u64>,
     /// Commands by reason.
     pub commands: std::collections::BTreeMap<&'static str, u64>,
+    /// Lines the scanner panicked on (a bug): not scanned; each reported by number.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unscanned: u64,
     /// With `--correlate`: what the conversation pass saw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversations: Option<Conversations>,
     /// Wall time in seconds.
     pub seconds: f64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The conversation pass's counts (`scan --correlate`).
@@ -81,9 +88,10 @@ impl Summary {
                 c.events_with_halves, c.conversations, c.combinations, c.unresolved_events
             )
         });
+        let unscanned = if self.unscanned > 0 { format!("NOT SCANNED (the scanner panicked, a bug): {} lines\n", self.unscanned) } else { String::new() };
         format!(
             "scanned {} records ({} events, {:.1} MB) in {:.2}s: {:.1} MB/s, {:.0} events/s\n\
-             findings: {}\ncommands: {}\nbad records (scanned as raw text): {}\n{conversations}",
+             findings: {}\ncommands: {}\nbad records (scanned as raw text): {}\n{unscanned}{conversations}",
             self.records,
             self.events,
             self.bytes as f64 / 1e6,
@@ -128,7 +136,20 @@ pub fn scan_reader(
         }
         summary.records += 1;
         let source = Source::File { file: name.to_owned(), line: line_no };
-        let (p, scan) = proc.process_keeping_scan(&buf, &source, Mode::Scan);
+        // A panic while scanning (a bug) skips the line, reported by number; the rest is scanned
+        // and the run ends with an error (exit 2), since the input was not all scanned.
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if crate::pipeline::failpoint::reached("scan_panic") {
+                // Quotes the line, as a careless panic could: the hook must withhold it.
+                panic!("failpoint scan_panic: {}", String::from_utf8_lossy(&buf));
+            }
+            proc.process_keeping_scan(&buf, &source, Mode::Scan)
+        }));
+        let Ok((p, scan)) = scanned else {
+            summary.unscanned += 1;
+            writeln!(diag, "{name}:{line_no}: the scanner panicked on this line (a bug: please report it with the line number, never the line); not scanned")?;
+            continue;
+        };
         let mut commands = p.commands;
         if let Some(c) = correlator.as_deref_mut() {
             let conv = summary.conversations.get_or_insert_with(Conversations::default);

@@ -89,3 +89,29 @@ fn help_explains_exit_codes() {
     let out = piiguard(&["scan", "--help"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("--max-record-bytes"));
 }
+
+#[test]
+fn a_line_the_scanner_panics_on_is_reported_by_number_the_rest_scanned_and_the_exit_is_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let lines = [r#"{"body":"Jane Doe SSN 123-45-6789"}"#, r#"{"body":"Maria Lopez card 4111 1111 1111 1111"}"#, r#"{"body":"Ana Ruiz SSN 123-45-6790"}"#];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    // The failpoint panics on the second line with the line in its message.
+    let out = Command::new(env!("CARGO_BIN_EXE_piiguard"))
+        .args(["scan", "--hmac-key-file", KEY, input.to_str().unwrap()])
+        .env("PIIGUARD_FAILPOINT", "scan_panic:2")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let (err, commands) = (String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("in.jsonl:2: the scanner panicked on this line"), "{err}");
+    assert!(err.contains("NOT SCANNED (the scanner panicked, a bug): 1 lines"), "{err}");
+    assert!(err.contains("1 lines were not scanned"), "{err}");
+    // Lines 1 and 3 were scanned and their commands written.
+    let sources: Vec<u64> = commands.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]["line"].as_u64().unwrap()).collect();
+    assert_eq!(sources, [1, 3], "{commands}");
+    for secret in ["Maria Lopez", "4111 1111 1111 1111", "4111111111111111", "Jane Doe", "123-45-6789"] {
+        assert!(!err.contains(secret), "{secret} in {err}");
+    }
+}

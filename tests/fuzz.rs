@@ -25,7 +25,7 @@ fn strings() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(crate::fuzz_json::config(2000))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
@@ -87,7 +87,7 @@ fn spoken() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(crate::fuzz_json::config(1000))]
 
     #[test]
     fn transcript_spans_lie_on_character_boundaries(sentences in proptest::collection::vec((1u8..3, spoken()), 1..6)) {

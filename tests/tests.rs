@@ -7,6 +7,7 @@ mod common;
 mod conversations;
 mod corpus;
 mod fuzz;
+mod fuzz_json;
 mod kafka;
 mod leaveout;
 mod leaks;

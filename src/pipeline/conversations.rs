@@ -27,6 +27,7 @@ use super::record;
 use crate::correlate::{Correlator, Emitted, FindingRecord, Limits};
 use crate::fingerprint::Fingerprinter;
 use crate::metrics::Metrics;
+use super::health::Health;
 use crate::policy::Action;
 
 /// Where the stage writes.
@@ -46,6 +47,8 @@ pub(crate) struct Conversations {
     pub(crate) fingerprinter: Fingerprinter,
     pub(crate) metrics: Metrics,
     pub(crate) producer: FutureProducer,
+    /// Told when a delivery or a state write fails permanently.
+    pub(crate) health: Arc<Health>,
     /// For the restore and tail consumers.
     pub(crate) client: ClientConfig,
     /// The owned partitions' states and their changelog writes.
@@ -78,9 +81,10 @@ fn block<F: std::future::Future>(f: F) -> F::Output {
 }
 
 impl Conversations {
-    pub(crate) fn new(topics: Topics, limits: Limits, action: Action, fingerprinter: Fingerprinter, metrics: Metrics, producer: FutureProducer, client: ClientConfig) -> Self {
-        let store = Arc::new(Store::new(topics.state.clone(), producer.clone(), metrics.clone()));
-        Conversations { topics, limits, action, fingerprinter, metrics, producer, client, store, tail: OnceLock::new(), stop: Arc::default() }
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(topics: Topics, limits: Limits, action: Action, fingerprinter: Fingerprinter, metrics: Metrics, producer: FutureProducer, health: Arc<Health>, client: ClientConfig) -> Self {
+        let store = Arc::new(Store::new(topics.state.clone(), producer.clone(), metrics.clone(), health.clone()));
+        Conversations { topics, limits, action, fingerprinter, metrics, producer, health, client, store, tail: OnceLock::new(), stop: Arc::default() }
     }
 
     /// Restores `partition`'s state from the changelog, claims the partition (the claim's offset
@@ -181,7 +185,7 @@ impl Sink for Conversations {
                 let source = record::source_of(&self.fingerprinter, &rec);
                 let out = record::dead_letter(&self.fingerprinter, "parse_error", &source, rec.payload().unwrap_or_default(), None, &self.topics.dlq);
                 drop(rec);
-                record::deliver(&self.producer, &self.metrics, None, vec![out], None).await;
+                record::deliver(&self.producer, &self.metrics, Some(&self.health), vec![out], None).await;
                 true
             }
             Prep::Applied { partition, conversation, emitted, forgotten } => {
@@ -190,7 +194,7 @@ impl Sink for Conversations {
                 let refs: Vec<String> = emitted.iter().map(|e| e.event_ref.clone()).collect();
                 let outs = emitted.iter().flat_map(|e| record::command_outs(&self.metrics, &e.command, &self.topics.commands, self.topics.max_command_bytes)).collect();
                 let commanded = !refs.is_empty();
-                record::deliver(&self.producer, &self.metrics, None, outs, timestamp).await;
+                record::deliver(&self.producer, &self.metrics, Some(&self.health), outs, timestamp).await;
                 if commanded {
                     failpoint::abort("after_commands");
                 }

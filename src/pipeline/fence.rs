@@ -31,6 +31,8 @@ use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::util::Timeout;
+
+use super::health::Health;
 use rdkafka::{Offset, TopicPartitionList};
 
 use crate::correlate::{Correlator, StateRecord};
@@ -54,6 +56,8 @@ pub(crate) struct Store {
     pub(crate) topic: String,
     pub(crate) producer: FutureProducer,
     pub(crate) metrics: Metrics,
+    /// Told while a write fails with an error retrying does not cure.
+    health: Arc<Health>,
     pub(crate) slots: Mutex<HashMap<i32, Slot>>,
 }
 
@@ -65,8 +69,8 @@ pub(crate) fn header_epoch<M: Message>(m: &M) -> Option<i64> {
 }
 
 impl Store {
-    pub(crate) fn new(topic: String, producer: FutureProducer, metrics: Metrics) -> Store {
-        Store { topic, producer, metrics, slots: Mutex::new(HashMap::new()) }
+    pub(crate) fn new(topic: String, producer: FutureProducer, metrics: Metrics, health: Arc<Health>) -> Store {
+        Store { topic, producer, metrics, health, slots: Mutex::new(HashMap::new()) }
     }
 
     /// Writes a claim to `partition` and returns its offset: the epoch of the caller's writes.
@@ -83,10 +87,12 @@ impl Store {
     /// is acknowledged, or stops when the partition is no longer owned (a new owner reads its
     /// records again).
     pub(crate) async fn write(&self, partition: i32, keys: &[String]) {
+        // Set while a write fails with a permanent error: the service is then not ready.
+        let mut blocked = false;
         for chunk in keys.chunks(BATCH) {
             let mut backoff = Duration::from_millis(100);
             loop {
-                let Some(pending) = self.enqueue(partition, chunk) else { return };
+                let Some(pending) = self.enqueue(partition, chunk) else { break };
                 let mut failed = None;
                 for p in pending {
                     let r = match p {
@@ -104,10 +110,24 @@ impl Store {
                 let Some(e) = failed else { break };
                 self.metrics.delivery_errors.with_label_values(&["state"]).inc();
                 // The error names a class and code, never the payload.
-                tracing::warn!(topic = %self.topic, partition, error = %e, retry_in_ms = backoff.as_millis() as u64, "state write failed; the watermark waits for the retry");
+                match super::record::permanent_class(&e) {
+                    Some(class) => {
+                        self.metrics.delivery_permanent_errors.with_label_values(&[class]).inc();
+                        if !blocked {
+                            self.health.blocked(class);
+                            blocked = true;
+                        }
+                        tracing::error!(topic = %self.topic, partition, class, error = %e, retry_in_ms = backoff.as_millis() as u64, "state write fails with an error retrying does not cure; the watermark holds and the service is not ready until the topic is fixed");
+                    }
+                    None => tracing::warn!(topic = %self.topic, partition, error = %e, retry_in_ms = backoff.as_millis() as u64, "state write failed; the watermark waits for the retry"),
+                }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(10));
             }
+        }
+        if blocked {
+            // Written, or the partition is no longer this instance's to write.
+            self.health.unblocked();
         }
     }
 

@@ -2,9 +2,12 @@
 //!
 //! Ready means: a broker is reachable (librdkafka statistics or its all-brokers-down error), the
 //! group is joined (an assignment arrived, possibly empty when there are more instances than
-//! partitions), consumption is not paused by a dead-letter storm, and no partition of the group
-//! is stalled (lag, no committed progress, not assigned here: `pipeline::group`). Alive means the service loop
-//! turned within [`STALL`]; a wedged loop fails the liveness probe so the supervisor restarts it.
+//! partitions), every connected broker answers (no requests waiting with nothing received for
+//! [`NOT_ANSWERING`]: a black hole or a half-open connection looks connected), consumption is not
+//! paused by a dead-letter storm, no delivery fails permanently, and no partition of the group is
+//! stalled (lag, no committed progress, not assigned here: `pipeline::group`). Alive means the
+//! service loop turned within [`STALL`]; a wedged loop fails the liveness probe so the supervisor
+//! restarts it.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -12,12 +15,18 @@ use std::time::{Duration, Instant};
 /// How long the service loop may go without turning before the process counts as not alive.
 pub const STALL: Duration = Duration::from_secs(60);
 
+/// How long a connected broker may leave requests unanswered, receiving nothing, before the
+/// service counts it as not answering. Fetches wait at most `fetch.wait.max.ms` (100 ms by default
+/// here) and heartbeats go every 3 s, so a live connection receives well within it.
+pub const NOT_ANSWERING: Duration = Duration::from_secs(5);
+
 /// Shared health state.
 #[derive(Debug)]
 pub struct Health {
     start: Instant,
     /// 0: no report yet, 1: up, 2: down.
     broker: AtomicU8,
+    silent: AtomicBool,
     joined: AtomicBool,
     storm: AtomicBool,
     group_stalled: AtomicBool,
@@ -32,6 +41,7 @@ impl Default for Health {
         Health {
             start: Instant::now(),
             broker: AtomicU8::new(0),
+            silent: AtomicBool::new(false),
             joined: AtomicBool::new(false),
             storm: AtomicBool::new(false),
             group_stalled: AtomicBool::new(false),
@@ -46,6 +56,11 @@ impl Health {
     /// Whether some broker is connected.
     pub fn set_broker_up(&self, up: bool) {
         self.broker.store(if up { 1 } else { 2 }, Ordering::Relaxed);
+    }
+
+    /// Whether a connected broker leaves requests unanswered (see [`NOT_ANSWERING`]).
+    pub fn set_broker_silent(&self, silent: bool) {
+        self.silent.store(silent, Ordering::Relaxed);
     }
 
     /// Whether the group is joined (assignment received).
@@ -90,6 +105,8 @@ impl Health {
             Err("broker unreachable")
         } else if !self.joined.load(Ordering::Relaxed) {
             Err("waiting for a partition assignment")
+        } else if self.silent.load(Ordering::Relaxed) {
+            Err("broker not answering: requests wait and nothing was received for 5 s")
         } else if self.storm.load(Ordering::Relaxed) {
             Err("paused by a dead-letter storm")
         } else if self.blocked.load(Ordering::Relaxed) > 0 {
@@ -127,6 +144,9 @@ mod tests {
         assert_eq!(h.readiness(), Err("waiting for a partition assignment"));
         h.set_joined(true);
         assert_eq!(h.readiness(), Ok(()));
+        h.set_broker_silent(true);
+        assert!(h.readiness().is_err_and(|r| r.starts_with("broker not answering")));
+        h.set_broker_silent(false);
         h.set_storm(true);
         assert_eq!(h.readiness(), Err("paused by a dead-letter storm"));
         h.set_storm(false);

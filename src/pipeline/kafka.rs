@@ -11,7 +11,7 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::statistics::Statistics;
 use rdkafka::ClientContext;
 
-use super::health::Health;
+use super::health::{Health, NOT_ANSWERING};
 use super::offsets::Tp;
 use super::RunConfig;
 use crate::config::is_secret;
@@ -40,6 +40,7 @@ impl ClientContext for Ctx {
         let up = s.brokers.values().filter(|b| b.nodeid >= 0 && b.state == "UP").count();
         self.metrics.brokers_up.set(up as i64);
         self.health.set_broker_up(up > 0);
+        self.health.set_broker_silent(s.brokers.values().any(silent));
         // Rebuilt from each report, so partitions that moved away disappear.
         self.metrics.consumer_lag.reset();
         self.metrics.committed_offset.reset();
@@ -75,6 +76,13 @@ impl ClientContext for Ctx {
         }
         // Reported (rate-limited) by the service loop through the consume errors.
     }
+}
+
+/// A connected broker with requests waiting that has sent nothing for [`NOT_ANSWERING`]: a black
+/// hole or a half-open connection, which librdkafka keeps counting as up until its request
+/// timeout (`socket.timeout.ms`) ends the connection.
+fn silent(b: &rdkafka::statistics::Broker) -> bool {
+    b.nodeid >= 0 && b.state == "UP" && b.waitresp_cnt > 0 && b.rxidle >= 0 && b.rxidle as u128 > NOT_ANSWERING.as_micros()
 }
 
 impl ConsumerContext for Ctx {
@@ -164,6 +172,10 @@ pub(crate) fn consumer_config(c: &RunConfig) -> ClientConfig {
         ("fetch.wait.max.ms", "100"),
         // Lag, committed offsets and broker state for the metrics and readiness.
         ("statistics.interval.ms", "1000"),
+        // A request unanswered this long ends its connection and is retried on a new one: a
+        // half-open connection is left after 30 s (librdkafka's default 60 s; Kafka's Java
+        // clients' request.timeout.ms is 30 s).
+        ("socket.timeout.ms", "30000"),
     ] {
         default(&mut cfg, c, k, v);
     }
@@ -180,6 +192,8 @@ pub(crate) fn producer_config(c: &RunConfig) -> ClientConfig {
         ("linger.ms", "5"),
         ("message.timeout.ms", "300000"),
         ("queue.buffering.max.kbytes", "65536"),
+        // As the consumer's: a half-open connection is left after 30 s.
+        ("socket.timeout.ms", "30000"),
         // Keys go to the partition Kafka's Java clients pick (librdkafka's default hashes with
         // CRC32): the findings topic is keyed by conversation, and another producer of it (a
         // re-keying job, a Streams app) must agree on which partition a conversation lives.

@@ -17,7 +17,7 @@
 
 mod changelog;
 mod conversations;
-mod failpoint;
+pub(crate) mod failpoint;
 mod fence;
 pub(crate) mod engine;
 mod group;
@@ -202,9 +202,9 @@ pub async fn correlate(
     let client = kafka::client_config(&cfg.brokers, &cfg.librdkafka);
     check_state_topic(&client, &cfg.topics, &stage.state_topic)?;
     let topics = conversations::Topics { commands: cfg.commands_topic.clone(), dlq: cfg.dlq_topic.clone(), state: stage.state_topic.clone(), max_command_bytes: kafka::max_command_bytes(&cfg.librdkafka) };
-    let m = metrics.clone();
+    let (m, h) = (metrics.clone(), health.clone());
     serve(cfg, metrics, health, guard, stop, move |producer| {
-        conversations::Conversations::new(topics, stage.limits, stage.action, stage.fingerprinter, m, producer, client)
+        conversations::Conversations::new(topics, stage.limits, stage.action, stage.fingerprinter, m, producer, h, client)
     })
     .await
 }

@@ -413,6 +413,8 @@ struct Walker<'s> {
     pending: Box<PendingBuf>,
     /// The record being walked: strings borrowed from it are kept as offsets, not copied.
     record: &'s str,
+    /// The position of the key being scanned in its object (for `Pending::key_index`).
+    key_index: usize,
     /// Sentences of turn arrays in this record (see `turns`).
     turns: Vec<turns::Turn>,
     /// Turn arrays seen so far in this record (their ids).
@@ -450,6 +452,59 @@ fn split_location<'a>(path: &'a str, inner: &'a [String]) -> (&'a str, Vec<Strin
     }
 }
 
+/// A key found to hold a name after its object was walked: paths through it are renamed from the
+/// key's text to its position (`#N`), as a key holding an identifier is named while walking.
+struct KeyRename {
+    /// The levels (outer pointer, then pointers inside embedded JSON) of the key's object.
+    levels: Vec<String>,
+    /// The key's segment as written (`/` + escaped text) and as it becomes (`/#N`).
+    from: String,
+    to: String,
+}
+
+impl KeyRename {
+    fn new(outer: &str, inner: &[String], key: &str, index: usize) -> KeyRename {
+        let mut levels = Vec::with_capacity(inner.len() + 1);
+        levels.push(outer.to_owned());
+        levels.extend(inner.iter().cloned());
+        let mut from = String::with_capacity(key.len() + 1);
+        from.push('/');
+        for c in key.chars() {
+            match c {
+                '~' => from.push_str("~0"),
+                '/' => from.push_str("~1"),
+                c => from.push(c),
+            }
+        }
+        KeyRename { levels, from, to: format!("/#{index}") }
+    }
+
+    /// The finding of the name itself: it lies in the key `#N` of the object.
+    fn name_the_key(&self, f: &mut Finding) {
+        match f.inner_path.last_mut() {
+            Some(last) => last.push_str(&self.to),
+            None => f.path.push_str(&self.to),
+        }
+    }
+
+    /// Renames the key in a location under it (the same levels above, then the key).
+    fn apply(&self, path: &mut String, inner: &mut [String]) {
+        let depth = self.levels.len() - 1;
+        if inner.len() < depth {
+            return;
+        }
+        let prefix_matches = std::iter::once(&*path).chain(inner.iter()).take(depth).zip(&self.levels).all(|(a, b)| a == b);
+        if !prefix_matches {
+            return;
+        }
+        let level: &mut String = if depth == 0 { path } else { &mut inner[depth - 1] };
+        let Some(rest) = level.strip_prefix(self.levels[depth].as_str()).and_then(|r| r.strip_prefix(self.from.as_str())) else { return };
+        if rest.is_empty() || rest.starts_with('/') {
+            *level = format!("{}{}{rest}", self.levels[depth], self.to);
+        }
+    }
+}
+
 /// A string kept aside for the name rules.
 struct Pending {
     event: usize,
@@ -459,6 +514,8 @@ struct Pending {
     path: std::ops::Range<usize>,
     inner: Vec<String>,
     in_key: bool,
+    /// For a key: its position in its object (a name found in it is named `#N`, never by text).
+    key_index: usize,
     occurrence: u32,
     hint: FieldHint,
     /// The string: in the record (`in_record`) or in `PendingBuf::texts`.
@@ -527,6 +584,7 @@ impl<'s> Walker<'s> {
                 b
             }).unwrap_or_default(),
             record,
+            key_index: 0,
             turns: Vec::new(),
             turn_arrays: 0,
             next_is_turn_array: false,
@@ -553,6 +611,7 @@ impl<'s> Walker<'s> {
         }
         let mut buf = std::mem::take(&mut self.pending);
         let mut matches = Vec::new();
+        let mut renames: Vec<KeyRename> = Vec::new();
         // From the last to the first, so each insertion leaves the earlier indices valid.
         for p in buf.items.iter().rev().filter(|p| p.event == ev_idx) {
             let text = if p.in_record { &self.record[p.text.clone()] } else { &buf.texts[p.text.clone()] };
@@ -563,13 +622,36 @@ impl<'s> Walker<'s> {
             }
             let path = &buf.paths[p.path.clone()];
             let mut cc = CharCounter::new(text.as_bytes());
+            // A name in a key: the finding names the key by position (`#N`), and every path
+            // through the key is renamed below, so the name is never written into a path.
+            let renamed = p.in_key.then(|| KeyRename::new(path, &p.inner, text, p.key_index));
             let found: Vec<Finding> = matches
                 .iter()
-                .map(|m| finding_from(m, path, &p.inner, p.in_key, p.occurrence, &text[m.start..m.end], &mut cc, self.fp, self.sc.preview))
+                .map(|m| {
+                    let mut f = finding_from(m, path, &p.inner, p.in_key, p.occurrence, &text[m.start..m.end], &mut cc, self.fp, self.sc.preview);
+                    if let Some(r) = &renamed {
+                        r.name_the_key(&mut f);
+                    }
+                    f
+                })
                 .collect();
             // (The kept strings are in `buf`, out of `self.pending`: `insert` moves only the
             // turns and name parts after the insertion point.)
             self.insert(ev_idx, p.at, found);
+            if let Some(r) = renamed {
+                renames.push(r);
+            }
+        }
+        if !renames.is_empty() {
+            let ev = &mut self.events[ev_idx];
+            for r in &renames {
+                for f in &mut ev.findings {
+                    r.apply(&mut f.path, &mut f.inner_path);
+                    for c in &mut f.continued {
+                        r.apply(&mut c.path, &mut c.inner_path);
+                    }
+                }
+            }
         }
         buf.clear();
         self.pending = buf;
@@ -603,7 +685,8 @@ impl<'s> Walker<'s> {
             buf.texts.push_str(s);
             (r, false)
         };
-        buf.items.push(Pending { event: ev_idx, at, path, inner, in_key, occurrence, hint, text, in_record });
+        let key_index = self.key_index;
+        buf.items.push(Pending { event: ev_idx, at, path, inner, in_key, key_index, occurrence, hint, text, in_record });
     }
 
     fn push_segment(&mut self, seg: &str) -> usize {
@@ -1021,6 +1104,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 }
             };
             // A key that holds sensitive data is never written into a path: `#N` names it by position.
+            self.w.key_index = index;
             let key_findings = self.w.leaf(&key, true);
             let mark = if key_findings > 0 {
                 let mark = self.w.push_segment(&format!("#{index}"));

@@ -21,14 +21,21 @@ use crate::common;
 mod conversations;
 mod delivery;
 mod faults;
+mod network;
 mod observability;
+mod proxy;
 mod replay;
 mod stop;
 
 /// A broker for one test; stopped (and its directory removed) on drop.
 struct Broker {
+    /// Where clients connect: the broker, or the fault proxy in front of it.
     addr: String,
     dir: String,
+    /// The port the broker listens on.
+    listen: u16,
+    /// The fault proxy the broker advertises, for the network-fault tests.
+    proxy: Option<proxy::Proxy>,
     // Held for the test's life: one broker test at a time. Each runs a broker, one or two services
     // and readers; six at once on the 2-core test machine starved group joins (a kill -9 run once
     // took 135 s instead of 15 s).
@@ -46,21 +53,42 @@ impl Broker {
     }
 
     fn start_on(port: Option<u16>, turn: std::sync::MutexGuard<'static, ()>) -> Broker {
+        Broker::launch(port, None, turn)
+    }
+
+    /// A broker behind a fault proxy: it advertises the proxy's port, so every client connection
+    /// goes through the proxy.
+    fn start_proxied() -> Broker {
+        let turn = Broker::turn();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut b = Broker::launch(None, Some(listener.local_addr().unwrap().port()), turn);
+        b.proxy = Some(proxy::Proxy::on(listener, b.listen));
+        b
+    }
+
+    fn launch(port: Option<u16>, advertised: Option<u16>, turn: std::sync::MutexGuard<'static, ()>) -> Broker {
         let mut cmd = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/broker.sh"));
         if let Some(p) = port {
             cmd.env("BROKER_PORT", p.to_string());
         }
+        if let Some(p) = advertised {
+            cmd.env("BROKER_ADVERTISED_PORT", p.to_string());
+        }
         let out = cmd.arg("start").output().expect("broker.sh runs");
         let text = String::from_utf8_lossy(&out.stdout).to_string();
         assert!(out.status.success(), "broker did not start: {}", String::from_utf8_lossy(&out.stderr));
-        let field = |k: &str| text.split_whitespace().find_map(|w| w.strip_prefix(k)).expect("broker.sh prints BROKERS= and DIR=").to_string();
-        Broker { addr: field("BROKERS="), dir: field("DIR="), _turn: turn }
+        let field = |k: &str| text.split_whitespace().find_map(|w| w.strip_prefix(k)).expect("broker.sh prints BROKERS=, DIR= and LISTEN=").to_string();
+        Broker { addr: field("BROKERS="), dir: field("DIR="), listen: field("LISTEN=").parse().expect("a port"), proxy: None, _turn: turn }
+    }
+
+    fn proxy(&self) -> &proxy::Proxy {
+        self.proxy.as_ref().expect("a proxied broker")
     }
 }
 
 impl Broker {
     fn port(&self) -> u16 {
-        self.addr.rsplit(':').next().and_then(|p| p.parse().ok()).expect("BROKERS=127.0.0.1:PORT")
+        self.listen
     }
 
     fn pid(&self) -> String {
@@ -82,10 +110,13 @@ impl Broker {
         }
     }
 
-    /// Starts the broker again on the same port with the same SQLite store.
+    /// Starts the broker again on the same port with the same SQLite store (advertising the
+    /// same address).
     fn restart(&self) {
+        let advertised = self.addr.rsplit(':').next().expect("BROKERS=127.0.0.1:PORT");
         let out = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/broker.sh"))
             .env("BROKER_PORT", self.port().to_string())
+            .env("BROKER_ADVERTISED_PORT", advertised)
             .args(["start", &self.dir])
             .output()
             .expect("broker.sh runs");
@@ -360,18 +391,9 @@ impl Service {
         self.log.lock().unwrap().clone()
     }
 
-    /// GET on the metrics port: (status, body). A plain HTTP/1.0 exchange over a socket: the tests
-    /// need nothing more, and no HTTP client crate is otherwise a dependency.
+    /// GET on the metrics port: (status, body).
     fn get(&self, path: &str) -> (u16, String) {
-        use std::io::{Read, Write};
-        let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.metrics_port)) else { return (0, String::new()) };
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).unwrap();
-        let mut out = String::new();
-        let _ = s.read_to_string(&mut out);
-        let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let body = out.split_once("\r\n\r\n").map_or("", |x| x.1).to_owned();
-        (status, body)
+        http_get(self.metrics_port, path)
     }
 
     /// The sum of the series of `name` whose labels include every `k="v"` of `labels`.
@@ -379,6 +401,20 @@ impl Service {
         let (_, body) = self.get("/metrics");
         metric_sum(&body, name, labels)
     }
+}
+
+/// GET on a loopback port: (status, body). A plain HTTP/1.0 exchange over a socket: the tests need
+/// nothing more, and no HTTP client crate is otherwise a dependency.
+fn http_get(port: u16, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return (0, String::new()) };
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map_or("", |x| x.1).to_owned();
+    (status, body)
 }
 
 fn metric_sum(text: &str, name: &str, labels: &[&str]) -> f64 {

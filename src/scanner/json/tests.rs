@@ -229,3 +229,23 @@ fn keys_with_the_same_hash_are_told_apart_by_their_text() {
     assert_eq!(got(&small), [("/a".to_owned(), 0), ("/b".to_owned(), 0), ("/a".to_owned(), 1)]);
     assert_eq!(got(&large), [("/k3".to_owned(), 1), ("/new".to_owned(), 0)]);
 }
+
+#[test]
+fn a_name_in_a_key_is_named_by_position_and_never_written_into_a_path() {
+    // Found by the structure-aware fuzz test (tests/fuzz_json.rs): a name found in a key was
+    // reported at its object's path, not the key's, and the number under that key carried the
+    // name in its own path.
+    let r = scan(r#"{"x":1,"Jane Doe":"SSN 123-45-6789","n":{"Jane Doe":{"note":"card 4111111111111111"}},"e":"{\"Maria Lopez\":\"SSN 123-45-6789\"}"}"#);
+    let got: Vec<(Kind, &str, Vec<&str>, bool)> = r.events[0].findings.iter().map(|f| (f.kind, f.path.as_str(), f.inner_path.iter().map(String::as_str).collect(), f.in_key)).collect();
+    assert_eq!(
+        got,
+        [
+            (Kind::Name, "/#1", vec![], true),
+            (Kind::Ssn, "/#1", vec![], false),
+            (Kind::Name, "/n/#0", vec![], true),
+            (Kind::Card, "/n/#0/note", vec![], false),
+            (Kind::Name, "/e", vec!["/#0"], true),
+            (Kind::Ssn, "/e", vec!["/#0"], false),
+        ]
+    );
+}
