@@ -99,7 +99,9 @@ pub(super) fn code_before(text: &str, cue_start: usize) -> Option<(usize, usize)
     let mut end = head.len();
     for _ in 0..5 {
         let t = head[..end].trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
-        let start = t.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '.')).map_or(0, |i| i + 1);
+        // After the last character that is not part of a code, whatever its width (found by
+        // tests/fuzz.rs: a two-byte character before the code made `+ 1` land inside it).
+        let start = t.char_indices().rev().find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '.')).map_or(0, |(i, c)| i + c.len_utf8());
         let word = t[start..].trim_end_matches('.');
         if word.is_empty() {
             return None;
@@ -292,6 +294,16 @@ pub(super) fn icd_exists(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wide_character_before_a_code_is_stepped_over_whole() {
+        // Found by tests/fuzz.rs (bytes " \u{80}0ICd{"): the scan panicked slicing inside U+0080.
+        let text = " \u{80}0ICd{";
+        let cue = text.find("ICd").unwrap();
+        assert_eq!(code_before(text, cue), None);
+        let text = "é\u{80}I10 diagnosis code";
+        assert_eq!(code_before(text, text.find("diagnosis").unwrap()), Some((4, 7)));
+    }
 
     #[test]
     fn validators() {

@@ -249,3 +249,12 @@ fn a_name_in_a_key_is_named_by_position_and_never_written_into_a_path() {
         ]
     );
 }
+
+#[test]
+fn names_found_when_a_key_holds_a_number_keep_their_own_paths() {
+    // Found by tests/fuzz_json.rs: a key holding an SSN made the event's names be looked for, and
+    // the names found in earlier strings were counted as the key's findings and given its path.
+    let r = scan(r#"{"Jane Doe":"Jane Doe ","a/b~c":{"123-45-6789":null}}"#);
+    let got: Vec<(Kind, &str, bool)> = r.events[0].findings.iter().map(|f| (f.kind, f.path.as_str(), f.in_key)).collect();
+    assert_eq!(got, [(Kind::Name, "/#0", true), (Kind::Name, "/#0", false), (Kind::Ssn, "/a~1b~0c/#0", true)]);
+}
