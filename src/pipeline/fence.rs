@@ -89,10 +89,11 @@ impl Store {
     pub(crate) async fn write(&self, partition: i32, keys: &[String]) {
         // Set while a write fails with a permanent error: the service is then not ready.
         let mut blocked = false;
-        for chunk in keys.chunks(BATCH) {
+        'chunks: for chunk in keys.chunks(BATCH) {
             let mut backoff = Duration::from_millis(100);
             loop {
-                let Some(pending) = self.enqueue(partition, chunk) else { break };
+                // The partition is no longer this instance's to write.
+                let Some(pending) = self.enqueue(partition, chunk) else { break 'chunks };
                 let mut failed = None;
                 for p in pending {
                     let r = match p {
@@ -110,13 +111,8 @@ impl Store {
                 let Some(e) = failed else { break };
                 self.metrics.delivery_errors.with_label_values(&["state"]).inc();
                 // The error names a class and code, never the payload.
-                match super::record::permanent_class(&e) {
+                match super::record::permanent(&self.metrics, Some(&self.health), &mut blocked, &e) {
                     Some(class) => {
-                        self.metrics.delivery_permanent_errors.with_label_values(&[class]).inc();
-                        if !blocked {
-                            self.health.blocked(class);
-                            blocked = true;
-                        }
                         tracing::error!(topic = %self.topic, partition, class, error = %e, retry_in_ms = backoff.as_millis() as u64, "state write fails with an error retrying does not cure; the watermark holds and the service is not ready until the topic is fixed");
                     }
                     None => tracing::warn!(topic = %self.topic, partition, error = %e, retry_in_ms = backoff.as_millis() as u64, "state write failed; the watermark waits for the retry"),

@@ -271,13 +271,8 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, health
                     };
                     metrics.delivery_errors.with_label_values(&[destination]).inc();
                     // The error names a class and code, never the payload.
-                    match permanent_class(&e) {
+                    match permanent(metrics, health, &mut blocked, &e) {
                         Some(class) => {
-                            metrics.delivery_permanent_errors.with_label_values(&[class]).inc();
-                            if let (false, Some(h)) = (blocked, health) {
-                                h.blocked(class);
-                            }
-                            blocked = true;
                             tracing::error!(topic = %o.topic, class, error = %e, retry_in_ms = backoff.as_millis() as u64, "delivery fails with an error retrying does not cure; the watermark holds and the service is not ready until the topic is fixed");
                         }
                         None => tracing::warn!(topic = %o.topic, error = %e, retry_in_ms = backoff.as_millis() as u64, "delivery failed; the watermark waits for the retry"),
@@ -301,6 +296,19 @@ pub(crate) async fn deliver(producer: &FutureProducer, metrics: &Metrics, health
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
         metrics.detection_latency.observe((now - ts).max(0) as f64 / 1000.0);
     }
+}
+
+/// Counts a failed write's error if retrying does not cure it and, the first time for this write
+/// (`blocked` false), tells `health` (not ready until [`Health::unblocked`]); returns its class,
+/// `None` for a transient error. Shared by deliveries and `correlate`'s state writes.
+pub(crate) fn permanent(metrics: &Metrics, health: Option<&Health>, blocked: &mut bool, e: &rdkafka::error::KafkaError) -> Option<&'static str> {
+    let class = permanent_class(e)?;
+    metrics.delivery_permanent_errors.with_label_values(&[class]).inc();
+    if let (false, Some(h)) = (*blocked, health) {
+        h.blocked(class);
+    }
+    *blocked = true;
+    Some(class)
 }
 
 /// The class of a delivery error that retrying does not cure (librdkafka's codes), or `None` for

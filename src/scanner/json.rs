@@ -452,6 +452,21 @@ fn split_location<'a>(path: &'a str, inner: &'a [String]) -> (&'a str, Vec<Strin
     }
 }
 
+/// Appends `seg` as an RFC 6901 reference token (`~` as `~0`, `/` as `~1`).
+fn push_escaped(out: &mut String, seg: &str) {
+    if seg.bytes().any(|b| b == b'~' || b == b'/') {
+        for c in seg.chars() {
+            match c {
+                '~' => out.push_str("~0"),
+                '/' => out.push_str("~1"),
+                c => out.push(c),
+            }
+        }
+    } else {
+        out.push_str(seg);
+    }
+}
+
 /// A key found to hold a name after its object was walked: paths through it are renamed from the
 /// key's text to its position (`#N`), as a key holding an identifier is named while walking.
 struct KeyRename {
@@ -469,13 +484,7 @@ impl KeyRename {
         levels.extend(inner.iter().cloned());
         let mut from = String::with_capacity(key.len() + 1);
         from.push('/');
-        for c in key.chars() {
-            match c {
-                '~' => from.push_str("~0"),
-                '/' => from.push_str("~1"),
-                c => from.push(c),
-            }
-        }
+        push_escaped(&mut from, key);
         KeyRename { levels, from, to: format!("/#{index}") }
     }
 
@@ -692,17 +701,7 @@ impl<'s> Walker<'s> {
     fn push_segment(&mut self, seg: &str) -> usize {
         let len = self.path.len();
         self.path.push('/');
-        if seg.bytes().any(|b| b == b'~' || b == b'/') {
-            for c in seg.chars() {
-                match c {
-                    '~' => self.path.push_str("~0"),
-                    '/' => self.path.push_str("~1"),
-                    c => self.path.push(c),
-                }
-            }
-        } else {
-            self.path.push_str(seg);
-        }
+        push_escaped(&mut self.path, seg);
         len
     }
 
