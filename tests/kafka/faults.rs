@@ -32,7 +32,7 @@ fn broker_started_20_s_after_the_service_all_events_handled() {
     let l = load(&b, topic, 2, 5_000, 26);
     let mut reader = Reader::new(&b, "events-f.commands");
     let n = reader.until(l.expected.len(), Duration::from_secs(120));
-    let ready = svc.get("/readyz");
+    let ready = svc.ready_within(Duration::from_secs(30));
     let (code, _, err) = svc.stop();
     let missing = l.expected.difference(&ids(&reader.seen)).count();
     println!("broker started 20 s after the service: /readyz said {not_ready:?} before, {ready:?} after; {n} of {} commands, missing {missing}, exit {code:?}", l.expected.len());
@@ -266,7 +266,7 @@ fn a_command_over_the_producers_limit_goes_out_in_parts_that_remove_every_span()
     let n = payloads.len() as i64;
     let done = wait_committed(&b, "g-s", topic, 2, n, Duration::from_secs(120));
     let split = svc.metric("piiguard_commands_split_total", &[]);
-    let ready = svc.get("/readyz");
+    let ready = svc.ready_within(Duration::from_secs(30));
     let (code, _, err) = svc.stop();
     let got = drain(&b, "events-s.commands", Duration::from_secs(60));
     // Put the parts back together: each whole id's spans, from the command itself or its parts.

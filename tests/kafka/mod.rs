@@ -396,6 +396,20 @@ impl Service {
         http_get(self.metrics_port, path)
     }
 
+    /// `/readyz` once it answers 200, or its last answer after `deadline`. Readiness follows
+    /// librdkafka's statistics, reported each second: the records can all be handled before the
+    /// first report, or before the report after a reconnect, so a test waits as a probe would.
+    fn ready_within(&self, deadline: Duration) -> (u16, String) {
+        let start = Instant::now();
+        loop {
+            let r = self.get("/readyz");
+            if r.0 == 200 || start.elapsed() >= deadline {
+                return r;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
     /// The sum of the series of `name` whose labels include every `k="v"` of `labels`.
     fn metric(&self, name: &str, labels: &[&str]) -> f64 {
         let (_, body) = self.get("/metrics");
