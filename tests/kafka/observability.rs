@@ -48,21 +48,28 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
     while svc.metric("piiguard_events_consumed_total", &[]) < payloads.len() as f64 && start.elapsed() < Duration::from_secs(120) {
         std::thread::sleep(Duration::from_millis(200));
     }
-    // Statistics (lag, committed offsets) come every second.
-    std::thread::sleep(Duration::from_secs(2));
-    let (status, metrics) = svc.get("/metrics");
-    let (code, _, logs) = svc.stop();
-    assert_eq!(status, 200);
-    assert_eq!(code, Some(0));
-
-    // Every metric the alert rules and the dashboard name is exported.
-    // Series names, and the family names of `# TYPE` lines (a histogram's base name).
-    let families = metrics.lines().filter_map(|l| l.strip_prefix("# TYPE ")?.split(' ').next().map(str::to_owned));
-    let exported: BTreeSet<String> = series(&metrics).into_iter().map(|s| s.0).chain(families).collect();
+    // Every metric the alert rules and the dashboard name is exported. Some come from librdkafka's
+    // statistics (lag, committed offsets), reported each second after the first commit: read
+    // /metrics until they are there (or a minute has passed).
     let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/prometheus/alerts.yml")).unwrap();
     let dashboard: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/grafana/dashboards/piiguard.json")).unwrap()).unwrap();
     let queries: Vec<String> = dashboard["panels"].as_array().unwrap().iter().flat_map(|p| p["targets"].as_array().unwrap().iter().map(|t| t["expr"].as_str().unwrap().to_owned())).collect();
     let named: BTreeSet<String> = metric_names(&rules).into_iter().chain(queries.iter().flat_map(|q| metric_names(q))).collect();
+    // Series names, and the family names of `# TYPE` lines (a histogram's base name).
+    let exported = |metrics: &str| -> BTreeSet<String> {
+        let families = metrics.lines().filter_map(|l| l.strip_prefix("# TYPE ")?.split(' ').next().map(str::to_owned));
+        series(metrics).into_iter().map(|s| s.0).chain(families).collect()
+    };
+    let start = Instant::now();
+    let (mut status, mut metrics) = svc.get("/metrics");
+    while !named.is_subset(&exported(&metrics)) && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(250));
+        (status, metrics) = svc.get("/metrics");
+    }
+    let (code, _, logs) = svc.stop();
+    assert_eq!(status, 200);
+    assert_eq!(code, Some(0));
+    let exported = exported(&metrics);
     let missing: Vec<&String> = named.iter().filter(|n| !exported.contains(*n)).collect();
     println!("{} metric names in the alert rules and {} dashboard queries; exported: {}; missing: {missing:?}", named.len(), queries.len(), exported.len());
     assert!(missing.is_empty(), "named but not exported: {missing:?}");
