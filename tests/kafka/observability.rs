@@ -49,8 +49,9 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
         std::thread::sleep(Duration::from_millis(200));
     }
     // Every metric the alert rules and the dashboard name is exported. Some come from librdkafka's
-    // statistics (lag, committed offsets), reported each second after the first commit: read
-    // /metrics until they are there (or a minute has passed).
+    // statistics (lag, committed offsets), reported each second after the first commit, and a dead
+    // letter is counted once the dead-letter topic acknowledged it: read /metrics until they and the
+    // counts asserted below are there (or a minute has passed).
     let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/prometheus/alerts.yml")).unwrap();
     let dashboard: Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/grafana/dashboards/piiguard.json")).unwrap()).unwrap();
     let queries: Vec<String> = dashboard["panels"].as_array().unwrap().iter().flat_map(|p| p["targets"].as_array().unwrap().iter().map(|t| t["expr"].as_str().unwrap().to_owned())).collect();
@@ -62,7 +63,12 @@ fn metrics_cover_the_rules_and_dashboard_labels_are_closed_and_logs_are_allowlis
     };
     let start = Instant::now();
     let (mut status, mut metrics) = svc.get("/metrics");
-    while !named.is_subset(&exported(&metrics)) && start.elapsed() < Duration::from_secs(60) {
+    let settled = |m: &str| {
+        named.is_subset(&exported(m))
+            && metric_sum(m, "piiguard_dead_letters_total", &["reason=\"parse_error\""]) >= 1.0
+            && metric_sum(m, "piiguard_prohibited_events_total", &["reason=\"category\""]) >= 1.0
+    };
+    while !settled(&metrics) && start.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(250));
         (status, metrics) = svc.get("/metrics");
     }
