@@ -4,6 +4,8 @@
 # pass on and off (a run of 2 passes minus a run of 0, halved, so set-up is not counted), and the
 # ratio off/on: the throughput ratio the category clause's bar (>= 0.8) is about, if time follows
 # instructions. Installs valgrind (Debian package) when missing. About 1.5 minutes.
+# Corpora: clean hardneg dense events (the default), or inputs:FILE for a file the scanner bench
+# wrote with PIIGUARD_BENCH_INPUTS (the event path with command JSON, on the same bytes as another build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
