@@ -31,7 +31,7 @@ pub enum Error {
 /// Decodes key text: hex when it is all hex digits (after trimming), raw bytes otherwise.
 fn decode(bytes: &[u8]) -> Vec<u8> {
     let t = bytes.trim_ascii();
-    if t.len() >= 2 && t.len() % 2 == 0 && t.iter().all(u8::is_ascii_hexdigit) {
+    if t.len() >= 2 && t.len().is_multiple_of(2) && t.iter().all(u8::is_ascii_hexdigit) {
         hex::decode(t).expect("checked hex")
     } else {
         t.to_vec()

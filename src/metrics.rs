@@ -16,19 +16,16 @@ use crate::scanner::Kind;
 /// Outcomes of a consumed event (record): `consumed = clean + findings + dead_lettered`.
 pub const OUTCOMES: [&str; 3] = ["clean", "findings", "dead_lettered"];
 /// Command reasons.
-pub const REASONS: [&str; 4] = ["prohibited_combination", "identifier", "category", "conversation_combination"];
+pub const REASONS: [&str; 5] = ["prohibited_combination", "identifier", "category", "conversation_combination", "unscanned"];
 /// Command actions.
-pub const ACTIONS: [&str; 3] = ["redact", "delete", "tag"];
+pub const ACTIONS: [&str; 4] = ["redact", "delete", "tag", "review"];
 /// Where a delivery goes.
 pub const DESTINATIONS: [&str; 4] = ["commands", "dlq", "findings", "state"];
 /// Why the conversation stage forgot a conversation.
 pub const EVICTION_REASONS: [&str; 3] = ["ttl", "closed", "capacity"];
-/// Dead-letter reason of a record the scanner panicked on (the others are the parse errors).
-pub const SCAN_PANIC: &str = "scan_panic";
-
-/// Every dead-letter reason: why a record was not JSON, or that scanning it panicked.
+/// Every dead-letter reason: why a record was not JSON, or that scanning it panicked (`scan_panic`).
 pub fn dead_letter_reasons() -> impl Iterator<Item = &'static str> {
-    RecordError::ALL.into_iter().map(RecordError::as_str).chain([SCAN_PANIC])
+    RecordError::ALL.into_iter().map(RecordError::as_str)
 }
 
 /// Classes of delivery errors that retrying does not cure (see `pipeline::record::permanent_class`).
@@ -237,5 +234,17 @@ impl Metrics {
 impl std::fmt::Debug for Metrics {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Metrics")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Action, Reason};
+
+    #[test]
+    fn label_sets_list_every_reason_and_action() {
+        assert_eq!(REASONS.to_vec(), Reason::ALL.map(Reason::as_str).to_vec());
+        assert_eq!(ACTIONS.to_vec(), Action::ALL.map(Action::as_str).to_vec());
     }
 }

@@ -31,15 +31,22 @@ pub enum Action {
     Delete,
     /// Change nothing; mark the resource for review (category findings only).
     Tag,
+    /// Change nothing automatically: a person must review the whole resource (default for reason
+    /// `unscanned`: the scanner failed on the record, so no span list can be trusted to be complete).
+    Review,
 }
 
 impl Action {
+    /// Every action, in report order.
+    pub const ALL: [Action; 4] = [Action::Redact, Action::Delete, Action::Tag, Action::Review];
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Redact => "redact",
             Action::Delete => "delete",
             Action::Tag => "tag",
+            Action::Review => "review",
         }
     }
 }
@@ -58,11 +65,16 @@ pub enum Reason {
     /// A name and an identifier in different events of one conversation (`piiguard correlate`,
     /// `scan --correlate`): one command per event involved, the earlier one too.
     ConversationCombination,
+    /// The scanner failed on the record (a bug, caught): it was not scanned, so it must not pass as
+    /// clean. The command names the resource (SIDs read from the raw bytes) and whatever the plain
+    /// raw-text scan found; the record also gets a `scan_panic` dead-letter reference.
+    Unscanned,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 4] = [Reason::ProhibitedCombination, Reason::Identifier, Reason::Category, Reason::ConversationCombination];
+    pub const ALL: [Reason; 5] =
+        [Reason::ProhibitedCombination, Reason::Identifier, Reason::Category, Reason::ConversationCombination, Reason::Unscanned];
 
     /// The wire name.
     pub fn as_str(self) -> &'static str {
@@ -71,6 +83,7 @@ impl Reason {
             Reason::Identifier => "identifier",
             Reason::Category => "category",
             Reason::ConversationCombination => "conversation_combination",
+            Reason::Unscanned => "unscanned",
         }
     }
 }
@@ -181,11 +194,13 @@ pub struct Actions {
     pub prohibited_combination: Action,
     /// Default `redact`.
     pub identifier: Action,
+    /// Default `review`: a record the scanner failed on (see [`Reason::Unscanned`]).
+    pub unscanned: Action,
 }
 
 impl Default for Actions {
     fn default() -> Self {
-        Actions { prohibited_combination: Action::Redact, identifier: Action::Redact }
+        Actions { prohibited_combination: Action::Redact, identifier: Action::Redact, unscanned: Action::Review }
     }
 }
 
@@ -263,6 +278,7 @@ impl Policy {
             Reason::Category => Action::Redact,
             // The same prohibited combination, split over a conversation's events.
             Reason::ConversationCombination => self.actions.prohibited_combination,
+            Reason::Unscanned => self.actions.unscanned,
         }
     }
 }

@@ -97,12 +97,13 @@ pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
 }
 
 /// The command for an event whose only reportable findings are category findings: the strongest
-/// action asked for (`delete` over `redact` over `tag`); a `tag` finding is named only when the
-/// command is a tag.
+/// action asked for (`delete` over `redact` over `review` over `tag`); a `tag` finding is named only
+/// when the command is a tag.
 fn category_decision(categories: &[(usize, Action)]) -> Option<Decision> {
     let rank = |a: Action| match a {
-        Action::Delete => 2,
-        Action::Redact => 1,
+        Action::Delete => 3,
+        Action::Redact => 2,
+        Action::Review => 1,
         Action::Tag => 0,
     };
     let action = categories.iter().map(|(_, a)| *a).max_by_key(|a| rank(*a))?;

@@ -136,20 +136,14 @@ pub fn scan_reader(
         }
         summary.records += 1;
         let source = Source::File { file: name.to_owned(), line: line_no };
-        // A panic while scanning (a bug) skips the line, reported by number; the rest is scanned
-        // and the run ends with an error (exit 2), since the input was not all scanned.
-        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if crate::pipeline::failpoint::reached("scan_panic") {
-                // Quotes the line, as a careless panic could: the hook must withhold it.
-                panic!("failpoint scan_panic: {}", String::from_utf8_lossy(&buf));
-            }
-            proc.process_keeping_scan(&buf, &source, Mode::Scan)
-        }));
-        let Ok((p, scan)) = scanned else {
+        // A panic while scanning (a bug) is caught by the processor: the line gets an `unscanned`
+        // command naming its resource, is reported by number, and the run ends with an error (exit
+        // 2), since the input was not all scanned.
+        let (p, scan) = proc.process_keeping_scan(&buf, &source, Mode::Scan);
+        if p.error == Some(RecordError::ScanPanic) {
             summary.unscanned += 1;
-            writeln!(diag, "{name}:{line_no}: the scanner panicked on this line (a bug: please report it with the line number, never the line); not scanned")?;
-            continue;
-        };
+            writeln!(diag, "{name}:{line_no}: the scanner panicked on this line (a bug: please report it with the line number, never the line); not scanned: an unscanned command names its resource")?;
+        }
         let mut commands = p.commands;
         if let Some(c) = correlator.as_deref_mut() {
             let conv = summary.conversations.get_or_insert_with(Conversations::default);
@@ -172,7 +166,7 @@ pub fn scan_reader(
                 *summary.findings.entry(k.as_str()).or_default() += n;
             }
         }
-        if let Some(e) = p.error {
+        if let Some(e) = p.error.filter(|&e| e != RecordError::ScanPanic) {
             *summary.bad_records.entry(e.as_str()).or_default() += 1;
             let at = match (e, p.error_position) {
                 (RecordError::ParseError, Some((l, c))) => format!(" at line {l} column {c} of the record"),

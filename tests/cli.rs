@@ -91,10 +91,12 @@ fn help_explains_exit_codes() {
 }
 
 #[test]
-fn a_line_the_scanner_panics_on_is_reported_by_number_the_rest_scanned_and_the_exit_is_2() {
+fn a_line_the_scanner_panics_on_is_reported_by_number_gets_an_unscanned_command_and_the_exit_is_2() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.jsonl");
-    let lines = [r#"{"body":"Jane Doe SSN 123-45-6789"}"#, r#"{"body":"Maria Lopez card 4111 1111 1111 1111"}"#, r#"{"body":"Ana Ruiz SSN 123-45-6790"}"#];
+    let sid = "SM0123456789abcdef0123456789abcdef";
+    let line2 = format!(r#"{{"MessageSid":"{sid}","body":"Maria Lopez card 4111 1111 1111 1111"}}"#);
+    let lines = [r#"{"body":"Jane Doe SSN 123-45-6789"}"#, line2.as_str(), r#"{"body":"Ana Ruiz SSN 123-45-6790"}"#];
     std::fs::write(&input, lines.join("\n") + "\n").unwrap();
     // The failpoint panics on the second line with the line in its message.
     let out = Command::new(env!("CARGO_BIN_EXE_piiguard"))
@@ -108,9 +110,17 @@ fn a_line_the_scanner_panics_on_is_reported_by_number_the_rest_scanned_and_the_e
     assert!(err.contains("in.jsonl:2: the scanner panicked on this line"), "{err}");
     assert!(err.contains("NOT SCANNED (the scanner panicked, a bug): 1 lines"), "{err}");
     assert!(err.contains("1 lines were not scanned"), "{err}");
-    // Lines 1 and 3 were scanned and their commands written.
-    let sources: Vec<u64> = commands.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]["line"].as_u64().unwrap()).collect();
-    assert_eq!(sources, [1, 3], "{commands}");
+    // Lines 1 and 3 were scanned and their commands written; line 2 did not pass as clean: an
+    // `unscanned` command (action review) names its message and what the raw-text rescan found.
+    let parsed: Vec<serde_json::Value> = commands.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let sources: Vec<u64> = parsed.iter().map(|c| c["source"]["line"].as_u64().unwrap()).collect();
+    assert_eq!(sources, [1, 2, 3], "{commands}");
+    let u = &parsed[1];
+    assert_eq!((u["reason"].as_str(), u["action"].as_str(), u["parse_error"].as_str()), (Some("unscanned"), Some("review"), Some("scan_panic")), "{u}");
+    assert_eq!((u["resource"]["type"].as_str(), u["resource"]["sid"].as_str()), (Some("message"), Some(sid)), "{u}");
+    let kinds: Vec<&str> = u["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"card"), "the raw-text rescan names the card: {kinds:?}");
+    assert!(!commands.contains("4111") && !commands.contains("Maria"), "{commands}");
     for secret in ["Maria Lopez", "4111 1111 1111 1111", "4111111111111111", "Jane Doe", "123-45-6789"] {
         assert!(!err.contains(secret), "{secret} in {err}");
     }

@@ -12,4 +12,5 @@ mod kafka;
 mod leaveout;
 mod leaks;
 mod schema;
+mod unicode;
 mod written;

@@ -18,6 +18,10 @@
 //! ends it), and at `max_conversations` the one that would expire first is evicted. Both are
 //! counted. A file and a replayed window are one history each (no TTL).
 
+// Text is sliced only at offsets known to be character boundaries, or through `get`.
+// Tests slice the spans they check: a panic there fails the test.
+#![cfg_attr(not(test), deny(clippy::string_slice))]
+
 pub mod key;
 pub mod record;
 

@@ -16,8 +16,9 @@ use crate::commands::{Mode, Source};
 use crate::fingerprint::Fingerprinter;
 use crate::correlate::record::{self as conversation, Outcome};
 use crate::correlate::FindingRecord;
-use crate::metrics::{Metrics, SCAN_PANIC};
+use crate::metrics::Metrics;
 use crate::process::Processor;
+use crate::scanner::json::RecordError;
 use crate::scanner::Kind;
 
 /// A dead-letter reference: where the bad record is and why, never its bytes.
@@ -156,22 +157,12 @@ pub(crate) fn outputs(proc: &Processor, t: &Targets, metrics: &Metrics, m: &Owne
     }
     let source = source_of(&proc.fingerprinter, m);
     let started = Instant::now();
-    // A panic while scanning (a bug) must not stall the partition: the record gets a dead-letter
-    // reference (reason `scan_panic`) and the next one flows. The process's panic hook prints only
-    // where it happened, never the message (it could quote the record).
-    let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if super::failpoint::reached("scan_panic") {
-            // Quotes the record, as a careless panic could: the hook must withhold it.
-            panic!("failpoint scan_panic: {}", String::from_utf8_lossy(payload));
-        }
-        proc.process_keeping_scan(payload, &source, t.mode)
-    }));
-    let Ok((p, scan)) = scanned else {
-        metrics.events.with_label_values(&[topic, "dead_lettered"]).inc();
-        tracing::error!(topic, partition = m.partition(), offset = m.offset(), "the scanner panicked on a record (a bug): not scanned, dead-lettered as scan_panic; the next record flows");
-        let outs = t.dlq_topic.as_ref().map(|d| dead_letter(&proc.fingerprinter, SCAN_PANIC, &source, payload, None, d)).into_iter().collect();
-        return Outputs { outs, dead: Some(SCAN_PANIC), findings: Vec::new() };
-    };
+    // A panic while scanning (a bug) is caught by the processor: the record gets an `unscanned`
+    // command and a `scan_panic` dead-letter reference, and the next one flows.
+    let (p, scan) = proc.process_keeping_scan(payload, &source, t.mode);
+    if p.error == Some(RecordError::ScanPanic) {
+        tracing::error!(topic, partition = m.partition(), offset = m.offset(), "the scanner panicked on a record (a bug): not scanned; an unscanned command names its resource and a scan_panic dead-letter reference is sent; the next record flows");
+    }
     metrics.scan_duration.observe(started.elapsed().as_secs_f64());
     metrics.bytes_scanned.with_label_values(&[topic]).inc_by(payload.len() as u64);
     for (k, n) in Kind::ALL.iter().zip(p.findings) {

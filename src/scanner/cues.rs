@@ -6,6 +6,7 @@
 //! a candidate, never over the whole text: a case-insensitive automaton falls to DFA speed
 //! (~0.47 GB/s, `BENCHMARKS.md`), which would cap the clean-text scanner.
 
+use crate::scanner::slice::{slice};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// What a cue word announces. A bit set, so a window can carry several.
@@ -379,7 +380,7 @@ fn key_parts(key: &str) -> impl Iterator<Item = &str> {
         while i < b.len() && b[i].is_ascii_alphanumeric() && !(b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase()) {
             i += 1;
         }
-        Some(&key[s..i])
+        Some(slice(key, s, i))
     })
 }
 

@@ -10,6 +10,7 @@
 //! A record is one event, or, when its top level is an array (webhook sinks POST arrays of
 //! CloudEvents), one event per element.
 
+use crate::scanner::slice::{slice};
 use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -133,12 +134,21 @@ pub enum RecordError {
     TooDeep,
     /// Larger than the configured maximum record size.
     Oversize,
+    /// The scanner failed on the record (a bug, caught): it was scanned again as raw text, and
+    /// its command has reason `unscanned`.
+    ScanPanic,
 }
 
 impl RecordError {
     /// Every reason, for metric label sets.
-    pub const ALL: [RecordError; 5] =
-        [RecordError::Empty, RecordError::InvalidUtf8, RecordError::ParseError, RecordError::TooDeep, RecordError::Oversize];
+    pub const ALL: [RecordError; 6] = [
+        RecordError::Empty,
+        RecordError::InvalidUtf8,
+        RecordError::ParseError,
+        RecordError::TooDeep,
+        RecordError::Oversize,
+        RecordError::ScanPanic,
+    ];
 
     /// The wire name, used in reports, dead-letter records and metric labels.
     pub fn as_str(self) -> &'static str {
@@ -148,6 +158,7 @@ impl RecordError {
             RecordError::ParseError => "parse_error",
             RecordError::TooDeep => "too_deep",
             RecordError::Oversize => "oversize",
+            RecordError::ScanPanic => "scan_panic",
         }
     }
 }
@@ -289,7 +300,7 @@ impl Scanner {
         let inner = self.inner();
         let mut matches = Vec::new();
         self.scan_bytes(bytes, &mut matches);
-        let mut ev = EventScan { truncated: matches.len() > inner.max_findings, ..EventScan::default() };
+        let mut ev = EventScan { truncated: matches.len() > inner.max_findings, sids: raw_sids(bytes), ..EventScan::default() };
         let mut cc = CharCounter::new(bytes);
         for m in matches.into_iter().take(inner.max_findings) {
             let value = String::from_utf8_lossy(&bytes[m.start..m.end]);
@@ -298,6 +309,37 @@ impl Scanner {
         RecordScan { events: vec![ev], error: None, error_position: None }
     }
 }
+
+/// The Twilio SIDs in raw bytes (two upper-case letters of a known prefix and 32 lower-case hex
+/// digits, not inside a longer run of letters and digits), sorted, each once, at most
+/// [`MAX_RAW_SIDS`]. Reads bytes only, so it cannot fail on any input: what names the resource of a
+/// record that was not parsed, or that the scanner failed on.
+pub fn raw_sids(bytes: &[u8]) -> Vec<Sid> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(w) = bytes.get(i..i + 34) {
+        let before = i.checked_sub(1).and_then(|p| bytes.get(p)).is_some_and(u8::is_ascii_alphanumeric);
+        let after = bytes.get(i + 34).is_some_and(u8::is_ascii_alphanumeric);
+        let shaped = w.first().is_some_and(u8::is_ascii_uppercase) && w.get(1).is_some_and(u8::is_ascii_uppercase);
+        let sid = if shaped && !before && !after { std::str::from_utf8(w).ok().and_then(Sid::parse) } else { None };
+        match sid {
+            Some(sid) => {
+                out.push(sid);
+                i += 34;
+            }
+            None => i += 1,
+        }
+        if out.len() >= MAX_RAW_SIDS {
+            break;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// At most this many SIDs are read from a record's raw bytes.
+pub const MAX_RAW_SIDS: usize = 1024;
 
 /// Converts byte offsets to character offsets, walking forward from the last answer (findings come
 /// in order, so a string is walked about once).
@@ -623,13 +665,13 @@ impl<'s> Walker<'s> {
         let mut renames: Vec<KeyRename> = Vec::new();
         // From the last to the first, so each insertion leaves the earlier indices valid.
         for p in buf.items.iter().rev().filter(|p| p.event == ev_idx) {
-            let text = if p.in_record { &self.record[p.text.clone()] } else { &buf.texts[p.text.clone()] };
+            let text = if p.in_record { slice(self.record, p.text.start, p.text.end) } else { slice(&buf.texts, p.text.start, p.text.end) };
             matches.clear();
             super::scan_names(self.sc, text, &p.hint, &mut matches, 0);
             if matches.is_empty() {
                 continue;
             }
-            let path = &buf.paths[p.path.clone()];
+            let path = slice(&buf.paths, p.path.start, p.path.end);
             let mut cc = CharCounter::new(text.as_bytes());
             // A name in a key: the finding names the key by position (`#N`), and every path
             // through the key is renamed below, so the name is never written into a path.
@@ -637,7 +679,7 @@ impl<'s> Walker<'s> {
             let found: Vec<Finding> = matches
                 .iter()
                 .map(|m| {
-                    let mut f = finding_from(m, path, &p.inner, p.in_key, p.occurrence, &text[m.start..m.end], &mut cc, self.fp, self.sc.preview);
+                    let mut f = finding_from(m, path, &p.inner, p.in_key, p.occurrence, slice(text, m.start, m.end), &mut cc, self.fp, self.sc.preview);
                     if let Some(r) = &renamed {
                         r.name_the_key(&mut f);
                     }
@@ -823,7 +865,7 @@ impl<'s> Walker<'s> {
                     ev.truncated = true;
                     break;
                 }
-                let f = finding_from(m, &path, &inner, in_key, occurrence, &s[m.start..m.end], &mut cc, fp, preview);
+                let f = finding_from(m, &path, &inner, in_key, occurrence, slice(s, m.start, m.end), &mut cc, fp, preview);
                 ev.findings.push(f);
             }
         }
@@ -1091,14 +1133,14 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 },
                 None => {
                     let w = &mut *self.w;
-                    let occ = w.keys[base..].iter().filter(|&&(h, s, e)| h == kh && w.key_text[s..e] == *key).count() as u32;
+                    let occ = w.keys[base..].iter().filter(|&&(h, s, e)| h == kh && slice(&w.key_text, s, e) == &*key).count() as u32;
                     let s = w.key_text.len();
                     w.key_text.push_str(&key);
                     w.keys.push((kh, s, w.key_text.len()));
                     if index == 31 {
                         let mut c = rustc_hash::FxHashMap::default();
                         for &(_, s, e) in &w.keys[base..] {
-                            *c.entry(Box::from(&w.key_text[s..e])).or_insert(0) += 1;
+                            *c.entry(Box::from(slice(&w.key_text, s, e))).or_insert(0) += 1;
                         }
                         counts = Some(c);
                     }

@@ -21,6 +21,7 @@
 //! number words in other languages, letters spelled without digits (a spelled name is read by the
 //! name rules from the words around it, not from the letters).
 
+use crate::scanner::slice::{slice};
 use super::view::View;
 
 /// What a word says, as part of a number.
@@ -183,7 +184,7 @@ fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         while i < b.len() && word_byte(b[i]) && b[i].is_ascii_digit() == digits {
             i += 1;
         }
-        if i + 3 < b.len() && b[i] == b'-' && text[s..i].eq_ignore_ascii_case("x") && b[i + 1..i + 4].eq_ignore_ascii_case(b"ray") {
+        if i + 3 < b.len() && b[i] == b'-' && slice(text, s, i).eq_ignore_ascii_case("x") && b[i + 1..i + 4].eq_ignore_ascii_case(b"ray") {
             i += 4;
         }
         Some((s, i))
@@ -201,7 +202,7 @@ pub(crate) fn has_spoken_number(text: &str) -> bool {
     // Single digits standing apart ("4 1 4 7"), not typed groups ("9400 0230").
     let single = |i: usize| b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_digit()) && b.get(i + 1).is_none_or(|c| !c.is_ascii_digit());
     let spaced = b.windows(3).enumerate().filter(|(i, w)| matches!(w[1], b' ' | b',') && single(*i) && single(i + 2)).nth(1).is_some();
-    spaced || words(text).any(|(s, e)| e - s >= 2 && word_number(classify(&text[s..e])))
+    spaced || words(text).any(|(s, e)| e - s >= 2 && word_number(classify(slice(text, s, e))))
 }
 
 /// Words said before or after a number in an answer that are not part of it.
@@ -213,7 +214,7 @@ fn lead_in(t: Tok, w: &str) -> bool {
 /// fillers): a sentence that may go on in the next one.
 pub(crate) fn ends_with_number(text: &str) -> bool {
     let ws: Vec<(usize, usize)> = words(text).collect();
-    ws.iter().rev().take(3).map(|&(s, e)| (classify(&text[s..e]), &text[s..e])).find(|(t, w)| !matches!(t, Tok::Filler) && !lead_in(*t, w) || numeric(*t)).is_some_and(|(t, _)| numeric(t) || t == Tok::Oh)
+    ws.iter().rev().take(3).map(|&(s, e)| (classify(slice(text, s, e)), slice(text, s, e))).find(|(t, w)| !matches!(t, Tok::Filler) && !lead_in(*t, w) || numeric(*t)).is_some_and(|(t, _)| numeric(t) || t == Tok::Oh)
 }
 
 /// True when `text` goes on a number read in the sentence before: it starts with a number (after a
@@ -225,7 +226,7 @@ pub(crate) fn continues_number(text: &str) -> bool {
     }
     let ws: Vec<(usize, usize)> = words(text).collect();
     let last_number = ws.iter().rposition(|&(s, e)| {
-        let t = classify(&text[s..e]);
+        let t = classify(slice(text, s, e));
         numeric(t) || t == Tok::Oh || matches!(t, Tok::Letter(_))
     });
     last_number.is_some_and(|k| ws.len() - 1 - k <= 3)
@@ -233,7 +234,7 @@ pub(crate) fn continues_number(text: &str) -> bool {
 
 /// True when `text` starts with a number (after a few words such as "and", "uh", "it's").
 pub(crate) fn starts_with_number(text: &str) -> bool {
-    words(text).take(4).map(|(s, e)| (classify(&text[s..e]), &text[s..e])).find(|(t, w)| !lead_in(*t, w) || numeric(*t)).is_some_and(|(t, _)| numeric(t) || t == Tok::Oh || matches!(t, Tok::Letter(_)))
+    words(text).take(4).map(|(s, e)| (classify(slice(text, s, e)), slice(text, s, e))).find(|(t, w)| !lead_in(*t, w) || numeric(*t)).is_some_and(|(t, _)| numeric(t) || t == Tok::Oh || matches!(t, Tok::Letter(_)))
 }
 
 /// One word of a run: where it is, what it says, and what stands before it.
@@ -263,10 +264,10 @@ fn tokens(text: &str) -> Vec<W> {
         let gap = &b[prev_end..s];
         let stop = gap.iter().any(|c| matches!(c, b'?' | b'!' | b':' | b'\n' | b'(' | b')' | b'"' | b'[' | b']' | b'/'));
         let pause = gap.iter().any(|c| matches!(c, b',' | b'.' | b';')) || gap.contains(&b'-') && b[s].is_ascii_digit();
-        let mut t = classify(&text[s..e]);
+        let mut t = classify(slice(text, s, e));
         // "D as in David", "B like boy", "S for Sam", "D de dedo": one letter.
         if e - s == 1 && b[s].is_ascii_alphabetic() {
-            let w = |i: usize| all.get(k + i).map(|&(x, y)| &text[x..y]);
+            let w = |i: usize| all.get(k + i).map(|&(x, y)| slice(text, x, y));
             let joined = |i: usize| all.get(k + i).is_some_and(|&(x, _)| !b[all[k + i - 1].1..x].iter().any(|c| matches!(c, b'.' | b'?' | b'!' | b'\n')));
             let step = if w(1).is_some_and(|x| x.eq_ignore_ascii_case("as")) && w(2).is_some_and(|x| x.eq_ignore_ascii_case("in")) && joined(3) {
                 3
@@ -573,7 +574,7 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
     let mut ends: Vec<u32> = Vec::with_capacity(text.len());
     let mut at = 0;
     let copy = |out: &mut String, starts: &mut Vec<u32>, ends: &mut Vec<u32>, from: usize, to: usize| {
-        out.push_str(&text[from..to]);
+        out.push_str(slice(text, from, to));
         for i in from..to {
             starts.push(i as u32);
             ends.push(i as u32 + 1);

@@ -82,7 +82,7 @@ pub fn luhn(digits: &[u8]) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Every digit the same ("0000 0000 0000 0000" passes Luhn trivially).
@@ -128,7 +128,7 @@ pub fn is_aba(d: &[u8]) -> bool {
     let prefix_ok = p <= 12 || (21..=32).contains(&p) || (61..=72).contains(&p) || p == 80;
     const W: [u32; 9] = [3, 7, 1, 3, 7, 1, 3, 7, 1];
     let sum: u32 = d.iter().zip(W).map(|(&b, w)| u32::from(b - b'0') * w).sum();
-    prefix_ok && sum % 10 == 0
+    prefix_ok && sum.is_multiple_of(10)
 }
 
 /// IBAN lengths by country (ISO 13616 registry, common SEPA and non-SEPA countries).

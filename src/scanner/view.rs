@@ -7,6 +7,8 @@
 //! Built only when a text needs it (non-ASCII typography, or a digit, a line break and a digit), so
 //! plain ASCII text pays one `is_ascii` check and one `memchr` for a line break.
 
+use crate::scanner::slice::{from};
+
 /// The normalised text and, for each of its bytes (and its end), the offset in the original.
 pub(crate) struct View {
     pub(crate) text: String,
@@ -88,11 +90,11 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
             // "1111\n1111", "1111\r\n1111", "1111 \n 1111": one space for the break and its blanks.
             if c == '\n' || c == '\r' {
                 let prev_digit = out.trim_end_matches(' ').ends_with(|d: char| d.is_ascii_digit());
-                let next_digit = text[i + 1..].trim_start_matches(['\n', ' ']).starts_with(|d: char| d.is_ascii_digit());
+                let next_digit = from(text, i + 1).trim_start_matches(['\n', ' ']).starts_with(|d: char| d.is_ascii_digit());
                 // Digits run on without separators on both sides ("44079468\n43477618"): join them;
                 // otherwise the break stands for a space.
                 let run_before = out.bytes().rev().take_while(u8::is_ascii_digit).count();
-                let run_after = text[i + 1..].bytes().take_while(u8::is_ascii_digit).count();
+                let run_after = from(text, i + 1).bytes().take_while(u8::is_ascii_digit).count();
                 if prev_digit && next_digit && run_before >= 6 && run_after >= 6 {
                     return Some('\u{0}');
                 }

@@ -130,7 +130,7 @@ fn a_storm_of_bad_records_pauses_and_reports_then_everything_is_handled() {
 }
 
 #[test]
-fn a_record_the_scanner_panics_on_is_dead_lettered_and_the_rest_flows() {
+fn a_record_the_scanner_panics_on_gets_an_unscanned_command_and_a_dead_letter_and_the_rest_flows() {
     let b = Broker::start();
     let topic = "events-p";
     create_topics(&b, &[(topic, 2), ("events-p.commands", 2), ("events-p.dlq", 1)]);
@@ -143,28 +143,55 @@ fn a_record_the_scanner_panics_on_is_dead_lettered_and_the_rest_flows() {
     let handled = wait_committed(&b, "g-p", topic, 2, 3_000, Duration::from_secs(180));
     let dead = consume(&b, "events-p.dlq", 1, Duration::from_secs(30));
     let panics = svc.metric("piiguard_dead_letters_total", &["reason=\"scan_panic\""]);
+    let unscanned_metric = svc.metric("piiguard_prohibited_events_total", &["reason=\"unscanned\""]);
     let ready = svc.get("/readyz");
     let (code, _, err) = svc.stop();
     assert_eq!(dead.len(), 1, "one dead-letter reference");
     let d: Value = serde_json::from_slice(&dead[0]).unwrap();
     let at = (d["source"]["partition"].as_i64().unwrap() as i32, d["source"]["offset"].as_i64().unwrap());
     let i = coords.iter().position(|c| *c == at).expect("the reference names a record of the topic");
-    // Every other record's commands, none of the panicked one's.
+    // Every other record's commands, and for the panicked one a single `unscanned` command.
     let others: Vec<usize> = (0..payloads.len()).filter(|&j| j != i).collect();
     let expected = expected_ids(topic, &others.iter().map(|&j| payloads[j].clone()).collect::<Vec<_>>(), &others.iter().map(|&j| coords[j]).collect::<Vec<_>>());
-    let got = consume(&b, "events-p.commands", expected.len(), Duration::from_secs(60));
-    let got_ids = ids(&got);
+    let got = consume(&b, "events-p.commands", expected.len() + 1, Duration::from_secs(60));
+    let parsed: Vec<Value> = got.iter().map(|c| serde_json::from_slice(c).unwrap()).collect();
+    let unscanned: Vec<&Value> = parsed.iter().filter(|c| c["reason"] == "unscanned").collect();
+    assert_eq!(unscanned.len(), 1, "one unscanned command");
+    let u = unscanned[0];
+    let u_id = u["command_id"].as_str().unwrap().to_owned();
+    let got_ids: std::collections::BTreeSet<String> = ids(&got).into_iter().filter(|id| *id != u_id).collect();
     let (missing, spurious) = (expected.difference(&got_ids).count(), got_ids.difference(&expected).count());
-    println!("scanner panic on record {at:?}: dead-lettered ({}), {handled} of 3000 records handled; {} commands, missing {missing}, spurious {spurious}; /readyz {ready:?}", d["reason"], expected.len());
+    // The unscanned command names the record's resource by the SIDs in its bytes.
+    let record = String::from_utf8_lossy(&payloads[i]).into_owned();
+    let sids: Vec<&str> = u["resource"]["sids"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let in_record: Vec<String> = piiguard::scanner::json::raw_sids(&payloads[i]).iter().map(|s| s.as_str().to_owned()).collect();
+    // A record of the generator holds a resource's SID (task, message, conversation, transcript, call)
+    // or only account and service SIDs (an Insights record): the command names it when there is one.
+    let resource_sid = in_record.iter().find(|s| ["WT", "IM", "SM", "MM", "GT", "CH", "CA"].contains(&&s[..2]));
+    let sid = u["resource"]["sid"].as_str();
+    println!(
+        "scanner panic on record {at:?}: dead-lettered ({}), unscanned command (action {}, resource {} {sid:?}, {} SIDs, {} findings from the raw rescan); {handled} of 3000 records handled; {} other commands, missing {missing}, spurious {spurious}; /readyz {ready:?}",
+        d["reason"], u["action"], u["resource"]["type"], sids.len(), u["findings"].as_array().unwrap().len(), expected.len()
+    );
     assert_eq!(d["reason"], "scan_panic");
     assert_eq!(d["length"].as_u64(), Some(payloads[i].len() as u64));
+    assert_eq!((u["source"]["partition"].as_i64(), u["source"]["offset"].as_i64()), (Some(i64::from(at.0)), Some(at.1)));
+    assert_eq!(u["action"], "review");
+    assert_eq!(u["parse_error"], "scan_panic");
+    assert!(!sids.is_empty() && sids.iter().all(|s| record.contains(s)), "the SIDs come from the record: {sids:?}");
+    assert_eq!(sids, in_record.iter().map(String::as_str).collect::<Vec<_>>(), "every SID of the record");
+    assert_eq!(sid.is_some(), resource_sid.is_some(), "the resource is named when the record holds one: {u}");
+    assert!(sid.is_none_or(|s| record.contains(s)), "{u}");
     assert_eq!(handled, 3_000, "the partition went on past the panic");
     assert_eq!((missing, spurious), (0, 0));
     assert_eq!(panics, 1.0);
+    assert_eq!(unscanned_metric, 1.0);
     assert_eq!(code, Some(0), "{err}");
     assert!(err.contains("internal error at") && err.contains("scan_panic"), "the panic is reported, its message withheld: {err}");
-    // The panic message quoted the record; nothing of it reaches the logs or the reference.
-    assert_no_leaks(&secrets, &[err.as_bytes(), &dead[0]]);
+    // The panic message quoted the record; nothing of it reaches the logs, the reference or the
+    // unscanned command.
+    let u_bytes = serde_json::to_vec(u).unwrap();
+    assert_no_leaks(&secrets, &[err.as_bytes(), &dead[0], &u_bytes]);
 }
 
 #[test]

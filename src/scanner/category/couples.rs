@@ -2,6 +2,7 @@
 //! wife and I are both women", "we're two dads", "he and his boyfriend", "a woman married to a
 //! woman"). Found by a few patterns, tried only on texts that hold one of their trigger words.
 
+use crate::scanner::slice::{slice};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -46,7 +47,7 @@ pub(super) fn same_sex_couple(text: &str) -> Option<(usize, usize)> {
     let t = text.to_ascii_lowercase();
     // "both women" needs a couple in the text: "my wife", "girlfriend", "partner", "married".
     let couple = ["wife", "husband", "girlfriend", "boyfriend", " gf", " bf", "partner", "spouse", "married", "couple", "fiance"].iter().any(|w| t.contains(w));
-    let both = t[m.start()..m.end()].contains("both") || t[m.start()..m.end()].contains(" two ");
+    let both = slice(&t, m.start(), m.end()).contains("both") || slice(&t, m.start(), m.end()).contains(" two ");
     (!both || couple).then_some((m.start(), m.end()))
 }
 

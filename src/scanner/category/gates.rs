@@ -7,6 +7,8 @@
 //! triggers follow the ConText algorithm's categories (Harkema et al. 2009; the medSpaCy rule set is
 //! the reference we compared against, `data/categories/SOURCES.md`).
 
+use crate::scanner::slice::{slice, from, upto, floor};
+
 /// What the words before a term say about it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Assertion {
@@ -56,7 +58,10 @@ struct Word {
 /// 200 bytes. Nearest first.
 fn words_before(text: &str, end: usize) -> Vec<Word> {
     let b = text.as_bytes();
-    let floor = end.saturating_sub(200);
+    // Both ends on character boundaries: a word is a run of bytes, and a run cut at a byte inside a
+    // character (200 bytes back in emoji or CJK text) is not text.
+    let end = floor(text, end);
+    let floor = floor(text, end.saturating_sub(200));
     let mut out = Vec::new();
     let mut i = end;
     let mut clause = 0u8;
@@ -67,7 +72,7 @@ fn words_before(text: &str, end: usize) -> Vec<Word> {
             while i > floor && is_word_byte(b[i - 1]) {
                 i -= 1;
             }
-            let w = &text[i..e];
+            let w = slice(text, i, e);
             let lower = w.to_ascii_lowercase().replace('\u{2019}', "'");
             // "but", "because" …, and "and"/"so"/"then" before a new subject ("I couldn't work *and
             // they* repossessed my car"): a new clause, out of the reach of the negation before it.
@@ -75,7 +80,7 @@ fn words_before(text: &str, end: usize) -> Vec<Word> {
             if matches!(lower.as_str(), "but" | "although" | "though" | "because" | "since") || matches!(lower.as_str(), "and" | "so" | "then") && new_subject {
                 clause = clause.saturating_add(1);
             }
-            out.push(Word { text: lower, clause, capitalised: w.as_bytes()[0].is_ascii_uppercase() });
+            out.push(Word { text: lower, clause, capitalised: w.as_bytes().first().is_some_and(u8::is_ascii_uppercase) });
             continue;
         }
         match c {
@@ -274,7 +279,7 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
     let asks = ends_in_question
         && (before.is_empty() || any(sentence_start, QUESTION_OPENERS) || before.iter().any(|w| any(&w.text, SECOND) || w.text == "anyone" || w.text == "anybody"));
     // "our hardship program", "a bankruptcy attorney": a service named after the word.
-    let names_a_service = text[end..].split_whitespace().next().is_some_and(|w| {
+    let names_a_service = from(text, end).split_whitespace().next().is_some_and(|w| {
         any(w.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase().as_str(), SERVICES)
     });
     let offer = subject <= Subject::Second && (names_a_service || before.iter().any(|w| any(&w.text, OFFERS)));
@@ -346,7 +351,7 @@ fn subjects(text: &str) -> impl Iterator<Item = Subject> + '_ {
 /// True when one of the three words after a term makes a person its subject ("foreclosed on *our*
 /// house", "repossessed *my* car").
 pub(super) fn subject_after(text: &str, end: usize) -> bool {
-    text[end..]
+    from(text, end)
         .split(|c: char| c.is_whitespace())
         .filter(|w| !w.is_empty())
         .take(3)
@@ -362,7 +367,7 @@ pub(super) fn is_a_name(text: &str, start: usize, end: usize) -> bool {
         return false;
     }
     // Followed by another capitalised word (a surname, a business).
-    let after = text[end..].trim_start_matches(' ');
+    let after = from(text, end).trim_start_matches(' ');
     if after.len() < text.len() - end && after.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
         return true;
     }
@@ -375,7 +380,7 @@ pub(super) fn is_a_name(text: &str, start: usize, end: usize) -> bool {
 /// True when the term follows a label that names its category ("religion: Muslim", "dx - asthma",
 /// "orientation: gay").
 pub(super) fn labelled(text: &str, start: usize) -> bool {
-    let head = text[..start].trim_end_matches([' ', '\t']);
+    let head = upto(text, start).trim_end_matches([' ', '\t']);
     let Some(head) = head.strip_suffix([':', '-', '=']) else { return false };
     let label = head.trim_end().rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("").to_ascii_lowercase();
     let k: Vec<u8> = label.bytes().filter(u8::is_ascii_alphanumeric).collect();

@@ -2,6 +2,7 @@
 //! phrases, compiled into one automaton. The data is in `data/categories/` (built by
 //! `scripts/build-lexicons.py`; provenance and licences in `data/categories/SOURCES.md`).
 
+use crate::scanner::slice::{slice, from};
 use aho_corasick::{AhoCorasick, MatchKind, StartKind};
 
 use super::prefilter::Prefixes;
@@ -127,7 +128,7 @@ const COMMON: &[&str] = &[
 /// The letters that open a word (what the prefilter keys on).
 fn letters_of(word: &str) -> &str {
     let n = word.bytes().take_while(u8::is_ascii_alphabetic).count();
-    &word[..n]
+    slice(word, 0, n)
 }
 
 /// The word of `pattern` the prefilter keys it on: the first that is not weak, after at most two
@@ -139,7 +140,7 @@ fn key_word(pattern: &str) -> Option<&str> {
     let mut p = pattern;
     for _ in 0..3 {
         let first = letters_of(p);
-        let rest = p[first.len()..].trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+        let rest = from(p, first.len()).trim_start_matches(|c: char| !c.is_ascii_alphabetic());
         let last = rest.is_empty();
         let weak = LEAD.contains(&first) || first.len() <= 2 || COMMON.contains(&first) && last;
         if !first.is_empty() && !weak {

@@ -16,6 +16,7 @@ mod lexicon;
 mod phi;
 mod prefilter;
 
+use crate::scanner::slice::{slice, from, upto, floor, ceil};
 use aho_corasick::{Anchored, Input};
 
 use super::cues::FieldHint;
@@ -74,8 +75,8 @@ impl Categories {
 
     /// True when an allow phrase covers the hit ("Church St", "economic depression").
     fn allowed(&self, text: &str, h: &Hit) -> bool {
-        let from = floor_boundary(text, h.start.saturating_sub(40));
-        let to = ceil_boundary(text, (h.end + 40).min(text.len()));
+        let from = floor(text, h.start.saturating_sub(40));
+        let to = ceil(text, (h.end + 40).min(text.len()));
         let b = text.as_bytes();
         let word_edge = |i: usize| i == 0 || i >= b.len() || !b[i].is_ascii_alphanumeric() || !b[i - 1].is_ascii_alphanumeric();
         self.lex.allow.find_overlapping_iter(Input::new(b).range(from..to)).any(|m| m.start() <= h.start && m.end() >= h.end && word_edge(m.start()) && word_edge(m.end()))
@@ -128,7 +129,7 @@ impl Categories {
                     if let Some(m) = term(text, h, kind, rule, class, &view) {
                         covered = m.end;
                         // Disability benefits ("on disability", "SSDI") disclose a disability too.
-                        if rule == "FIN.BENEFITS" && is_disability_benefit(&text[m.start..m.end]) {
+                        if rule == "FIN.BENEFITS" && is_disability_benefit(slice(text, m.start, m.end)) {
                             out.push(found(Kind::Med, m.detector, m.start, m.end, m.confidence, "MED.DISABILITY"));
                         }
                         out.push(m);
@@ -215,7 +216,7 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
     let mut v = gates::judge(text, h.start, h.end);
     // A term that opens with a possessive ("my sugar's been high", "lost his job") names its
     // person itself.
-    let own = text[h.start..h.end].split(' ').next().is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "my" | "his" | "her" | "our" | "their"));
+    let own = slice(text, h.start, h.end).split(' ').next().is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "my" | "his" | "her" | "our" | "their"));
     if own && v.assertion == gates::Assertion::Affirmed {
         v.pattern = gates::Pattern::Disclosure;
     }
@@ -227,8 +228,8 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
         gates::Assertion::Hypothetical | gates::Assertion::Offer => return None,
         gates::Assertion::Question => {
             // A dialogue in one string: the question answered yes on the next line.
-            let q = h.end + text[h.end..].find('?')?;
-            let reply = text[q + 1..].trim_start();
+            let q = floor(text, h.end) + from(text, h.end).find('?')?;
+            let reply = from(text, q + 1).trim_start();
             let reply = strip_label(reply);
             if (class == Class::A || v.pattern == gates::Pattern::Disclosure) && answers_yes(reply) {
                 (Detector::CategoryAnswer, 0.8, h.end)
@@ -240,7 +241,7 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
         gates::Assertion::Affirmed => {
             // A credit score is about a person only with its value ("my score is 540", "FICO 612",
             // said aloud "five forty").
-            let said = text[h.start..h.end].to_ascii_lowercase();
+            let said = slice(text, h.start, h.end).to_ascii_lowercase();
             if rule == "FIN.CREDIT" && (said.contains("score") || said.contains("fico")) {
                 let e = score_value(text, h.start, h.end).or_else(|| view().and_then(|v| spoken_score(v, h.start, h.end)))?;
                 (Detector::CategoryDisclosure, 0.85, e)
@@ -379,8 +380,8 @@ fn income_amount(text: &str, numbers: &[usize]) -> Option<(usize, usize)> {
         e += unit;
         let rest = &b[e..];
         let Some(period) = PERIODS.iter().find(|p| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p.as_bytes())) else { continue };
-        let from = floor_boundary(text, s.saturating_sub(80));
-        let sentence = text[from..s].rsplit(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
+        let from = floor(text, s.saturating_sub(80));
+        let sentence = slice(text, from, s).rsplit(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
         let spaced = sentence.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
         let income = INCOME.iter().any(|w| format!(" {spaced} ").contains(&format!(" {w} ")));
         let person = gates::mentions_person(&sentence) || spaced.split(' ').any(|w| w == "we" || w == "household");
@@ -391,30 +392,10 @@ fn income_amount(text: &str, numbers: &[usize]) -> Option<(usize, usize)> {
     None
 }
 
-/// The largest char boundary at or below `i` (`str::floor_char_boundary` needs Rust 1.91; the
-/// project's MSRV is 1.85).
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// The smallest char boundary at or above `i`.
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
-
 /// A speaker label at the start of a line ("Customer: ", "Agent - ").
 fn strip_label(s: &str) -> &str {
     match s.find(':') {
-        Some(i) if i <= 24 && !s[..i].contains(['.', '?', '!']) => s[i + 1..].trim_start(),
+        Some(i) if i <= 24 && !upto(s, i).contains(['.', '?', '!']) => from(s, i + 1).trim_start(),
         _ => s,
     }
 }
@@ -431,9 +412,9 @@ fn score_value(text: &str, term_start: usize, from: usize) -> Option<usize> {
             while e < b.len() && b[e].is_ascii_digit() {
                 e += 1;
             }
-            let lead = floor_boundary(text, term_start.saturating_sub(30));
-            let between = format!("{} {}", &text[lead..term_start], &text[from..i]).to_ascii_lowercase();
-            if e - i == 3 && (300..=850).contains(&text[i..e].parse::<u32>().ok()?) && !["minimum", "least", "require", "need", "over", "above", "qualify", "approval"].iter().any(|w| between.contains(w)) {
+            let lead = floor(text, term_start.saturating_sub(30));
+            let between = format!("{} {}", slice(text, lead, term_start), slice(text, from, i)).to_ascii_lowercase();
+            if e - i == 3 && (300..=850).contains(&slice(text, i, e).parse::<u32>().ok()?) && !["minimum", "least", "require", "need", "over", "above", "qualify", "approval"].iter().any(|w| between.contains(w)) {
                 return Some(e);
             }
             return None;

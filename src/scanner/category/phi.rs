@@ -4,6 +4,7 @@
 //! (`data/categories/icd10cm-codes.txt`). A checksum alone passes about one random string in ten,
 //! so the cue is always required.
 
+use crate::scanner::slice::{slice, from, upto};
 use std::sync::OnceLock;
 
 /// Which identifier a cue announces.
@@ -95,14 +96,14 @@ pub(super) const HEALTH_WORDS: &[&str] = &[
 /// An ICD-10-CM code of the shipped list among the four words before a diagnosis-code cue ending
 /// at `cue_start` ("billing put I10 as my husband's diagnosis code").
 pub(super) fn code_before(text: &str, cue_start: usize) -> Option<(usize, usize)> {
-    let head = &text[..cue_start];
+    let head = upto(text, cue_start);
     let mut end = head.len();
     for _ in 0..5 {
-        let t = head[..end].trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
+        let t = upto(head, end).trim_end_matches(|c: char| !c.is_ascii_alphanumeric() && c != '.');
         // After the last character that is not part of a code, whatever its width (found by
         // tests/fuzz.rs: a two-byte character before the code made `+ 1` land inside it).
         let start = t.char_indices().rev().find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '.')).map_or(0, |(i, c)| i + c.len_utf8());
-        let word = t[start..].trim_end_matches('.');
+        let word = from(t, start).trim_end_matches('.');
         if word.is_empty() {
             return None;
         }
@@ -134,7 +135,7 @@ pub(super) fn dotted_codes(text: &str, numbers: &[usize]) -> Vec<(usize, usize)>
         if e < b.len() && b[e].is_ascii_alphanumeric() {
             continue;
         }
-        if icd_exists(&text[s..e]) {
+        if icd_exists(slice(text, s, e)) {
             out.push((s, e));
         }
     }
@@ -180,7 +181,7 @@ fn token_after(text: &str, from: usize, cue: Cue) -> Option<(usize, usize)> {
 pub(super) fn after_cue(text: &str, cue_end: usize, cue: Cue, health_context: bool) -> Option<(usize, usize)> {
     let (s, mut e) = token_after(text, cue_end, cue)?;
     // A plain MBI-space token may have run into the next word: cut at its last digit group.
-    let raw = &text[s..e];
+    let raw = slice(text, s, e);
     let alnum: Vec<u8> = raw.bytes().filter(u8::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect();
     let digits = alnum.iter().filter(|c| c.is_ascii_digit()).count();
     let ok = match cue {

@@ -2,6 +2,7 @@
 //! `gather_first_name.SpeechResult` / `gather_last_name.SpeechResult`, a CRM lookup's `parsed`
 //! object): neither is a full name alone, both together in one event are.
 
+use crate::scanner::slice::{slice};
 use super::{finding_from, CharCounter, Walker};
 use crate::scanner::{Detector, Kind, Match};
 
@@ -52,7 +53,7 @@ impl Walker<'_> {
                 let end = t.trim_end().len();
                 let m = Match::new(Kind::Name, Detector::NameField, start, end, 0.8);
                 let mut cc = CharCounter::new(t.as_bytes());
-                let f = finding_from(&m, &p.path, &p.inner, false, p.occurrence, &t[start..end], &mut cc, self.fp, self.sc.preview);
+                let f = finding_from(&m, &p.path, &p.inner, false, p.occurrence, slice(t, start, end), &mut cc, self.fp, self.sc.preview);
                 self.insert(ev_idx, p.at, vec![f]);
             }
         }

@@ -13,6 +13,7 @@
 //!   are read as one text; an identifier that crosses a sentence boundary is one finding whose first
 //!   span is in the first sentence and whose `continued` spans name each further sentence.
 
+use crate::scanner::slice::{slice, upto};
 use super::super::cues::{Cues, FieldHint};
 use super::super::{spoken, Inner, Match, Role};
 use super::{finding_from, CharCounter, Finding, Sid, Span, Walker};
@@ -162,7 +163,7 @@ fn findings(sc: &Inner, fp: &Fingerprinter, t: &Turn, ms: &[Match]) -> Vec<Findi
     let mut cc = CharCounter::new(t.text.as_bytes());
     ms.iter()
         .map(|m| {
-            let mut f = finding_from(m, &t.path, &t.inner, false, t.occurrence, &t.text[m.start..m.end], &mut cc, fp, sc.preview);
+            let mut f = finding_from(m, &t.path, &t.inner, false, t.occurrence, slice(&t.text, m.start, m.end), &mut cc, fp, sc.preview);
             f.sentence_sid = t.sid;
             f
         })
@@ -203,7 +204,7 @@ fn across(sc: &Inner, fp: &Fingerprinter, chain: &[&Turn], carried: Cues) -> Opt
         if pieces.len() < 2 {
             continue;
         }
-        let said: String = m.said.as_deref().map_or_else(|| joined[m.start..m.end].chars().filter(char::is_ascii_alphanumeric).collect(), str::to_owned);
+        let said: String = m.said.as_deref().map_or_else(|| slice(&joined, m.start, m.end).chars().filter(char::is_ascii_alphanumeric).collect(), str::to_owned);
         let spans: Vec<(usize, usize, usize, usize, usize)> = pieces
             .iter()
             .map(|&(k, a, b)| {
@@ -216,7 +217,7 @@ fn across(sc: &Inner, fp: &Fingerprinter, chain: &[&Turn], carried: Cues) -> Opt
         let first = chain[k0];
         let piece = Match { start: a0, end: b0, said: Some(said.into()), parts: Vec::new(), ..m.clone() };
         let mut cc = CharCounter::new(first.text.as_bytes());
-        let mut f = finding_from(&piece, &first.path, &first.inner, false, first.occurrence, &first.text[a0..b0], &mut cc, fp, sc.preview);
+        let mut f = finding_from(&piece, &first.path, &first.inner, false, first.occurrence, slice(&first.text, a0, b0), &mut cc, fp, sc.preview);
         f.sentence_sid = first.sid;
         f.continued = spans[1..]
             .iter()
@@ -249,8 +250,8 @@ fn dialogue_turns(text: &str) -> Vec<(usize, usize)> {
         while s < c && b[s] == b' ' {
             s += 1;
         }
-        let label = text[s..c].trim_end();
-        let at_start = text[..s].trim_end_matches(' ').is_empty() || text[..s].trim_end_matches(' ').ends_with(['\n', '.', '?', '!', ';']);
+        let label = slice(text, s, c).trim_end();
+        let at_start = upto(text, s).trim_end_matches(' ').is_empty() || upto(text, s).trim_end_matches(' ').ends_with(['\n', '.', '?', '!', ';']);
         if at_start && LABELS.iter().any(|l| l.eq_ignore_ascii_case(label)) {
             starts.push((s, c + 1));
         }
@@ -267,7 +268,7 @@ pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
     }
     let mut carry = Carry::default();
     for (s, e) in turns {
-        let seg = &text[s..e];
+        let seg = slice(text, s, e);
         let own = sc.cues.cues_in(seg.as_bytes(), 0, seg.len());
         let first = out.len();
         if !carry.cues.is_empty() || spoken::has_spoken_number(seg) {
@@ -347,7 +348,7 @@ impl Walker<'_> {
             // A health identifier asked for and given in the reply.
             if let Some(m) = cats.phi_carried(&q.text, &a.text, a.hint.speech) {
                 let mut cc = CharCounter::new(a.text.as_bytes());
-                let f = finding_from(&m, &a.path, &a.inner, false, a.occurrence, &a.text[m.start..m.end], &mut cc, self.fp, self.sc.preview);
+                let f = finding_from(&m, &a.path, &a.inner, false, a.occurrence, slice(&a.text, m.start, m.end), &mut cc, self.fp, self.sc.preview);
                 added.push((a.at, vec![f]));
             }
             if !crate::scanner::category::answers_yes(&a.text) {
@@ -358,7 +359,7 @@ impl Walker<'_> {
                 continue;
             }
             let mut cc = CharCounter::new(q.text.as_bytes());
-            let found = ms.iter().map(|m| finding_from(m, &q.path, &q.inner, false, q.occurrence, &q.text[m.start..m.end], &mut cc, self.fp, self.sc.preview)).collect();
+            let found = ms.iter().map(|m| finding_from(m, &q.path, &q.inner, false, q.occurrence, slice(&q.text, m.start, m.end), &mut cc, self.fp, self.sc.preview)).collect();
             added.push((q.at, found));
         }
         added.sort_by_key(|(at, _)| *at);

@@ -43,6 +43,10 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
             return None;
         }
     }
+    // Only spaces ("\u{a0}\u{a0}": no-break and thin spaces trim away): no name.
+    if words.is_empty() {
+        return None;
+    }
     // A title is not part of the name: "Mrs. T" is one letter, "Dr. Ana Lima" two words.
     if words.len() > 1 && words[0].is_one_of(&["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "sra", "srta", "herr", "frau", "mme", "mlle", "sir"]) {
         words.remove(0);

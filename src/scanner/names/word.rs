@@ -1,6 +1,8 @@
 //! Words as the name rules see them: letters of any script, with inner apostrophes and hyphens
 //! ("O'Sullivan-Kelly", "al-Farsi"), a possessive "'s" left out.
 
+use crate::scanner::slice::{slice, from, upto};
+
 /// A word of letters at `text[start..end]`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Word<'a> {
@@ -88,9 +90,12 @@ pub(crate) fn word_at(text: &str, start: usize) -> Option<Word<'_>> {
         p += 1;
     }
     if p > start && b.get(p).is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-') {
-        return Some(Word { text: &text[start..p], start, end: p });
+        return Some(Word { text: slice(text, start, p), start, end: p });
     }
-    let rest = &text[start..];
+    if !text.is_char_boundary(start) {
+        return None;
+    }
+    let rest = from(text, start);
     let mut end = start;
     let mut prev_letter = false;
     for (i, c) in rest.char_indices() {
@@ -105,11 +110,11 @@ pub(crate) fn word_at(text: &str, start: usize) -> Option<Word<'_>> {
     }
     // A possessive is not part of the name: "Jane Doe's SSN".
     for suffix in ["'s", "\u{2019}s"] {
-        if text[start..end].ends_with(suffix) && end - start > suffix.len() + 1 {
+        if slice(text, start, end).ends_with(suffix) && end - start > suffix.len() + 1 {
             end -= suffix.len();
         }
     }
-    (end > start).then(|| Word { text: &text[start..end], start, end })
+    (end > start).then(|| Word { text: slice(text, start, end), start, end })
 }
 
 /// Han, Hangul or kana: scripts that write a full name as one run of characters, family name first.
@@ -123,7 +128,7 @@ fn is_mark(c: char) -> bool {
 }
 
 pub(crate) fn is_word_start(text: &str, i: usize) -> bool {
-    text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric() && c != '\'' && c != '_')
+    upto(text, i).chars().next_back().is_none_or(|c| !c.is_alphanumeric() && c != '\'' && c != '_')
 }
 
 /// The next word after `end`, separated by exactly one space (names do not span punctuation).
@@ -147,7 +152,7 @@ pub(crate) fn prev_word(text: &str, start: usize) -> Option<Word<'_>> {
 /// The word that ends exactly at `end`, if any.
 pub(crate) fn word_ending_at(text: &str, end: usize) -> Option<Word<'_>> {
     let mut s = end;
-    for (i, c) in text[..end].char_indices().rev() {
+    for (i, c) in upto(text, end).char_indices().rev() {
         if c.is_alphabetic() || is_mark(c) || c == '\'' || c == '-' || c == '\u{2019}' {
             s = i;
         } else {
