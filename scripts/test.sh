@@ -28,6 +28,11 @@ cargo test --release --locked --doc
 cargo test --release --locked --bench scanner
 E2E_QUICK=1 cargo test --release --locked --bench e2e
 
+# Coverage-guided fuzzing (libFuzzer, stable Rust; scripts/fuzz-cov.sh): 40 s on each of the four
+# targets (record bytes, free text in bodies, speech and name fields, finding records, config and
+# policy files), seeded with every hand-written corpus; any crash, hang or out-of-memory fails here.
+scripts/fuzz-cov.sh 40
+
 # The binary as users build it (`cargo build --release`: no dev-dependency features, unlike the test
 # builds above, where Cargo unifies them): scan the hand-written category corpus (events in real
 # Twilio shapes, all JSON) with it; every line must scan cleanly. A feature the code needs but only

@@ -2,6 +2,7 @@
 //! character boundaries inside the string it names.
 
 use piiguard::commands::{Mode, Source};
+use piiguard::scanner::json::RecordError;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -31,6 +32,8 @@ proptest! {
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let p = common::processor();
         let out = p.process(&bytes, &Source::File { file: "f".into(), line: 1 }, Mode::Scan);
+        // The processor catches a panic (fail closed); here it is a failure.
+        prop_assert_ne!(out.error, Some(RecordError::ScanPanic));
         for c in out.commands {
             for f in c.findings {
                 prop_assert!(f.byte_start < f.byte_end && f.byte_end <= bytes.len());
@@ -113,6 +116,75 @@ proptest! {
                 let s = text(&c.path);
                 prop_assert!(s.is_char_boundary(c.byte_start) && s.is_char_boundary(c.byte_end) && c.byte_start < c.byte_end);
                 prop_assert_eq!(s[..c.byte_end].chars().count(), c.end);
+            }
+        }
+    }
+}
+
+/// A long run of one non-ASCII script (emoji with ZWJ, skin tones and flags, CJK, Hangul, Devanagari,
+/// Arabic with RTL marks, combining marks, no-break, thin and zero-width spaces, full-width digits),
+/// 0 to 400 bytes: what puts a detector's "N bytes back" inside a character.
+fn run_of_script() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("🙏"), Just("👨\u{200d}👩\u{200d}👧"), Just("👍🏽"), Just("🇺🇸"), Just("你好"), Just("안녕"), Just("नमस्ते"),
+        Just("\u{200f}مرحبا"), Just("e\u{301}"), Just("\u{a0}"), Just("\u{2009}"), Just("\u{200b}"), Just("１２"), Just("ß"),
+        Just("\u{fffd}"), Just(" "),
+    ];
+    (pieces, 0usize..120, "\\PC{0,3}").prop_map(|(p, n, tail)| {
+        let mut s = p.repeat(n);
+        while s.len() > 400 {
+            s.pop();
+        }
+        s + &tail
+    })
+}
+
+/// Cue words, names, identifiers and category words: what the detectors count back from.
+fn cue() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("I am Muslim. John Smith, SSN 536-22-1874"),
+        Just("this is maria gonzalez my card is 4111 1111 1111 1111"),
+        Just("diagnosed with diabetes, dx code E11.9, npi 1234567893"),
+        Just("my name is Ana Lima, dl WDL12345678, routing 021000021 acct 123456789"),
+        Just("I filed for bankruptcy, my credit score is 540"),
+        Just("I'm gay and my wife and I both"),
+        Just("religion: Catholic. Doe, Jane."),
+        Just("Agent: the number? Customer: five three six two two one eight seven four"),
+        Just("member id: W283741965 medicare number 1EG4-TE5-MK73"),
+        Just("Mr. "),
+        Just("ssn "),
+    ]
+    .prop_map(str::to_owned)
+}
+
+proptest! {
+    #![proptest_config(crate::fuzz_json::config(2000))]
+
+    /// Long runs of other scripts before (and between) cues, names and category words, in a body, in
+    /// speech and in a name field: the scanner never fails, and every span lies on the string's
+    /// character boundaries.
+    #[test]
+    fn long_non_ascii_runs_before_cues_never_fail_the_scanner(parts in proptest::collection::vec((run_of_script(), cue()), 1..4), name in run_of_script()) {
+        let p = common::processor();
+        let body: String = parts.iter().map(|(r, c)| format!("{r}{c}")).collect();
+        for record in [
+            serde_json::json!({"Body": body, "ProfileName": name}),
+            serde_json::json!({"SpeechResult": body, "CallerName": format!("{name} Smith")}),
+            serde_json::json!({"attributes": serde_json::json!({"customerName": name, "notes": body}).to_string()}),
+        ] {
+            let record = record.to_string();
+            let out = p.process(record.as_bytes(), &Source::File { file: "f".into(), line: 1 }, Mode::Scan);
+            prop_assert_ne!(out.error, Some(RecordError::ScanPanic));
+            let scan = p.scanner.scan_record(record.as_bytes(), &p.fingerprinter);
+            for f in scan.events.iter().flat_map(|e| &e.findings) {
+                let s = match f.path.as_str() {
+                    "/Body" | "/SpeechResult" | "/attributes" if f.inner_path.last().is_some_and(|k| k.ends_with("notes")) || f.inner_path.is_empty() => body.clone(),
+                    "/ProfileName" => name.clone(),
+                    "/CallerName" => format!("{name} Smith"),
+                    "/attributes" => name.clone(),
+                    other => panic!("a finding at {other}"),
+                };
+                prop_assert!(s.is_char_boundary(f.byte_start) && s.is_char_boundary(f.byte_end) && f.byte_start < f.byte_end, "{} {}..{}", f.path, f.byte_start, f.byte_end);
             }
         }
     }

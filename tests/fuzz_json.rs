@@ -213,6 +213,7 @@ fn invalid_utf8_at_every_position() {
             }
             for r in [inserted, written] {
                 let out = p.process(&r, &src, Mode::Scan);
+                assert_ne!(out.error, Some(RecordError::ScanPanic), "{i} {bad:#x}");
                 for c in &out.commands {
                     for f in &c.findings {
                         assert!(f.byte_start < f.byte_end && f.byte_end <= r.len(), "{i} {bad:#x}");
