@@ -21,6 +21,7 @@
 // Text is sliced only at offsets known to be character boundaries, or through `get`.
 // Tests slice the spans they check: a panic there fails the test.
 #![cfg_attr(not(test), deny(clippy::string_slice))]
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 pub mod key;
 pub mod record;
@@ -340,7 +341,7 @@ fn command(conversation: &str, r: &Ref, action: Action, mode: Mode) -> Command {
     commands::hash_locations(&mut h, &findings);
     Command {
         version: commands::VERSION,
-        command_id: hex::encode(&h.finalize()[..16]),
+        command_id: hex::encode(h.finalize().get(..16).unwrap_or_default()),
         action,
         reason: Reason::ConversationCombination,
         mode,

@@ -106,7 +106,7 @@ fn event_ref(fp: &Fingerprinter, ev: &EventScan, record: &[u8]) -> String {
     }
     h.update([0]);
     h.update(ev.pointer.as_bytes());
-    hex::encode(&h.finalize()[..16])
+    hex::encode(h.finalize().get(..16).unwrap_or_default())
 }
 
 /// The finding record for one event of `record`, if the event holds a name or an identifier the

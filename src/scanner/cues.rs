@@ -273,12 +273,13 @@ impl CueMatcher {
         let input = aho_corasick::Input::new(hay).range(from..to);
         for m in self.ac.find_iter(input) {
             let (s, e) = (m.start(), m.end());
-            let before_ok = s == 0 || !hay[s - 1].is_ascii_alphanumeric();
-            let last = hay[e - 1];
+            let before_ok = s.checked_sub(1).and_then(|p| hay.get(p)).is_none_or(|c| !c.is_ascii_alphanumeric());
+            let last = e.checked_sub(1).and_then(|p| hay.get(p)).copied().unwrap_or(b' ');
             // A cue ending in punctuation ("name:", "ssn#") needs no boundary after it.
-            let after_ok = e == hay.len() || !last.is_ascii_alphanumeric() || !is_word_byte(hay[e]);
-            if before_ok && after_ok {
-                f(CueHit { cues: CUE_WORDS[m.pattern().as_usize()].1, start: s, end: e });
+            let after_ok = !last.is_ascii_alphanumeric() || hay.get(e).is_none_or(|&c| !is_word_byte(c));
+            let cues = CUE_WORDS.get(m.pattern().as_usize()).map(|w| w.1);
+            if let (true, Some(cues)) = (before_ok && after_ok, cues) {
+                f(CueHit { cues, start: s, end: e });
             }
         }
     }
@@ -369,7 +370,7 @@ fn key_parts(key: &str) -> impl Iterator<Item = &str> {
     let b = key.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < b.len() && !b[i].is_ascii_alphanumeric() {
+        while b.get(i).is_some_and(|c| !c.is_ascii_alphanumeric()) {
             i += 1;
         }
         if i >= b.len() {
@@ -377,7 +378,12 @@ fn key_parts(key: &str) -> impl Iterator<Item = &str> {
         }
         let s = i;
         i += 1;
-        while i < b.len() && b[i].is_ascii_alphanumeric() && !(b[i].is_ascii_uppercase() && b[i - 1].is_ascii_lowercase()) {
+        // A letter or digit, not an upper-case letter after a lower-case one.
+        let goes_on = |i: usize| match (b.get(i), i.checked_sub(1).and_then(|p| b.get(p))) {
+            (Some(c), Some(p)) => c.is_ascii_alphanumeric() && !(c.is_ascii_uppercase() && p.is_ascii_lowercase()),
+            _ => false,
+        };
+        while goes_on(i) {
             i += 1;
         }
         Some(slice(key, s, i))
@@ -391,14 +397,12 @@ pub fn field_hint(key: &str) -> FieldHint {
     let mut n = 0;
     for b in key.bytes() {
         if b.is_ascii_alphanumeric() {
-            if n == buf.len() {
-                return FieldHint::default();
-            }
-            buf[n] = b.to_ascii_lowercase();
+            let Some(slot) = buf.get_mut(n) else { return FieldHint::default() };
+            *slot = b.to_ascii_lowercase();
             n += 1;
         }
     }
-    let k = &buf[..n];
+    let k = buf.get(..n).unwrap_or_default();
     // One pass of a small automaton over the normalised key (overlapping, so "accountsid" reports
     // both "account" and "accountsid").
     let mut hits = 0u32;
@@ -535,6 +539,7 @@ impl KeyHints {
 
     /// The hint for `key`, whose hash the caller already has.
     pub fn get(&mut self, hash: u64, key: &str) -> FieldHint {
+        #[expect(clippy::indexing_slicing, reason = "the memo always has 1,024 slots (built by `new`; `empty` is never read), and the index is masked to 0..1024")]
         let slot = &mut self.slots[(hash as usize) & 1023];
         if slot.0 != hash || &*slot.1 != key {
             *slot = (hash, Box::from(key), field_hint(key));

@@ -76,17 +76,15 @@ const STATES: &[(&str, &str, &[&[Seg]])] = &[
 /// Splits an alphanumeric token into (is_letter, run length) runs; `None` past 6 runs.
 fn runs(token: &[u8]) -> Option<([(bool, u8); 6], usize)> {
     let mut out = [(false, 0u8); 6];
-    let mut n = 0;
+    let mut n = 0usize;
     for &b in token {
         let letter = b.is_ascii_alphabetic();
-        if n > 0 && out[n - 1].0 == letter {
-            out[n - 1].1 = out[n - 1].1.saturating_add(1);
-        } else {
-            if n == out.len() {
-                return None;
+        match n.checked_sub(1).and_then(|p| out.get_mut(p)) {
+            Some(last) if last.0 == letter => last.1 = last.1.saturating_add(1),
+            _ => {
+                *out.get_mut(n)? = (letter, 1);
+                n += 1;
             }
-            out[n] = (letter, 1);
-            n += 1;
         }
     }
     Some((out, n))
@@ -131,15 +129,13 @@ impl StateFinder {
             bits |= 1 << m.pattern().as_usize();
         }
         // Codes: two upper-case letters standing alone.
-        for p in 0..window.len().saturating_sub(1) {
-            let w = &window[p..p + 2];
-            if w[0].is_ascii_uppercase()
-                && w[1].is_ascii_uppercase()
-                && (p == 0 || !is_word_byte(window[p - 1]))
+        for (p, w) in window.windows(2).enumerate() {
+            if w.iter().all(u8::is_ascii_uppercase)
+                && p.checked_sub(1).and_then(|q| window.get(q)).is_none_or(|&c| !is_word_byte(c))
                 && window.get(p + 2).is_none_or(|b| !is_word_byte(*b))
             {
-                if let Some(i) = STATES.iter().position(|(code, _, _)| code.as_bytes() == w) {
-                    if !AMBIGUOUS_CODES.contains(&STATES[i].0) {
+                if let Some((i, (code, _, _))) = STATES.iter().enumerate().find(|(_, (code, _, _))| code.as_bytes() == w) {
+                    if !AMBIGUOUS_CODES.contains(code) {
                         bits |= 1 << i;
                     }
                 }
@@ -169,7 +165,7 @@ pub fn is_dl(token: &[u8], hint: Option<StateHint>) -> bool {
         return false;
     }
     let Some((r, n)) = runs(token) else { return false };
-    let r = &r[..n];
+    let r = r.get(..n).unwrap_or_default();
     if !r.iter().any(|(letter, _)| !letter) {
         return false;
     }

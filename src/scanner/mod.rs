@@ -18,6 +18,9 @@
 // Text is sliced only through `slice` (a computed byte offset can fall inside a character).
 // Tests slice the spans they check: a panic there fails the test.
 #![cfg_attr(not(test), deny(clippy::string_slice))]
+// Indexing and slicing of bytes and vectors is checked (`get`) too, except in the files that say
+// why not (`expect` with a reason).
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use std::sync::Arc;
 
@@ -236,7 +239,7 @@ fn scan_identifiers(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
     let is_spoken = spoken.is_some();
     if let Some(v) = spoken.or(typed) {
         numbers::scan(inner, v.text.as_bytes(), hint, out);
-        for m in &mut out[first..] {
+        for m in out.get_mut(first..).unwrap_or_default() {
             if is_spoken {
                 // What was said, for the fingerprint: the view's letters and digits of the match.
                 m.said = Some(slice::slice(&v.text, m.start, m.end).chars().filter(char::is_ascii_alphanumeric).collect::<String>().into());
@@ -279,7 +282,7 @@ fn scan_categories(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Ma
     let mid = out.len();
     c.scan(text, hint, out);
     if out.len() > mid && mid > first {
-        out[first..].sort_by_key(|m| m.start);
+        out.get_mut(first..).unwrap_or_default().sort_by_key(|m| m.start);
     }
 }
 
@@ -298,7 +301,7 @@ fn scan_names(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>,
     names::scan(inner, text, hint, out);
     if out.len() > mid && mid > from {
         // Names never overlap identifiers (identifiers hold a digit); merge the two sorted runs.
-        out[from..].sort_by_key(|m| m.start);
+        out.get_mut(from..).unwrap_or_default().sort_by_key(|m| m.start);
     }
 }
 
@@ -370,13 +373,13 @@ impl Scanner {
                 } else {
                     names::scan(&self.0, chunk.valid(), &hint, out);
                 }
-                for m in &mut out[at..] {
+                for m in out.get_mut(at..).unwrap_or_default() {
                     m.shift(offset);
                 }
                 offset += chunk.valid().len() + chunk.invalid().len();
             }
         }
-        out[first..].sort_by_key(|m| m.start);
+        out.get_mut(first..).unwrap_or_default().sort_by_key(|m| m.start);
     }
 
     pub(crate) fn inner(&self) -> &Inner {

@@ -17,10 +17,11 @@ fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     ge_lo & !gt_hi & !x & HI
 }
 
+/// The 8 bytes at `hay[i..]` as a little-endian word (zero past the end; the callers read only
+/// whole words).
 #[inline(always)]
 fn word(hay: &[u8], i: usize) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&hay[i..i + 8]);
+    let b: [u8; 8] = hay.get(i..i + 8).and_then(|w| w.try_into().ok()).unwrap_or_default();
     u64::from_le_bytes(b)
 }
 
@@ -35,7 +36,7 @@ pub(super) fn next_digit(hay: &[u8], from: usize) -> Option<usize> {
         }
         i += 8;
     }
-    hay[i..].iter().position(u8::is_ascii_digit).map(|p| i + p)
+    hay.get(i..).unwrap_or_default().iter().position(u8::is_ascii_digit).map(|p| i + p)
 }
 
 /// Position of the first byte in `hay[from..]` that is an ASCII upper-case letter or not ASCII
@@ -51,7 +52,7 @@ pub(super) fn next_upper_or_non_ascii(hay: &[u8], from: usize) -> Option<usize> 
         }
         i += 8;
     }
-    hay[i..].iter().position(|b| b.is_ascii_uppercase() || *b >= 0x80).map(|p| i + p)
+    hay.get(i..).unwrap_or_default().iter().position(|b| b.is_ascii_uppercase() || *b >= 0x80).map(|p| i + p)
 }
 
 /// True when `hay` holds an ASCII digit or a space: without either, a string can hold neither an

@@ -87,7 +87,7 @@ pub fn luhn(digits: &[u8]) -> bool {
 
 /// Every digit the same ("0000 0000 0000 0000" passes Luhn trivially).
 pub fn all_same(digits: &[u8]) -> bool {
-    digits.windows(2).all(|w| w[0] == w[1])
+    digits.windows(2).all(|w| matches!(w, [a, b] if a == b))
 }
 
 /// A payment card number: known IIN and length, Luhn, not all one digit.
@@ -108,8 +108,8 @@ pub fn is_ssn(d: &[u8]) -> bool {
         return false;
     }
     let area = prefix(d, 3);
-    let group = prefix(&d[3..], 2);
-    let serial = prefix(&d[5..], 4);
+    let group = prefix(d.get(3..).unwrap_or_default(), 2);
+    let serial = prefix(d.get(5..).unwrap_or_default(), 4);
     area != 0
         && area != 666
         && area < 900
@@ -147,18 +147,19 @@ const IBAN_LEN: &[(&[u8; 2], usize)] = &[
 
 /// An IBAN (upper-case letters and digits, no separators): registered country length and mod-97 == 1.
 pub fn is_iban(s: &[u8]) -> bool {
-    if s.len() < 15 || s.len() > 34 || !s[..2].iter().all(u8::is_ascii_uppercase) {
+    let (Some(country), Some(check), Some(bban)) = (s.get(..2), s.get(2..4), s.get(4..)) else { return false };
+    if s.len() < 15 || s.len() > 34 || !country.iter().all(u8::is_ascii_uppercase) {
         return false;
     }
-    if !s[2..4].iter().all(u8::is_ascii_digit) {
+    if !check.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    match IBAN_LEN.iter().find(|(cc, _)| cc[..] == s[..2]) {
+    match IBAN_LEN.iter().find(|(cc, _)| cc[..] == *country) {
         Some((_, len)) if *len == s.len() => {}
         _ => return false,
     }
     let mut rem: u32 = 0;
-    for &b in s[4..].iter().chain(&s[..4]) {
+    for &b in bban.iter().chain(country).chain(check) {
         let v = match b {
             b'0'..=b'9' => u32::from(b - b'0'),
             b'A'..=b'Z' => u32::from(b - b'A') + 10,

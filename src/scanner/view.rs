@@ -29,16 +29,16 @@ impl View {
 
     /// The original offset of view offset `i`, as the start of a span.
     pub(crate) fn original(&self, i: usize) -> usize {
-        self.map[i] as usize
+        // Past the view's end: the original's end.
+        self.map.get(i).or(self.map.last()).map_or(0, |&o| o as usize)
     }
 
     /// The original offset of view offset `i`, as the end of a span: the end of what the byte
     /// before it was read from.
     pub(crate) fn original_end(&self, i: usize) -> usize {
-        if self.ends.is_empty() || i == 0 {
-            self.map[i] as usize
-        } else {
-            self.ends[i - 1] as usize
+        match i.checked_sub(1).and_then(|p| self.ends.get(p).or(self.ends.last())) {
+            Some(&e) => e as usize,
+            None => self.original(i),
         }
     }
 
@@ -65,8 +65,8 @@ fn replacement(c: char) -> Option<char> {
 /// True when a line break stands between digits ("4111 1111\n1111 1111").
 fn digit_line_break(b: &[u8]) -> bool {
     memchr::memchr_iter(b'\n', b).any(|i| {
-        let before = b[..i].iter().rev().find(|c| **c != b'\r' && **c != b' ');
-        let after = b[i + 1..].iter().find(|c| **c != b' ');
+        let before = b.get(..i).unwrap_or_default().iter().rev().find(|c| **c != b'\r' && **c != b' ');
+        let after = b.get(i + 1..).unwrap_or_default().iter().find(|c| **c != b' ');
         before.is_some_and(u8::is_ascii_digit) && after.is_some_and(u8::is_ascii_digit)
     })
 }

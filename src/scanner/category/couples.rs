@@ -1,6 +1,8 @@
 //! Sexual orientation told without an orientation word: a couple of two women or two men ("my
 //! wife and I are both women", "we're two dads", "he and his boyfriend", "a woman married to a
 //! woman"). Found by a few patterns, tried only on texts that hold one of their trigger words.
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::scanner::slice::{slice};
 use std::sync::OnceLock;

@@ -1,6 +1,8 @@
 //! Keys that name a category (`medical_condition`, `religion`, `credit_score`): their values are
 //! category findings by themselves, the way Macie counts a column name as the keyword. Placeholder
 //! values ("none", "N/A", "prefer not to say") are not.
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::scanner::Kind;
 

@@ -6,6 +6,8 @@
 //! The word lists are ours, written for how customers and agents talk; negation and hypothetical
 //! triggers follow the ConText algorithm's categories (Harkema et al. 2009; the medSpaCy rule set is
 //! the reference we compared against, `data/categories/SOURCES.md`).
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::scanner::slice::{slice, from, upto, floor};
 
@@ -66,10 +68,10 @@ fn words_before(text: &str, end: usize) -> Vec<Word> {
     let mut i = end;
     let mut clause = 0u8;
     while i > floor && out.len() < 16 {
-        let c = b[i - 1];
+        let Some(&c) = b.get(i - 1) else { break };
         if is_word_byte(c) {
             let e = i;
-            while i > floor && is_word_byte(b[i - 1]) {
+            while i > floor && b.get(i - 1).is_some_and(|&c| is_word_byte(c)) {
                 i -= 1;
             }
             let w = slice(text, i, e);
@@ -85,7 +87,7 @@ fn words_before(text: &str, end: usize) -> Vec<Word> {
         }
         match c {
             // A dot between letters or digits ("J45.909", "3.5") is not the end of a sentence.
-            b'.' if i < b.len() && b[i].is_ascii_alphanumeric() && i >= 2 && b[i - 2].is_ascii_alphanumeric() => {}
+            b'.' if b.get(i).is_some_and(u8::is_ascii_alphanumeric) && i.checked_sub(2).and_then(|j| b.get(j)).is_some_and(u8::is_ascii_alphanumeric) => {}
             b'.' | b'!' | b'?' | b';' | b'\n' => break,
             b',' | b':' | b'(' | b')' => clause = clause.saturating_add(1),
             _ => {}
@@ -216,7 +218,7 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
     // The disclosure pattern: back over fillers to the first word that is not one.
     let mut pattern = Pattern::None;
     let mut k = 0;
-    while k < before.len() && k < 4 && any(&before[k].text, FILLERS) && before[k].clause == 0 {
+    while k < 4 && before.get(k).is_some_and(|w| any(&w.text, FILLERS) && w.clause == 0) {
         k += 1;
     }
     if let Some(w) = before.get(k).filter(|w| w.clause == 0) {
@@ -225,13 +227,14 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
         // A person named before the verb: a subject word anywhere earlier in the sentence ("Caller
         // (19) said he's …", "Member had …, on crutches"), or a capitalised word (a name) in the
         // verb's own clause ("Maria has lupus").
-        let named_before = before[k + 1..].iter().any(|x| subject_of(&x.text) >= Subject::Plural)
-            || before[k + 1..].iter().take(4).any(|x| x.clause == 0 && x.capitalised && x.text.len() > 1 && !any(&x.text, QUESTION_OPENERS));
+        let earlier = before.get(k + 1..).unwrap_or_default();
+        let named_before = earlier.iter().any(|x| subject_of(&x.text) >= Subject::Plural)
+            || earlier.iter().take(4).any(|x| x.clause == 0 && x.capitalised && x.text.len() > 1 && !any(&x.text, QUESTION_OPENERS));
         let opens = if t == "as" {
             // "as a Muslim", not "such as", "known as", "as well as".
             !matches!(prev, "such" | "known" | "well" | "same" | "soon" | "long" | "far" | "much")
         } else if t == "with" || t == "from" || t == "for" || t == "of" {
-            any(prev, DIAGNOSIS_VERBS) || before[k + 1..].iter().take(3).any(|x| any(&x.text, DIAGNOSIS_VERBS) && x.clause == 0)
+            any(prev, DIAGNOSIS_VERBS) || earlier.iter().take(3).any(|x| any(&x.text, DIAGNOSIS_VERBS) && x.clause == 0)
         } else if any(t, NEEDS_SUBJECT) {
             // In a note the subject is often left out: "On insulin.", "Has diabetes; …".
             let opens_sentence = k + 1 == before.len();
@@ -251,8 +254,7 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
     // A noun phrase: "I'm a recovering gambling addict", "had my gallbladder removed": a possessive,
     // or an article after an opener, up to three words back in the term's clause.
     if pattern == Pattern::None {
-        for j in k..(k + 3).min(before.len()) {
-            let w = &before[j];
+        for (j, w) in before.iter().enumerate().skip(k).take(3) {
             if w.clause != 0 {
                 break;
             }
@@ -301,7 +303,7 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
 
 /// The byte that ends the sentence holding `at` (`.`, `!`, `?` or a new line), if any.
 fn sentence_end(text: &str, at: usize) -> Option<u8> {
-    text.as_bytes()[at..].iter().copied().find(|c| matches!(c, b'.' | b'!' | b'?' | b'\n'))
+    text.as_bytes().get(at..).unwrap_or_default().iter().copied().find(|c| matches!(c, b'.' | b'!' | b'?' | b'\n'))
 }
 
 /// Words that answer yes.
@@ -363,7 +365,7 @@ pub(super) fn subject_after(text: &str, end: usize) -> bool {
 /// Christian", "this is Grace", "Hi Christian", "Christian Bishop", "Christian Brothers Automotive".
 pub(super) fn is_a_name(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    if !b[start].is_ascii_uppercase() {
+    if !b.get(start).is_some_and(u8::is_ascii_uppercase) {
         return false;
     }
     // Followed by another capitalised word (a surname, a business).

@@ -1,6 +1,8 @@
 //! The category lexicons: terms with their category, rule and ambiguity class, and allow-list
 //! phrases, compiled into one automaton. The data is in `data/categories/` (built by
 //! `scripts/build-lexicons.py`; provenance and licences in `data/categories/SOURCES.md`).
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::scanner::slice::{slice, from};
 use aho_corasick::{AhoCorasick, MatchKind, StartKind};
@@ -162,6 +164,7 @@ fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
 impl Lexicon {
     /// Parses the bundled lexicons. Panics on a malformed row: the data is part of the build, and a
     /// unit test parses it.
+    #[expect(clippy::indexing_slicing, reason = "parses the shipped tables at start-up: a row without its columns is a broken build, which every test catches")]
     pub(super) fn bundled() -> Lexicon {
         let allow_phrases: Vec<String> = rows(ALLOW).map(|(_, c)| c[0].trim().to_lowercase()).filter(|p| p.len() >= 3).flat_map(|p| variants(&p)).collect();
         let allowed: rustc_hash::FxHashSet<&str> = allow_phrases.iter().map(String::as_str).collect();

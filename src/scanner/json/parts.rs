@@ -1,6 +1,8 @@
 //! A first name and a last name in fields of their own (`first_name` / `last_name`, Studio's
 //! `gather_first_name.SpeechResult` / `gather_last_name.SpeechResult`, a CRM lookup's `parsed`
 //! object): neither is a full name alone, both together in one event are.
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::scanner::slice::{slice};
 use super::{finding_from, CharCounter, Walker};
@@ -35,13 +37,15 @@ impl Walker<'_> {
             self.name_parts_event = ev_idx;
             self.name_parts_done = false;
         }
-        let slot = usize::from(self.hint.name_part - 1);
-        if self.name_parts_done || self.name_parts[slot].is_some() || !name_part_shaped(s) || crate::scanner::names::not_a_name_part(s) {
+        // The hint says 1 (first name) or 2 (last name); anything else is no slot.
+        let slot = usize::from(self.hint.name_part.saturating_sub(1));
+        if self.name_parts_done || self.name_parts.get(slot).is_none_or(Option::is_some) || !name_part_shaped(s) || crate::scanner::names::not_a_name_part(s) {
             return;
         }
         let (path, inner) = self.location();
         let at = self.event().findings.len();
-        self.name_parts[slot] = Some(NamePart { at, path, inner, occurrence: self.occurrence, text: s.to_owned() });
+        let Some(free) = self.name_parts.get_mut(slot) else { return };
+        *free = Some(NamePart { at, path, inner, occurrence: self.occurrence, text: s.to_owned() });
         if self.name_parts.iter().all(Option::is_some) {
             self.name_parts_done = true;
             let mut parts: Vec<NamePart> = self.name_parts.iter_mut().filter_map(Option::take).collect();

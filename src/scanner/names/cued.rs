@@ -4,6 +4,10 @@
 //! One case-insensitive automaton holds the cues. It runs over the whole string, which costs about
 //! 0.4 GB/s, so the scanner runs this pass only where a name can matter: in strings of events that
 //! hold an identifier (see [`ScannerBuilder::names_everywhere`](crate::scanner::ScannerBuilder::names_everywhere)).
+// Not yet converted to checked indexing (20 sites): byte scans whose every index is guarded by a
+// bound check in the same loop or condition (`i < b.len()`, `e <= b.len()`). Covered by the property
+// tests (tests/fuzz.rs, tests/fuzz_json.rs), tests/unicode.rs and the libFuzzer targets (fuzz/).
+#![cfg_attr(not(test), expect(clippy::indexing_slicing, reason = "bounds-guarded byte scans, fuzzed; to convert"))]
 
 use aho_corasick::AhoCorasick;
 

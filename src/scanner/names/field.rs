@@ -3,6 +3,8 @@
 //! shaped like one, listed or not, in any script and order ("GONZALEZ MARIA", "Doe, Jane",
 //! "Nguyễn Văn Hùng", "王小明"). Phones, e-mail addresses, SIDs, queue and team names, caller-ID
 //! placeholders ("WIRELESS CALLER"), "CITY ST" caller IDs and companies are not.
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use super::negative::STATE_CODES;
 use super::word::{is_cjk, word_at, Word};
@@ -32,10 +34,10 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
             comma_after_first |= words.is_empty();
             p += 1;
         }
-        if p < end && b[p] != b' ' {
+        if p < end && b.get(p) != Some(&b' ') {
             return None;
         }
-        while p < end && b[p] == b' ' {
+        while p < end && b.get(p) == Some(&b' ') {
             p += 1;
         }
         words.push(w);
@@ -48,23 +50,24 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
         return None;
     }
     // A title is not part of the name: "Mrs. T" is one letter, "Dr. Ana Lima" two words.
-    if words.len() > 1 && words[0].is_one_of(&["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "sra", "srta", "herr", "frau", "mme", "mlle", "sir"]) {
+    if words.len() > 1 && words.first().is_some_and(|w| w.is_one_of(&["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "sra", "srta", "herr", "frau", "mme", "mlle", "sir"])) {
         words.remove(0);
     }
     let matched = Some(Match::new(Kind::Name, Detector::NameField, offset, end, 0.95));
-    if words.len() == 1 && words[0].start > offset {
+    let [first, ..] = words.as_slice() else { return None };
+    if words.len() == 1 && first.start > offset {
         return None;
     }
     if words.len() == 1 {
         // One run of 2-4 Han, Hangul or kana characters is a full name (family name first, no space).
-        let w = &words[0];
+        let w = first;
         let cjk = is_cjk(w.first_char());
         return (cjk && (2..=6).contains(&w.chars())).then(|| Match::new(Kind::Name, Detector::NameField, offset, end, 0.85));
     }
     if words.iter().any(|w| super::negative::class(w) & super::negative::class::NOT_PERSON != 0) {
         return None;
     }
-    let last = &words[words.len() - 1];
+    let last = words.last().unwrap_or(first);
     // "SEATTLE WA": a caller ID that names a place.
     if words.len() >= 2 && last.chars() == 2 && last.is_upper() && STATE_CODES.contains(&last.text) {
         return None;
@@ -72,7 +75,10 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
     if words.iter().all(|w| w.chars() == 1) || words.iter().filter(|w| w.chars() >= 2).count() == 0 {
         return None;
     }
-    let (f, l) = if comma_after_first { (&words[1], &words[0]) } else { (&words[0], last) };
+    let (f, l) = match (comma_after_first, words.get(1)) {
+        (true, Some(second)) => (second, first),
+        _ => (first, last),
+    };
     if super::negative::not_people(f.text, l.text) {
         return None;
     }

@@ -2,6 +2,8 @@
 //!
 //! Written from general knowledge of US contact-centre text (banks, brokers, retailers, cities),
 //! not from any test corpus.
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 /// A word right after a name-shaped run that makes it a place or an organisation ("George Washington
 /// Bridge", "Martin Luther King Jr Way", "Morgan Stanley Bank").
@@ -144,8 +146,9 @@ pub(crate) fn not_people(first: &str, last: &str) -> bool {
     let mut buf = [0u8; 40];
     let mut n = 0;
     for b in first.bytes().chain(std::iter::once(b' ')).chain(last.bytes()).filter(|b| *b != b'\'') {
-        buf[n] = b.to_ascii_lowercase();
+        let Some(slot) = buf.get_mut(n) else { return false };
+        *slot = b.to_ascii_lowercase();
         n += 1;
     }
-    std::str::from_utf8(&buf[..n]).is_ok_and(|p| set.contains(p))
+    std::str::from_utf8(buf.get(..n).unwrap_or_default()).is_ok_and(|p| set.contains(p))
 }

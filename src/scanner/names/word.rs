@@ -1,5 +1,7 @@
 //! Words as the name rules see them: letters of any script, with inner apostrophes and hyphens
 //! ("O'Sullivan-Kelly", "al-Farsi"), a possessive "'s" left out.
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::scanner::slice::{slice, from, upto};
 
@@ -38,10 +40,10 @@ impl Word<'_> {
         let b = self.text.as_bytes();
         if b.len() <= 32 && b.is_ascii() {
             let mut buf = [0u8; 32];
-            for (i, c) in b.iter().enumerate() {
-                buf[i] = if i == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+            for (i, (slot, c)) in buf.iter_mut().zip(b).enumerate() {
+                *slot = if i == 0 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
             }
-            return f(std::str::from_utf8(&buf[..b.len()]).unwrap_or_default());
+            return f(std::str::from_utf8(buf.get(..b.len()).unwrap_or_default()).unwrap_or_default());
         }
         let mut s = String::with_capacity(self.text.len());
         for (i, c) in self.text.chars().enumerate() {
@@ -65,10 +67,10 @@ impl Word<'_> {
         }
         if b.len() <= 32 && b.is_ascii() {
             let mut buf = [0u8; 32];
-            for (i, c) in b.iter().enumerate() {
-                buf[i] = c.to_ascii_lowercase();
+            for (slot, c) in buf.iter_mut().zip(b) {
+                *slot = c.to_ascii_lowercase();
             }
-            return f(std::str::from_utf8(&buf[..b.len()]).unwrap_or_default());
+            return f(std::str::from_utf8(buf.get(..b.len()).unwrap_or_default()).unwrap_or_default());
         }
         f(&self.text.to_lowercase())
     }
@@ -86,7 +88,7 @@ pub(crate) fn word_at(text: &str, start: usize) -> Option<Word<'_>> {
     // Fast path: an ASCII word ended by ASCII punctuation or space (most words).
     let b = text.as_bytes();
     let mut p = start;
-    while p < b.len() && b[p].is_ascii_alphabetic() {
+    while b.get(p).is_some_and(u8::is_ascii_alphabetic) {
         p += 1;
     }
     if p > start && b.get(p).is_none_or(|&c| c < 0x80 && c != b'\'' && c != b'-') {
@@ -143,7 +145,7 @@ pub(crate) fn next_word(text: &str, end: usize) -> Option<Word<'_>> {
 /// The word that ends right before `start` (one space between), if any.
 pub(crate) fn prev_word(text: &str, start: usize) -> Option<Word<'_>> {
     let b = text.as_bytes();
-    if start == 0 || b[start - 1] != b' ' {
+    if start.checked_sub(1).and_then(|p| b.get(p)) != Some(&b' ') {
         return None;
     }
     word_ending_at(text, start - 1)
