@@ -27,7 +27,8 @@ Exit codes:
   1  `scan` found data that needs action (commands were written)
   2  error: bad flags or configuration, unreadable input or output, invalid policy or key, unknown
      topic, bad replay range, broker unreachable (replay); for `run`, a failed start; for `scan`,
-     lines the scanner panicked on (reported by number; the other lines were scanned)
+     lines the scanner panicked on (reported by number, each with an `unscanned` command naming
+     its resource; the other lines were scanned)
   3  a stop that abandoned work (`run`, `replay`, `generate --topic`): the stop deadline passed
      (--shutdown-deadline-secs, 30 s; e.g. the broker went away during the stop), records were
      still in flight, the final commit failed, a replay or load was interrupted, or a second
@@ -534,7 +535,7 @@ fn scan(args: ScanArgs) -> anyhow::Result<ExitCode> {
         write_json(p, &summary)?;
     }
     if summary.unscanned > 0 {
-        bail!("{} lines were not scanned: the scanner panicked on them (a bug; their line numbers are above). The other lines were scanned and their commands written", summary.unscanned);
+        bail!("{} lines were not scanned: the scanner panicked on them (a bug; their line numbers are above). Each has an `unscanned` command naming its resource; the other lines were scanned and their commands written", summary.unscanned);
     }
     Ok(if summary.total_commands() > 0 && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

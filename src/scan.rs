@@ -88,7 +88,7 @@ impl Summary {
                 c.events_with_halves, c.conversations, c.combinations, c.unresolved_events
             )
         });
-        let unscanned = if self.unscanned > 0 { format!("NOT SCANNED (the scanner panicked, a bug): {} lines\n", self.unscanned) } else { String::new() };
+        let unscanned = if self.unscanned > 0 { format!("NOT SCANNED (the scanner panicked, a bug): {} lines, each with an unscanned command\n", self.unscanned) } else { String::new() };
         format!(
             "scanned {} records ({} events, {:.1} MB) in {:.2}s: {:.1} MB/s, {:.0} events/s\n\
              findings: {}\ncommands: {}\nbad records (scanned as raw text): {}\n{unscanned}{conversations}",
