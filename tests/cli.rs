@@ -120,6 +120,10 @@ fn a_line_the_scanner_panics_on_is_reported_by_number_gets_an_unscanned_command_
     assert_eq!((u["resource"]["type"].as_str(), u["resource"]["sid"].as_str()), (Some("message"), Some(sid)), "{u}");
     let kinds: Vec<&str> = u["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"card"), "the raw-text rescan names the card: {kinds:?}");
+    let schema = crate::schema::validator();
+    for c in &parsed {
+        crate::schema::check(&schema, c);
+    }
     assert!(!commands.contains("4111") && !commands.contains("Maria"), "{commands}");
     for secret in ["Maria Lopez", "4111 1111 1111 1111", "4111111111111111", "Jane Doe", "123-45-6789"] {
         assert!(!err.contains(secret), "{secret} in {err}");
