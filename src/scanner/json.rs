@@ -9,10 +9,8 @@
 //!
 //! A record is one event, or, when its top level is an array (webhook sinks POST arrays of
 //! CloudEvents), one event per element.
-// Not yet converted to checked indexing (21 sites): byte scans whose every index is guarded by a
-// bound check in the same loop or condition (`i < b.len()`, `e <= b.len()`). Covered by the property
-// tests (tests/fuzz.rs, tests/fuzz_json.rs), tests/unicode.rs and the libFuzzer targets (fuzz/).
-#![cfg_attr(not(test), expect(clippy::indexing_slicing, reason = "bounds-guarded byte scans, fuzzed; to convert"))]
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use crate::scanner::slice::{slice};
 use std::borrow::Cow;
@@ -228,6 +226,7 @@ impl fmt::Debug for Sid {
 }
 
 /// The SID prefixes as a 26×26 bit table, so checking one is a shift, not 44 comparisons.
+#[expect(clippy::indexing_slicing, reason = "evaluated at compile time: an index out of range fails the build")]
 const SID_TABLE: [u64; 11] = {
     let mut t = [0u64; 11];
     let mut i = 0;
@@ -243,11 +242,12 @@ const SID_TABLE: [u64; 11] = {
 /// True for a Twilio SID (`CH` + 32 hex digits).
 pub fn is_sid(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() != 34 || !b[0].is_ascii_uppercase() || !b[1].is_ascii_uppercase() {
+    let [p0 @ b'A'..=b'Z', p1 @ b'A'..=b'Z', hex @ ..] = b else { return false };
+    if b.len() != 34 {
         return false;
     }
-    let idx = usize::from(b[0] - b'A') * 26 + usize::from(b[1] - b'A');
-    SID_TABLE[idx / 64] & (1 << (idx % 64)) != 0 && super::swar::all_hex(&b[2..])
+    let idx = usize::from(p0 - b'A') * 26 + usize::from(p1 - b'A');
+    SID_TABLE.get(idx / 64).is_some_and(|w| w & (1 << (idx % 64)) != 0) && super::swar::all_hex(hex)
 }
 
 impl Scanner {
@@ -307,7 +307,7 @@ impl Scanner {
         let mut ev = EventScan { truncated: matches.len() > inner.max_findings, sids: raw_sids(bytes), ..EventScan::default() };
         let mut cc = CharCounter::new(bytes);
         for m in matches.into_iter().take(inner.max_findings) {
-            let value = String::from_utf8_lossy(&bytes[m.start..m.end]);
+            let value = String::from_utf8_lossy(bytes.get(m.start..m.end).unwrap_or_default());
             ev.findings.push(finding_from(&m, "", &[], false, 0, &value, &mut cc, fp, inner.preview));
         }
         RecordScan { events: vec![ev], error: None, error_position: None }
@@ -368,7 +368,7 @@ impl<'a> CharCounter<'a> {
         }
         let b = b.min(self.bytes.len());
         // Count UTF-8 lead bytes (and invalid bytes, each one replacement character).
-        self.chars += self.bytes[self.byte..b].iter().filter(|&&x| (x & 0xC0) != 0x80).count();
+        self.chars += self.bytes.get(self.byte..b).unwrap_or_default().iter().filter(|&&x| (x & 0xC0) != 0x80).count();
         self.byte = b;
         self.chars
     }
@@ -416,7 +416,7 @@ fn masked(kind: Kind, value: &str) -> Option<String> {
     }
     let tail: Vec<char> = value.chars().filter(char::is_ascii_alphanumeric).collect();
     let keep = tail.len().saturating_sub(4);
-    Some(format!("***{}", tail[keep..].iter().collect::<String>()))
+    Some(format!("***{}", tail.get(keep..).unwrap_or_default().iter().collect::<String>()))
 }
 
 impl Drop for Walker<'_> {
@@ -552,10 +552,17 @@ impl KeyRename {
         if !prefix_matches {
             return;
         }
-        let level: &mut String = if depth == 0 { path } else { &mut inner[depth - 1] };
-        let Some(rest) = level.strip_prefix(self.levels[depth].as_str()).and_then(|r| r.strip_prefix(self.from.as_str())) else { return };
+        let Some(prefix) = self.levels.get(depth) else { return };
+        let level: &mut String = match depth.checked_sub(1) {
+            None => path,
+            Some(d) => match inner.get_mut(d) {
+                Some(l) => l,
+                None => return,
+            },
+        };
+        let Some(rest) = level.strip_prefix(prefix.as_str()).and_then(|r| r.strip_prefix(self.from.as_str())) else { return };
         if rest.is_empty() || rest.starts_with('/') {
-            *level = format!("{}{}{rest}", self.levels[depth], self.to);
+            *level = format!("{prefix}{}{rest}", self.to);
         }
     }
 }
@@ -697,8 +704,7 @@ impl<'s> Walker<'s> {
                 renames.push(r);
             }
         }
-        if !renames.is_empty() {
-            let ev = &mut self.events[ev_idx];
+        if let (false, Some(ev)) = (renames.is_empty(), self.events.get_mut(ev_idx)) {
             for r in &renames {
                 for f in &mut ev.findings {
                     r.apply(&mut f.path, &mut f.inner_path);
@@ -1137,13 +1143,13 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 },
                 None => {
                     let w = &mut *self.w;
-                    let occ = w.keys[base..].iter().filter(|&&(h, s, e)| h == kh && slice(&w.key_text, s, e) == &*key).count() as u32;
+                    let occ = w.keys.get(base..).unwrap_or_default().iter().filter(|&&(h, s, e)| h == kh && slice(&w.key_text, s, e) == &*key).count() as u32;
                     let s = w.key_text.len();
                     w.key_text.push_str(&key);
                     w.keys.push((kh, s, w.key_text.len()));
                     if index == 31 {
                         let mut c = rustc_hash::FxHashMap::default();
-                        for &(_, s, e) in &w.keys[base..] {
+                        for &(_, s, e) in w.keys.get(base..).unwrap_or_default() {
                             *c.entry(Box::from(slice(&w.key_text, s, e))).or_insert(0) += 1;
                         }
                         counts = Some(c);
@@ -1159,7 +1165,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 let (path, inner) = self.w.location();
                 let ev = self.w.event();
                 let n = ev.findings.len();
-                for f in &mut ev.findings[n - key_findings..] {
+                for f in ev.findings.get_mut(n.saturating_sub(key_findings)..).unwrap_or_default() {
                     f.path.clone_from(&path);
                     f.inner_path.clone_from(&inner);
                 }
@@ -1234,7 +1240,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         self.w.key_text.truncate(text_base);
         if turn.is_some() {
             let (channel, sid) = (self.w.turn_channel, self.w.turn_sid);
-            for t in &mut self.w.turns[turns_before..] {
+            for t in self.w.turns.get_mut(turns_before..).unwrap_or_default() {
                 t.channel = t.channel.or(channel);
                 t.sid = t.sid.or(sid);
             }

@@ -14,6 +14,16 @@
 /// past `end`.
 #[inline]
 pub(crate) fn slice(text: &str, start: usize, end: usize) -> &str {
+    // The common case costs what `&text[start..end]` costs; the widening is out of line.
+    match text.get(start..end) {
+        Some(s) => s,
+        None => widened(text, start, end),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn widened(text: &str, start: usize, end: usize) -> &str {
     let s = text.floor_char_boundary(start);
     let e = text.ceil_char_boundary(end);
     text.get(s..e.max(s)).unwrap_or_default()
@@ -22,13 +32,19 @@ pub(crate) fn slice(text: &str, start: usize, end: usize) -> &str {
 /// `text[start..]`, from the start of the character that holds `start` (empty past the end).
 #[inline]
 pub(crate) fn from(text: &str, start: usize) -> &str {
-    text.get(text.floor_char_boundary(start)..).unwrap_or_default()
+    match text.get(start..) {
+        Some(s) => s,
+        None => widened(text, start, text.len()),
+    }
 }
 
 /// `text[..end]`, to the end of the character that holds `end - 1` (the whole text past the end).
 #[inline]
 pub(crate) fn upto(text: &str, end: usize) -> &str {
-    text.get(..text.ceil_char_boundary(end)).unwrap_or(text)
+    match text.get(..end) {
+        Some(s) => s,
+        None => widened(text, 0, end),
+    }
 }
 
 /// `start` moved back to the nearest character boundary at or before it (the text's length past the

@@ -4,10 +4,8 @@
 //! One case-insensitive automaton holds the cues. It runs over the whole string, which costs about
 //! 0.4 GB/s, so the scanner runs this pass only where a name can matter: in strings of events that
 //! hold an identifier (see [`ScannerBuilder::names_everywhere`](crate::scanner::ScannerBuilder::names_everywhere)).
-// Not yet converted to checked indexing (20 sites): byte scans whose every index is guarded by a
-// bound check in the same loop or condition (`i < b.len()`, `e <= b.len()`). Covered by the property
-// tests (tests/fuzz.rs, tests/fuzz_json.rs), tests/unicode.rs and the libFuzzer targets (fuzz/).
-#![cfg_attr(not(test), expect(clippy::indexing_slicing, reason = "bounds-guarded byte scans, fuzzed; to convert"))]
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use aho_corasick::AhoCorasick;
 
@@ -216,17 +214,18 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
     let hay = text.as_bytes();
     for m in sc.name_cues.ac.find_iter(hay) {
         let (s, e) = (m.start(), m.end());
-        let before_ok = s == 0 || !is_word_byte(hay[s - 1]);
-        let after_ok = e == hay.len() || !is_word_byte(hay[e - 1]) || !is_word_byte(hay[e]);
+        let byte = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
+        let before_ok = byte(s.checked_sub(1)).is_none_or(|c| !is_word_byte(c));
+        let after_ok = byte(Some(e)).is_none_or(|c| !is_word_byte(c)) || byte(e.checked_sub(1)).is_some_and(|c| !is_word_byte(c));
         // Non-ASCII cues (Han, Hangul) are not separated from the name by spaces.
-        let caseless = hay[s] >= 0x80 && !hay[s..e].contains(&b' ');
+        let caseless = byte(Some(s)).is_some_and(|c| c >= 0x80) && !hay.get(s..e).unwrap_or_default().contains(&b' ');
         if !(before_ok && (after_ok || caseless)) {
             continue;
         }
-        let cue = CUES[m.pattern().as_usize()].1;
+        let Some(&(_, cue)) = CUES.get(m.pattern().as_usize()) else { continue };
         let found = if cue == Cue::After { before(sc, text, s) } else { after(sc, text, e, cue) };
         if let Some(found) = found {
-            if !out[first..].iter().any(|o| o.start < found.end && found.start < o.end) {
+            if !out.get(first..).unwrap_or_default().iter().any(|o| o.start < found.end && found.start < o.end) {
                 out.push(found);
             }
         }
@@ -242,13 +241,13 @@ fn after(sc: &Inner, text: &str, e: usize, cue: Cue) -> Option<Match> {
     let hay = text.as_bytes();
     let mut p = e;
     // Punctuation and line breaks between a cue and the name ("Regards,\nAna Lima", "name: …").
-    while p < hay.len() && matches!(hay[p], b' ' | b':' | b',' | b'-' | b'\n' | b'\r' | b'\t' | b'"' | b'(') {
+    while matches!(hay.get(p), Some(b' ' | b':' | b',' | b'-' | b'\n' | b'\r' | b'\t' | b'"' | b'(')) {
         p += 1;
     }
     let mut w1 = word_at(text, p)?;
     if cue == Cue::Strong && w1.is_one_of(FILLER) {
         p = w1.end;
-        while p < hay.len() && matches!(hay[p], b' ' | b':') {
+        while matches!(hay.get(p), Some(b' ' | b':')) {
             p += 1;
         }
         w1 = word_at(text, p)?;
@@ -348,13 +347,14 @@ fn before(sc: &Inner, text: &str, s: usize) -> Option<Match> {
     }
     let hay = text.as_bytes();
     let mut q = first.start;
-    while q > 0 && matches!(hay[q - 1], b' ' | b',') {
+    let before = |q: usize| q.checked_sub(1).and_then(|p| hay.get(p)).copied();
+    while matches!(before(q), Some(b' ' | b',')) {
         q -= 1;
     }
-    let at_start = q == 0 || matches!(hay[q - 1], b'.' | b'!' | b'?' | b'\n' | b':' | b'-' | b'(' | b'"');
+    let at_start = matches!(before(q), None | Some(b'.' | b'!' | b'?' | b'\n' | b':' | b'-' | b'(' | b'"'));
     let after_greeting = prev_word(text, first.start).or_else(|| {
         // "hi, ana lima here": a comma between the greeting and the name.
-        (first.start >= 2 && &hay[first.start - 2..first.start] == b", ").then(|| word_ending_at(text, first.start - 2)).flatten()
+        (first.start >= 2 && hay.get(first.start - 2..first.start) == Some(b", ")).then(|| word_ending_at(text, first.start - 2)).flatten()
     });
     let greeted = after_greeting.is_some_and(|w| w.is_one_of(GREETINGS));
     if !(at_start || greeted) {
@@ -400,11 +400,14 @@ pub(super) fn name_parts(sc: &Inner, text: &str, out: &mut Vec<Match>, first: us
     // The word after "first name" / "last name" / "surname" (and "is", ":" or a comma), with which
     // part it is.
     let mut parts: Vec<(bool, Word)> = Vec::new();
-    let ends_with = |end: usize, w: &[u8]| end >= w.len() && b[end - w.len()..end].eq_ignore_ascii_case(w) && (end == w.len() || !b[end - w.len() - 1].is_ascii_alphabetic());
+    let ends_with = |end: usize, w: &[u8]| {
+        let Some(s) = end.checked_sub(w.len()) else { return false };
+        b.get(s..end).is_some_and(|x| x.eq_ignore_ascii_case(w)) && s.checked_sub(1).and_then(|p| b.get(p)).is_none_or(|c| !c.is_ascii_alphabetic())
+    };
     let hits: Vec<usize> = memchr::memmem::find_iter(b, b"ame").chain(memchr::memmem::find_iter(b, b"AME")).collect();
     for i in hits {
         let (at, end) = (i.saturating_sub(1), i + 3);
-        if i == 0 || !b[at].eq_ignore_ascii_case(&b'n') || b.get(end).is_some_and(u8::is_ascii_alphabetic) {
+        if i == 0 || !b.get(at).is_some_and(|c| c.eq_ignore_ascii_case(&b'n')) || b.get(end).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
         let given = ends_with(at, b"first ") || ends_with(at, b"given ");
@@ -413,10 +416,10 @@ pub(super) fn name_parts(sc: &Inner, text: &str, out: &mut Vec<Match>, first: us
             continue;
         }
         let mut p = end;
-        while p < b.len() && matches!(b[p], b' ' | b':' | b',') {
+        while matches!(b.get(p), Some(b' ' | b':' | b',')) {
             p += 1;
         }
-        if b.len() >= p + 3 && b[p..p + 3].eq_ignore_ascii_case(b"is ") {
+        if b.get(p..p + 3).is_some_and(|x| x.eq_ignore_ascii_case(b"is ")) {
             p += 3;
         }
         let Some(w) = word_at(text, p) else { continue };
@@ -426,9 +429,12 @@ pub(super) fn name_parts(sc: &Inner, text: &str, out: &mut Vec<Match>, first: us
             parts.push((given, w));
         }
     }
-    if parts.len() == 2 && parts[0].0 != parts[1].0 {
+    if let [(g1, _), (g2, _)] = parts.as_slice() {
+        if g1 == g2 {
+            return;
+        }
         for (_, w) in parts {
-            if !out[first..].iter().any(|m| m.start < w.end && w.start < m.end) {
+            if !out.get(first..).unwrap_or_default().iter().any(|m| m.start < w.end && w.start < m.end) {
                 out.push(Match::new(Kind::Name, Detector::NameCue, w.start, w.end, 0.75));
             }
         }

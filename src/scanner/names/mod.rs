@@ -23,10 +23,8 @@
 //! the capitalised words (found by [`swar::next_upper_or_non_ascii`]), and a hash probe per candidate
 //! is cheaper than an automaton over every byte with that many patterns (5,000 patterns already drop
 //! aho-corasick to 0.2-0.6 GB/s).
-// Not yet converted to checked indexing (17 sites): byte scans whose every index is guarded by a
-// bound check in the same loop or condition (`i < b.len()`, `e <= b.len()`). Covered by the property
-// tests (tests/fuzz.rs, tests/fuzz_json.rs), tests/unicode.rs and the libFuzzer targets (fuzz/).
-#![cfg_attr(not(test), expect(clippy::indexing_slicing, reason = "bounds-guarded byte scans, fuzzed; to convert"))]
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 use super::cues::FieldHint;
 use super::swar::next_upper_or_non_ascii;
@@ -90,7 +88,7 @@ pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match
         cued::name_parts(sc, text, out, first);
     }
     if out.len() > first + 1 {
-        out[first..].sort_by_key(|m| m.start);
+        out.get_mut(first..).unwrap_or_default().sort_by_key(|m| m.start);
     }
 }
 
@@ -106,21 +104,21 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
     // "Ana de la Cruz": a short word, then a capitalised one. Checked against the particle list only
     // when the shape fits (most capitalised words are followed by an everyday lower-case word).
     let particle_next = |at: usize| {
-        let w = &hay[at.min(hay.len())..];
+        let w = hay.get(at..).unwrap_or_default();
         let n = w.iter().take(6).take_while(|b| b.is_ascii_alphabetic()).count();
         (1..=5).contains(&n)
             && w.get(n) == Some(&b' ')
             && (next(at + n + 1) || w.get(n + 1).is_some_and(u8::is_ascii_lowercase))
-            && negative::PARTICLES.iter().any(|p| p.len() == n && w[..n].eq_ignore_ascii_case(p.as_bytes()))
+            && negative::PARTICLES.iter().any(|p| p.len() == n && w.get(..n).is_some_and(|x| x.eq_ignore_ascii_case(p.as_bytes())))
     };
     while let Some(i) = next_upper_or_non_ascii(hay, pos) {
         pos = i + 1;
         // Cheap gate before building the word: after an ASCII capitalised word, a name goes on with
         // " X" (a capitalised word), ". X" (after an initial) or a particle. Sentence-initial words
         // ("Can you …") stop here. Non-ASCII words take the general path.
-        if hay[i] < 0x80 {
+        if hay.get(i).is_some_and(u8::is_ascii) {
             let mut e = i + 1;
-            while e < hay.len() && hay[e].is_ascii_alphabetic() {
+            while hay.get(e).is_some_and(u8::is_ascii_alphabetic) {
                 e += 1;
             }
             let goes_on = match hay.get(e) {
@@ -145,7 +143,7 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
         if !w1.is_capitalised() || glued_to_digit(hay, w1.end) || negative::class(&w1) & (negative::class::ACRONYM | negative::class::DISCOURSE) != 0 {
             continue;
         }
-        if w1.end < hay.len() && hay[w1.end] == b',' {
+        if hay.get(w1.end) == Some(&b',') {
             if let Some(m) = last_first(sc, text, &w1) {
                 pos = m.end;
                 out.push(m);
@@ -206,7 +204,11 @@ fn lowercase(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
     let mut p = 0;
     while p < b.len() {
         // The next lower-case ASCII letter that starts a word.
-        while p < b.len() && !(b[p].is_ascii_lowercase() && (p == 0 || !b[p - 1].is_ascii_alphanumeric() && b[p - 1] != b'\'' && b[p - 1] != b'-')) {
+        let starts_word = |p: usize| match (b.get(p), p.checked_sub(1).and_then(|q| b.get(q))) {
+            (Some(c), prev) => c.is_ascii_lowercase() && prev.is_none_or(|&x| !x.is_ascii_alphanumeric() && x != b'\'' && x != b'-'),
+            (None, _) => false,
+        };
+        while p < b.len() && !starts_word(p) {
             p += 1;
         }
         if p >= b.len() {
@@ -224,7 +226,7 @@ fn lowercase(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
         if w2.chars() < 2 || w2.is_capitalised() || l.is_common(&w2) || !(l.is_last(&w2) || parts(&w2, |q| l.is_last(q))) {
             continue;
         }
-        if out[first..].iter().any(|m| m.start < w2.end && w1.start < m.end) {
+        if out.get(first..).unwrap_or_default().iter().any(|m| m.start < w2.end && w1.start < m.end) {
             continue;
         }
         let run = Run { words: [Some(w1), Some(w2), None, None], n: 2, first: w1, last: w2, middle: 0, particle: false, end: w2.end, initial: false };
@@ -318,7 +320,8 @@ pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bo
         }
         particle |= pending_particle;
         pending_particle = false;
-        words[n] = Some(w);
+        let Some(slot) = words.get_mut(n) else { break };
+        *slot = Some(w);
         n += 1;
         end = w.end;
         p = if is_initial { w.end + 1 } else { w.end };
@@ -327,15 +330,17 @@ pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bo
         }
     }
     // A trailing one-letter word ("… May I ask") is not a surname: end the run before it.
-    while n > 2 && words[n - 1].is_some_and(|w| w.chars() < 2) {
+    while n > 2 && words.get(n - 1).copied().flatten().is_some_and(|w| w.chars() < 2) {
         n -= 1;
-        words[n] = None;
-        end = words[n - 1].map_or(end, |w| w.end);
+        if let Some(slot) = words.get_mut(n) {
+            *slot = None;
+        }
+        end = words.get(n - 1).copied().flatten().map_or(end, |w| w.end);
     }
     if n < 2 {
         return None;
     }
-    let last = words[n - 1]?;
+    let last = words.get(n - 1).copied().flatten()?;
     // The surname is a word, not an initial.
     if last.chars() < 2 || initial_at(text, &last).is_some() && end == last.end + 1 {
         return None;
@@ -350,7 +355,7 @@ impl<'a> Run<'a> {
     /// This run, then the same run ending one word earlier, down to two words.
     pub(crate) fn shorter(self) -> impl Iterator<Item = Run<'a>> {
         (2..=self.n).rev().filter_map(move |k| {
-            let last = self.words[k - 1]?;
+            let last = self.words.get(k.checked_sub(1)?).copied().flatten()?;
             (last.chars() >= 2).then_some(Run { n: k, last, middle: k - 2, end: if k == self.n { self.end } else { last.end }, ..self })
         })
     }
