@@ -47,6 +47,18 @@ pub(crate) fn upto(text: &str, end: usize) -> &str {
     }
 }
 
+/// The byte before offset `i`, if there is one (`None` at the start or past the end).
+#[inline]
+pub(crate) fn byte_before(b: &[u8], i: usize) -> Option<u8> {
+    i.checked_sub(1).and_then(|p| b.get(p)).copied()
+}
+
+/// The byte at offset `i`, if there is one.
+#[inline]
+pub(crate) fn byte_at(b: &[u8], i: usize) -> Option<u8> {
+    b.get(i).copied()
+}
+
 /// `start` moved back to the nearest character boundary at or before it (the text's length past the
 /// end).
 #[inline]

@@ -8,10 +8,8 @@
 //! disclosure pattern or a specific term has a person as its subject. Health identifiers follow their
 //! cue and pass their check ([`phi`]); a field whose key names a category is a finding by itself
 //! ([`fields`]). Findings carry where and which rule, never the words.
-// Not yet converted to checked indexing (33 sites): byte scans whose every index is guarded by a
-// bound check in the same loop or condition (`i < b.len()`, `e <= b.len()`). Covered by the property
-// tests (tests/fuzz.rs, tests/fuzz_json.rs), tests/unicode.rs and the libFuzzer targets (fuzz/).
-#![cfg_attr(not(test), expect(clippy::indexing_slicing, reason = "bounds-guarded byte scans, fuzzed; to convert"))]
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 mod couples;
 pub mod fields;
@@ -20,7 +18,7 @@ mod lexicon;
 mod phi;
 mod prefilter;
 
-use crate::scanner::slice::{slice, from, upto, floor, ceil};
+use crate::scanner::slice::{byte_at, byte_before, ceil, floor, from, slice, upto};
 use aho_corasick::{Anchored, Input};
 
 use super::cues::FieldHint;
@@ -67,7 +65,9 @@ impl Categories {
             let from_lead = |s: usize| anchored(s).filter(|m| m.1 > at).map(|m| (s, m));
             let lead = lead2.and_then(from_lead).or_else(|| lead1.and_then(from_lead));
             if let Some((s, (pattern, end))) = lead.or_else(|| anchored(at).map(|m| (at, m))) {
-                hits.push(Hit { start: s, end, pattern: lex.patterns[pattern] });
+                if let Some(&pattern) = lex.patterns.get(pattern) {
+                    hits.push(Hit { start: s, end, pattern });
+                }
             }
             // A term that fails its gates must not hide a term inside it ("positive for covid"):
             // the next word is looked at too (overlapping findings are dropped in `scan`).
@@ -82,7 +82,10 @@ impl Categories {
         let from = floor(text, h.start.saturating_sub(40));
         let to = ceil(text, (h.end + 40).min(text.len()));
         let b = text.as_bytes();
-        let word_edge = |i: usize| i == 0 || i >= b.len() || !b[i].is_ascii_alphanumeric() || !b[i - 1].is_ascii_alphanumeric();
+        let word_edge = |i: usize| match (byte_before(b, i), byte_at(b, i)) {
+            (Some(p), Some(c)) => !c.is_ascii_alphanumeric() || !p.is_ascii_alphanumeric(),
+            _ => true,
+        };
         self.lex.allow.find_overlapping_iter(Input::new(b).range(from..to)).any(|m| m.start() <= h.start && m.end() >= h.end && word_edge(m.start()) && word_edge(m.end()))
     }
 
@@ -144,7 +147,7 @@ impl Categories {
         // A same-sex couple told without an orientation word.
         let couple = hits.iter().any(|h| matches!(h.pattern, Pattern::Couple));
         if let Some((s, e)) = couple.then(|| couples::same_sex_couple(text)).flatten() {
-            if !out[first..].iter().any(|m| m.kind == Kind::So) {
+            if !out.get(first..).unwrap_or_default().iter().any(|m| m.kind == Kind::So) {
                 out.push(found(Kind::So, Detector::CategoryDisclosure, s, e, 0.8, "SO.ORIENTATION"));
             }
         }
@@ -152,14 +155,14 @@ impl Categories {
         // Said aloud only where a period is said too ("… a month"): the spoken view costs.
         let spoken = || (hint.speech && ["month", "year", "week"].iter().any(|p| text.contains(p))).then(view).flatten().and_then(spoken_income);
         if let Some((s, e)) = income_amount(text, &numbers).or_else(spoken) {
-            if !out[first..].iter().any(|m| m.start < e && s < m.end) {
+            if !out.get(first..).unwrap_or_default().iter().any(|m| m.start < e && s < m.end) {
                 out.push(found(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8, "FIN.INCOME"));
             }
         }
         let codes = phi::dotted_codes(text, &numbers);
         if !codes.is_empty() && health() {
             for (s, e) in codes {
-                if !out[first..].iter().any(|m| m.start <= s && s < m.end) {
+                if !out.get(first..).unwrap_or_default().iter().any(|m| m.start <= s && s < m.end) {
                     out.push(found(Kind::Phi, Detector::CategoryValidator, s, e, 0.9, "PHI.ICD_CODE"));
                 }
             }
@@ -213,8 +216,8 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
     }
     // "diabetic-friendly meals", "kosher-style", "HIV-safe": a compound adjective describes a
     // product, not a person.
-    let after = &text.as_bytes()[h.end..];
-    if ["-friendly", "-safe", "-style", "-free", " friendly"].iter().any(|s| after.len() >= s.len() && after[..s.len()].eq_ignore_ascii_case(s.as_bytes())) {
+    let after = text.as_bytes().get(h.end..).unwrap_or_default();
+    if ["-friendly", "-safe", "-style", "-free", " friendly"].iter().any(|s| after.get(..s.len()).is_some_and(|a| a.eq_ignore_ascii_case(s.as_bytes()))) {
         return None;
     }
     let mut v = gates::judge(text, h.start, h.end);
@@ -273,7 +276,8 @@ fn anchored_term(lex: &Lexicon, hay: &[u8], at: usize) -> Option<(usize, usize)>
         if ends_word(e) {
             return Some((m.pattern().as_usize(), e));
         }
-        if matches!(hay[e], b's' | b'S') && hay[e - 1].is_ascii_alphabetic() && !matches!(hay[e - 1], b's' | b'S') && ends_word(e + 1) {
+        let prev = byte_before(hay, e);
+        if matches!(byte_at(hay, e), Some(b's' | b'S')) && prev.is_some_and(|c| c.is_ascii_alphabetic() && !matches!(c, b's' | b'S')) && ends_word(e + 1) {
             return Some((m.pattern().as_usize(), e + 1));
         }
         to = e - 1;
@@ -292,15 +296,15 @@ fn is_disability_benefit(term: &str) -> bool {
 /// second word.
 fn lead_before(text: &str, at: usize) -> Option<usize> {
     let b = text.as_bytes();
-    if at < 2 || !matches!(b[at - 1], b' ' | b'-') {
+    if at < 2 || !matches!(byte_before(b, at), Some(b' ' | b'-')) {
         return None;
     }
     let e = at - 1;
     let mut s = e;
-    while s > 0 && e - s < 6 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b'\'') {
+    while e - s < 6 && byte_before(b, s).is_some_and(|c| c.is_ascii_alphabetic() || c == b'\'') {
         s -= 1;
     }
-    (s < e && e - s <= 5 && (s == 0 || !b[s - 1].is_ascii_alphanumeric())).then_some(s)
+    (s < e && e - s <= 5 && byte_before(b, s).is_none_or(|c| !c.is_ascii_alphanumeric())).then_some(s)
 }
 
 /// The health identifier after a cue ending at `from`, checked; NPI and DEA numbers only where a
@@ -337,7 +341,7 @@ fn spoken_score(v: &View, start: usize, end: usize) -> Option<usize> {
 /// [`income_amount`] in the spoken view ("I make about nineteen hundred a month").
 fn spoken_income(v: &View) -> Option<(usize, usize)> {
     let b = v.text.as_bytes();
-    let numbers: Vec<usize> = (0..b.len()).filter(|&i| b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric())).collect();
+    let numbers: Vec<usize> = (0..b.len()).filter(|&i| byte_at(b, i).is_some_and(|c| c.is_ascii_digit()) && byte_before(b, i).is_none_or(|c| !c.is_ascii_alphanumeric())).collect();
     let (s, e) = income_amount(&v.text, &numbers)?;
     Some((v.original(s), v.original_end(e)))
 }
@@ -354,11 +358,12 @@ fn income_amount(text: &str, numbers: &[usize]) -> Option<(usize, usize)> {
     let mut after = 0; // the end of the last candidate: "1.5k" is one
     for &d in numbers {
         // A word that starts with a digit (an amount is a word of its own, "$1,400", "28k").
-        if d < after || !b[d].is_ascii_digit() {
+        if d < after || !byte_at(b, d).is_some_and(|c| c.is_ascii_digit()) {
             continue;
         }
         let mut e = d;
-        while e < b.len() && (b[e].is_ascii_digit() || (b[e] == b',' || b[e] == b'.') && e + 1 < b.len() && b[e + 1].is_ascii_digit()) {
+        let digit = |i: usize| byte_at(b, i).is_some_and(|c| c.is_ascii_digit());
+        while digit(e) || matches!(byte_at(b, e), Some(b',' | b'.')) && digit(e + 1) {
             e += 1;
         }
         after = e;
@@ -367,11 +372,11 @@ fn income_amount(text: &str, numbers: &[usize]) -> Option<(usize, usize)> {
         if !matches!(b.get(e), Some(b' ' | b'/' | b'k' | b'K')) {
             continue;
         }
-        let dollar = d > 0 && b[d - 1] == b'$';
-        let thousands = b[e] == b'k' || b[e] == b'K';
+        let dollar = byte_before(b, d) == Some(b'$');
+        let thousands = matches!(byte_at(b, e), Some(b'k' | b'K'));
         // A bare amount of three digits or more ("I make 1900 a month", said aloud as "nineteen
         // hundred"); the period after it is required below as for the others.
-        let bare = b[d..e].iter().filter(|c| c.is_ascii_digit()).count() >= 3;
+        let bare = b.get(d..e).unwrap_or_default().iter().filter(|c| c.is_ascii_digit()).count() >= 3;
         if !dollar && !thousands && !bare {
             continue;
         }
@@ -380,10 +385,10 @@ fn income_amount(text: &str, numbers: &[usize]) -> Option<(usize, usize)> {
             e += 1;
         }
         // "1900 dollars a month", "2k bucks a month"
-        let unit = [" dollars", " bucks"].iter().find(|u| b[e..].len() >= u.len() && b[e..e + u.len()].eq_ignore_ascii_case(u.as_bytes())).map_or(0, |u| u.len());
+        let starts = |at: usize, w: &str| b.get(at..at + w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()));
+        let unit = [" dollars", " bucks"].iter().find(|u| starts(e, u)).map_or(0, |u| u.len());
         e += unit;
-        let rest = &b[e..];
-        let Some(period) = PERIODS.iter().find(|p| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p.as_bytes())) else { continue };
+        let Some(period) = PERIODS.iter().find(|p| starts(e, p)) else { continue };
         let from = floor(text, s.saturating_sub(80));
         let sentence = slice(text, from, s).rsplit(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
         let spaced = sentence.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
@@ -411,9 +416,9 @@ fn score_value(text: &str, term_start: usize, from: usize) -> Option<usize> {
     let limit = (from + 30).min(b.len());
     let mut i = from;
     while i < limit {
-        if b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+        if byte_at(b, i).is_some_and(|c| c.is_ascii_digit()) && byte_before(b, i).is_none_or(|c| !c.is_ascii_alphanumeric()) {
             let mut e = i;
-            while e < b.len() && b[e].is_ascii_digit() {
+            while byte_at(b, e).is_some_and(|c| c.is_ascii_digit()) {
                 e += 1;
             }
             let lead = floor(text, term_start.saturating_sub(30));

@@ -12,12 +12,10 @@
 //!   one (short acknowledgements of the other speaker, "okay", "go ahead", between them are skipped),
 //!   are read as one text; an identifier that crosses a sentence boundary is one finding whose first
 //!   span is in the first sentence and whose `continued` spans name each further sentence.
-// Not yet converted to checked indexing (32 sites): byte scans whose every index is guarded by a
-// bound check in the same loop or condition (`i < b.len()`, `e <= b.len()`). Covered by the property
-// tests (tests/fuzz.rs, tests/fuzz_json.rs), tests/unicode.rs and the libFuzzer targets (fuzz/).
-#![cfg_attr(not(test), expect(clippy::indexing_slicing, reason = "bounds-guarded byte scans, fuzzed; to convert"))]
+// Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-use crate::scanner::slice::{slice, upto};
+use crate::scanner::slice::{byte_at, byte_before, slice, upto};
 use super::super::cues::{Cues, FieldHint};
 use super::super::{spoken, Inner, Match, Role};
 use super::{finding_from, CharCounter, Finding, Sid, Span, Walker};
@@ -104,10 +102,10 @@ impl Carry {
 pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usize, Vec<Finding>)> {
     let mut out: Vec<(usize, Vec<Finding>)> = Vec::new();
     // The cue carried into each sentence.
-    let mut carried_at = vec![Cues::empty(); turns.len()];
+    let mut carried_at = Vec::with_capacity(turns.len());
     let mut carry = Carry::default();
     for (i, t) in turns.iter().enumerate() {
-        carried_at[i] = carry.cues;
+        carried_at.push(carry.cues);
         let own = sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len());
         let mut found = t.idents;
         if !t.idents && !carry.cues.is_empty() {
@@ -124,16 +122,16 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
     }
     // Identifiers read out over several sentences.
     let mut i = 0;
-    while i < turns.len() {
-        if !spoken::ends_with_number(&turns[i].text) {
+    while let Some(&head) = turns.get(i) {
+        if !spoken::ends_with_number(&head.text) {
             i += 1;
             continue;
         }
-        let mut chain = vec![i];
+        let mut chain = vec![head];
         let mut j = i + 1;
-        while j < turns.len() && chain.len() < 4 {
-            let t = turns[j];
-            let same = t.channel == turns[i].channel || t.channel.is_none() || turns[i].channel.is_none();
+        let mut last = i;
+        while let (Some(&t), true) = (turns.get(j), chain.len() < 4) {
+            let same = t.channel == head.channel || t.channel.is_none() || head.channel.is_none();
             if !same && backchannel(t) {
                 j += 1;
                 continue;
@@ -141,23 +139,23 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
             if !same || !spoken::continues_number(&t.text) {
                 break;
             }
-            chain.push(j);
+            chain.push(t);
+            last = j;
             if !spoken::ends_with_number(&t.text) {
                 break;
             }
             j += 1;
         }
         if chain.len() >= 2 {
-            let own = chain.iter().fold(Cues::empty(), |c, &k| c | sc.cues.cues_in(turns[k].text.as_bytes(), 0, turns[k].text.len()));
-            let carried = if ident_cues(own).is_empty() { carried_at[i] } else { Cues::empty() };
+            let own = chain.iter().fold(Cues::empty(), |c, t| c | sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len()));
+            let carried = if ident_cues(own).is_empty() { carried_at.get(i).copied().unwrap_or_else(Cues::empty) } else { Cues::empty() };
             // The longest chain first; a number that stops before the chain's end ("… nine nine." /
             // "Oh three twenty seven": the expiry) is found in a shorter one.
-            let chain: Vec<&Turn> = chain.iter().map(|&k| turns[k]).collect();
-            if let Some(f) = (2..=chain.len()).rev().find_map(|n| across(sc, fp, &chain[..n], carried)) {
+            if let Some(f) = (2..=chain.len()).rev().find_map(|n| across(sc, fp, chain.get(..n)?, carried)) {
                 out.push((i, f));
             }
         }
-        i = chain.last().map_or(i + 1, |&l| l.max(i) + 1);
+        i = last.max(i) + 1;
     }
     out
 }
@@ -186,7 +184,8 @@ fn across(sc: &Inner, fp: &Fingerprinter, chain: &[&Turn], carried: Cues) -> Opt
         joined.push_str(&t.text);
         bounds.push((s, joined.len()));
     }
-    let mut hint = chain[0].hint;
+    let head = chain.first()?;
+    let mut hint = head.hint;
     hint.speech = true;
     hint.carried = carried;
     let mut ms = Vec::new();
@@ -211,23 +210,23 @@ fn across(sc: &Inner, fp: &Fingerprinter, chain: &[&Turn], carried: Cues) -> Opt
         let said: String = m.said.as_deref().map_or_else(|| slice(&joined, m.start, m.end).chars().filter(char::is_ascii_alphanumeric).collect(), str::to_owned);
         let spans: Vec<(usize, usize, usize, usize, usize)> = pieces
             .iter()
-            .map(|&(k, a, b)| {
-                let t = chain[k];
+            .filter_map(|&(k, a, b)| {
+                let t = chain.get(k)?;
                 let mut cc = CharCounter::new(t.text.as_bytes());
-                (k, cc.at(a), cc.at(b), a, b)
+                Some((k, cc.at(a), cc.at(b), a, b))
             })
             .collect();
-        let (k0, _, _, a0, b0) = spans[0];
-        let first = chain[k0];
+        let Some((&(k0, _, _, a0, b0), rest)) = spans.split_first() else { continue };
+        let Some(first) = chain.get(k0) else { continue };
         let piece = Match { start: a0, end: b0, said: Some(said.into()), parts: Vec::new(), ..m.clone() };
         let mut cc = CharCounter::new(first.text.as_bytes());
         let mut f = finding_from(&piece, &first.path, &first.inner, false, first.occurrence, slice(&first.text, a0, b0), &mut cc, fp, sc.preview);
         f.sentence_sid = first.sid;
-        f.continued = spans[1..]
+        f.continued = rest
             .iter()
-            .map(|&(k, start, end, byte_start, byte_end)| {
-                let t = chain[k];
-                Span { path: t.path.clone(), inner_path: t.inner.clone(), occurrence: t.occurrence, start, end, byte_start, byte_end, sentence_sid: t.sid }
+            .filter_map(|&(k, start, end, byte_start, byte_end)| {
+                let t = chain.get(k)?;
+                Some(Span { path: t.path.clone(), inner_path: t.inner.clone(), occurrence: t.occurrence, start, end, byte_start, byte_end, sentence_sid: t.sid })
             })
             .collect();
         out.push(f);
@@ -248,10 +247,10 @@ fn dialogue_turns(text: &str) -> Vec<(usize, usize)> {
     let mut starts: Vec<(usize, usize)> = Vec::new();
     for c in memchr::memchr_iter(b':', b) {
         let mut s = c;
-        while s > 0 && (b[s - 1].is_ascii_alphabetic() || b[s - 1] == b' ') && c - s < 16 {
+        while byte_before(b, s).is_some_and(|x| x.is_ascii_alphabetic() || x == b' ') && c - s < 16 {
             s -= 1;
         }
-        while s < c && b[s] == b' ' {
+        while s < c && byte_at(b, s) == Some(b' ') {
             s += 1;
         }
         let label = slice(text, s, c).trim_end();
@@ -280,7 +279,7 @@ pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
             h.speech = true;
             h.carried = carry.cues;
             super::super::scan_identifiers(sc, seg, &h, out);
-            for m in &mut out[first..] {
+            for m in out.get_mut(first..).unwrap_or_default() {
                 m.shift(s);
             }
         }
@@ -296,7 +295,7 @@ impl Walker<'_> {
         let occurrence = self.occurrence;
         let event = self.event_index();
         let ev = self.event();
-        let idents = ev.findings[before.min(ev.findings.len())..].iter().any(|f| f.kind.info().role == Role::Identifier);
+        let idents = ev.findings.get(before..).unwrap_or_default().iter().any(|f| f.kind.info().role == Role::Identifier);
         let at = ev.findings.len();
         self.turns.push(Turn { event, array, text: s.to_owned(), path, inner, occurrence, hint, at, idents, channel: None, sid: None });
     }
@@ -306,22 +305,22 @@ impl Walker<'_> {
     pub(super) fn turn_pass(&mut self, array: u32, from: usize) {
         self.answer_pass(array, from);
         let ev_idx = self.event_index();
-        let list: Vec<&Turn> = self.turns[from..].iter().filter(|t| t.array == array && t.event == ev_idx).collect();
+        let list: Vec<&Turn> = self.turns.get(from..).unwrap_or_default().iter().filter(|t| t.array == array && t.event == ev_idx).collect();
         if list.len() < 2 {
             return;
         }
-        let mut added = pass(self.sc, self.fp, &list);
+        let added = pass(self.sc, self.fp, &list);
         if added.is_empty() {
             return;
         }
-        let mut ats: Vec<usize> = added.iter().map(|(k, _)| list[*k].at).collect();
+        // Where each sentence's findings end (a sentence not in the list: the event's end).
+        let mut ats: Vec<usize> = added.iter().map(|(k, _)| list.get(*k).map_or(usize::MAX, |t| t.at)).collect();
         drop(list);
         // From the last insertion point to the first, so earlier points stay valid.
-        let mut order: Vec<usize> = (0..added.len()).collect();
-        order.sort_by_key(|&k| std::cmp::Reverse(ats[k]));
-        for k in order {
-            let found = std::mem::take(&mut added[k].1);
-            let at = ats[k].min(self.event().findings.len());
+        let mut order: Vec<(usize, Vec<Finding>)> = added.into_iter().enumerate().map(|(k, (_, found))| (k, found)).collect();
+        order.sort_by_key(|&(k, _)| std::cmp::Reverse(ats.get(k).copied()));
+        for (k, found) in order {
+            let at = ats.get(k).copied().unwrap_or(usize::MAX).min(self.event().findings.len());
             let n = self.insert(ev_idx, at, found);
             for a in &mut ats {
                 if *a > at {
@@ -342,10 +341,10 @@ impl Walker<'_> {
     fn answer_pass(&mut self, array: u32, from: usize) {
         let Some(cats) = self.sc.categories else { return };
         let ev_idx = self.event_index();
-        let list: Vec<usize> = (from..self.turns.len()).filter(|&i| self.turns[i].array == array && self.turns[i].event == ev_idx).collect();
+        let list: Vec<usize> = (from..self.turns.len()).filter(|&i| self.turns.get(i).is_some_and(|t| t.array == array && t.event == ev_idx)).collect();
         let mut added: Vec<(usize, Vec<Finding>)> = Vec::new();
         for w in list.windows(2) {
-            let (q, a) = (&self.turns[w[0]], &self.turns[w[1]]);
+            let (Some(q), Some(a)) = (w.first().and_then(|&i| self.turns.get(i)), w.get(1).and_then(|&i| self.turns.get(i))) else { continue };
             if q.channel.is_some() && q.channel == a.channel || !q.text.contains('?') {
                 continue;
             }
