@@ -385,10 +385,12 @@ fn income_amount(text: &str, numbers: &[usize]) -> Option<(usize, usize)> {
             e += 1;
         }
         // "1900 dollars a month", "2k bucks a month"
-        let starts = |at: usize, w: &str| b.get(at..at + w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()));
-        let unit = [" dollars", " bucks"].iter().find(|u| starts(e, u)).map_or(0, |u| u.len());
+        let starts = |rest: &[u8], w: &str| rest.len() >= w.len() && rest.get(..w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()));
+        let rest = b.get(e..).unwrap_or_default();
+        let unit = [" dollars", " bucks"].iter().find(|u| starts(rest, u)).map_or(0, |u| u.len());
         e += unit;
-        let Some(period) = PERIODS.iter().find(|p| starts(e, p)) else { continue };
+        let rest = b.get(e..).unwrap_or_default();
+        let Some(period) = PERIODS.iter().find(|p| starts(rest, p)) else { continue };
         let from = floor(text, s.saturating_sub(80));
         let sentence = slice(text, from, s).rsplit(['.', '!', '?', '\n']).next().unwrap_or("").to_ascii_lowercase();
         let spaced = sentence.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
