@@ -55,6 +55,7 @@ impl Processor {
 
     /// Processes one record and hands back its scan too (the conversation stage reads the events'
     /// findings and SIDs from it).
+    ///
     /// A record the scanner fails on is reported as [`RecordError::ScanPanic`] with an `unscanned`
     /// command, and its scan holds no events (nothing from it is correlated).
     pub fn process_keeping_scan(&self, bytes: &[u8], source: &Source, mode: Mode) -> (Processed, RecordScan) {
