@@ -258,3 +258,19 @@ fn names_found_when_a_key_holds_a_number_keep_their_own_paths() {
     let got: Vec<(Kind, &str, bool)> = r.events[0].findings.iter().map(|f| (f.kind, f.path.as_str(), f.in_key)).collect();
     assert_eq!(got, [(Kind::Name, "/#0", true), (Kind::Name, "/#0", false), (Kind::Ssn, "/a~1b~0c/#0", true)]);
 }
+
+#[test]
+fn raw_sids_are_read_from_bytes_whatever_surrounds_them() {
+    let sm = "SM0123456789abcdef0123456789abcdef";
+    let ac = "AC0123456789abcdef0123456789abcdef";
+    // Not JSON, invalid UTF-8 and emoji around them; a SID inside a longer run is not one, nor is an
+    // unknown prefix; each SID once, sorted.
+    let mut bytes = format!("\u{1f64f}{sm} {{\"x\":\"{ac}\",{sm}] X{sm} ZZ0123456789abcdef0123456789abcdef ").into_bytes();
+    bytes.push(0xff);
+    let got: Vec<String> = crate::scanner::json::raw_sids(&bytes).iter().map(|s| s.as_str().to_owned()).collect();
+    assert_eq!(got, [ac, sm]);
+    // A record that is not JSON names its resource from them.
+    let r = scan(&format!("{{\"MessageSid\":\"{sm}\",\"Body\":\"ssn 536-22-1874\""));
+    assert_eq!(r.error, Some(RecordError::ParseError));
+    assert_eq!(r.events[0].sids.iter().map(|s| s.as_str()).collect::<Vec<_>>(), [sm]);
+}
