@@ -8,8 +8,8 @@
 #
 # A failing case stops the run. proptest shrinks it and writes its seed to tests/fuzz.regressions
 # or tests/fuzz_json.regressions: commit that file, so every later run of the test command replays
-# the case first, and add a plain unit test for the bug you fix. Stable Rust only
-# (cargo-fuzz needs nightly), so the engine is proptest's, not libFuzzer's.
+# the case first, and add a plain unit test for the bug you fix. These are proptest's random
+# properties; coverage-guided fuzzing (libFuzzer, stable Rust) is scripts/fuzz-cov.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes="${1:-60}"
