@@ -98,9 +98,7 @@ impl Processor {
             _ => EventScan { sids: raw_sids(bytes), ..EventScan::default() },
         };
         let mut findings = [0u64; Kind::ALL.len()];
-        for f in &ev.findings {
-            findings[Kind::ALL.iter().position(|k| *k == f.kind).expect("every kind is listed")] += 1;
-        }
+        count_kinds(&ev, &mut findings);
         // The command names every finding of the plain scan (at most the scanner's limit, then
         // `truncated`), whatever the policy would report.
         let decision = Decision { reason: Reason::Unscanned, action: self.policy.action(Reason::Unscanned), findings: (0..ev.findings.len()).collect() };
@@ -113,14 +111,19 @@ impl Processor {
         let mut findings = [0u64; Kind::ALL.len()];
         let mut out = Vec::new();
         for ev in &scan.events {
-            for f in &ev.findings {
-                findings[Kind::ALL.iter().position(|k| *k == f.kind).expect("every kind is listed")] += 1;
-            }
+            count_kinds(ev, &mut findings);
             if let Some(d) = rule::decide(&self.policy, ev) {
                 let ctx = commands::Context { mode, source, parse_error: scan.error, fingerprinter: &self.fingerprinter };
                 out.push(commands::build(ctx, ev, &d));
             }
         }
         Processed { commands: out, error: scan.error, error_position: scan.error_position, events: scan.events.len(), findings }
+    }
+}
+
+/// Adds the event's findings to `counts`, one slot per kind in [`Kind::ALL`] order.
+fn count_kinds(ev: &EventScan, counts: &mut [u64; Kind::ALL.len()]) {
+    for f in &ev.findings {
+        counts[Kind::ALL.iter().position(|k| *k == f.kind).expect("every kind is listed")] += 1;
     }
 }
