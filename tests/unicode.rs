@@ -12,8 +12,19 @@ use crate::common;
 
 fn reasons(line: &str) -> Vec<Reason> {
     let p = common::processor();
-    let out = p.process(line.as_bytes(), &Source::File { file: "u".into(), line: 1 }, Mode::Scan);
-    assert_ne!(out.error, Some(RecordError::ScanPanic), "the scanner failed on {line}");
+    let out = p.process(
+        line.as_bytes(),
+        &Source::File {
+            file: "u".into(),
+            line: 1,
+        },
+        Mode::Scan,
+    );
+    assert_ne!(
+        out.error,
+        Some(RecordError::ScanPanic),
+        "the scanner failed on {line}"
+    );
     out.commands.iter().map(|c| c.reason).collect()
 }
 
@@ -21,23 +32,40 @@ fn reasons(line: &str) -> Vec<Reason> {
 fn sixty_emoji_before_a_religion_word_a_name_and_an_ssn_are_scanned() {
     // Reported: `internal error at src/scanner/category/gates.rs:70` (200 bytes back from the
     // category word fell inside an emoji), and the name + SSN went unreported.
-    let line = format!(r#"{{"MessageSid":"SM0123456789abcdef0123456789abcdef","Body":"{} I am Muslim. John Smith, SSN 536-22-1874"}}"#, "🙏".repeat(60));
+    let line = format!(
+        r#"{{"MessageSid":"SM0123456789abcdef0123456789abcdef","Body":"{} I am Muslim. John Smith, SSN 536-22-1874"}}"#,
+        "🙏".repeat(60)
+    );
     assert_eq!(reasons(&line), [Reason::ProhibitedCombination]);
 }
 
 #[test]
 fn long_chinese_text_before_a_category_word_is_scanned() {
-    let line = format!(r#"{{"Body":"{}我 I have diabetes and my SSN is 536-22-1874"}}"#, "你好，请问今天的订单什么时候到？".repeat(8));
+    let line = format!(
+        r#"{{"Body":"{}我 I have diabetes and my SSN is 536-22-1874"}}"#,
+        "你好，请问今天的订单什么时候到？".repeat(8)
+    );
     assert_eq!(reasons(&line), [Reason::Identifier]);
 }
 
 #[test]
 fn a_name_field_of_only_no_break_or_thin_spaces_is_no_name_and_the_ssn_is_still_found() {
     // Reported: `internal error at src/scanner/names/field.rs:63`; the SSN was dropped.
-    for spaces in ["\u{a0}\u{a0}", "\u{2009}\u{2009}", "\u{a0}", "\u{202f}\u{2009}\u{a0}"] {
+    for spaces in [
+        "\u{a0}\u{a0}",
+        "\u{2009}\u{2009}",
+        "\u{a0}",
+        "\u{202f}\u{2009}\u{a0}",
+    ] {
         let line = format!(r#"{{"ProfileName":"{spaces}","Body":"ssn 536-22-1874"}}"#);
         assert_eq!(reasons(&line), [Reason::Identifier], "{spaces:?}");
-        let escaped = format!(r#"{{"ProfileName":"{}","Body":"ssn 536-22-1874"}}"#, spaces.chars().map(|c| format!("\\u{:04x}", c as u32)).collect::<String>());
+        let escaped = format!(
+            r#"{{"ProfileName":"{}","Body":"ssn 536-22-1874"}}"#,
+            spaces
+                .chars()
+                .map(|c| format!("\\u{:04x}", c as u32))
+                .collect::<String>()
+        );
         assert_eq!(reasons(&escaped), [Reason::Identifier], "{escaped}");
     }
 }
@@ -49,8 +77,26 @@ fn a_name_field_of_only_no_break_or_thin_spaces_is_no_name_and_the_ssn_is_still_
 #[test]
 fn runs_of_other_scripts_before_every_cue_never_fail_the_scanner() {
     let runs = [
-        "🙏", "👨\u{200d}👩\u{200d}👧\u{200d}👦", "👍🏽", "🇲🇽🇺🇸", "你好", "こんにちは", "안녕하세요", "नमस्ते", "\u{200f}مرحبا", "שלום\u{200f}",
-        "e\u{301}", "\u{a0}", "\u{2009}", "\u{200b}", "１２３", "\u{feff}", "\u{fffd}", "ß", "Ωμέγα", "Иван",
+        "🙏",
+        "👨\u{200d}👩\u{200d}👧\u{200d}👦",
+        "👍🏽",
+        "🇲🇽🇺🇸",
+        "你好",
+        "こんにちは",
+        "안녕하세요",
+        "नमस्ते",
+        "\u{200f}مرحبا",
+        "שלום\u{200f}",
+        "e\u{301}",
+        "\u{a0}",
+        "\u{2009}",
+        "\u{200b}",
+        "１２３",
+        "\u{feff}",
+        "\u{fffd}",
+        "ß",
+        "Ωμέγα",
+        "Иван",
     ];
     let tails = [
         "I am Muslim. John Smith, SSN 536-22-1874",
@@ -71,10 +117,23 @@ fn runs_of_other_scripts_before_every_cue_never_fail_the_scanner() {
                     format!(r#"{{"Body":"{prefix} {tail}"}}"#),
                     format!(r#"{{"Body":"{prefix}{tail}{prefix}"}}"#),
                     format!(r#"{{"ProfileName":"{prefix}","Body":"{tail}"}}"#),
-                    format!(r#"{{"attributes":"{{\"customerName\":\"{prefix} Jane\",\"notes\":\"{prefix}{tail}\"}}"}}"#),
+                    format!(
+                        r#"{{"attributes":"{{\"customerName\":\"{prefix} Jane\",\"notes\":\"{prefix}{tail}\"}}"}}"#
+                    ),
                 ] {
-                    let out = p.process(line.as_bytes(), &Source::File { file: "u".into(), line: 1 }, Mode::Scan);
-                    assert_ne!(out.error, Some(RecordError::ScanPanic), "the scanner failed on a {run:?} run of {n} before {tail:?}");
+                    let out = p.process(
+                        line.as_bytes(),
+                        &Source::File {
+                            file: "u".into(),
+                            line: 1,
+                        },
+                        Mode::Scan,
+                    );
+                    assert_ne!(
+                        out.error,
+                        Some(RecordError::ScanPanic),
+                        "the scanner failed on a {run:?} run of {n} before {tail:?}"
+                    );
                     lines += 1;
                 }
             }

@@ -20,7 +20,14 @@ pub fn processor() -> &'static Processor {
 /// here even though `Processor` would catch it in the service (fail closed).
 pub fn process(bytes: &[u8]) -> piiguard::process::Processed {
     let p = processor();
-    let out = p.process(bytes, &Source::File { file: "fuzz".into(), line: 1 }, Mode::Scan);
+    let out = p.process(
+        bytes,
+        &Source::File {
+            file: "fuzz".into(),
+            line: 1,
+        },
+        Mode::Scan,
+    );
     for c in &out.commands {
         // Every command serialises (the wire form the service writes).
         serde_json::to_vec(c).expect("a command serialises");

@@ -3,7 +3,9 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = piiguard::policy::Policy::from_toml(text);
     if let Ok(file) = piiguard::config::parse(text) {
         if let Ok(settings) = piiguard::config::Settings::resolve(file) {

@@ -8,7 +8,15 @@ use piiguard::correlate::{Correlator, FindingRecord, Limits, StateRecord};
 use piiguard::policy::Action;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let mut c = Correlator::new(Limits { max_conversations: 4, max_refs: 4, ..Limits::default() }, Action::Redact, Mode::Live);
+    let mut c = Correlator::new(
+        Limits {
+            max_conversations: 4,
+            max_refs: 4,
+            ..Limits::default()
+        },
+        Action::Redact,
+        Mode::Live,
+    );
     // One input may hold several records, one a line: a conversation's halves meet.
     for (i, line) in data.split(|&b| b == b'\n').enumerate() {
         if let Ok(rec) = serde_json::from_slice::<FindingRecord>(line) {
