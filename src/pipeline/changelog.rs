@@ -1,8 +1,9 @@
 //! The conversation stage's changelog: one compacted topic, partition N holding the state of the
 //! conversations of input partition N (key: the conversation; value: its [`StateRecord`], or a
-//! tombstone once it is forgotten). Restoring reads a partition from its start to the high
-//! watermark taken when the restore began, merging every record of a key (a union, so an older
-//! write landing after a newer one loses nothing), before the stage processes that partition.
+//! tombstone once it is forgotten). Restoring reads a partition from its start through the
+//! restorer's own claim (written first: what lands after it is the tail reader's, so no write falls
+//! between the two), merging every record of a key (a union, so an older write landing after a
+//! newer one loses nothing), before the stage processes that partition.
 //! Claims and epochs ([`super::fence`]) decide which tombstones count and which keys need writing
 //! again.
 
@@ -43,12 +44,14 @@ pub(crate) fn reader(cfg: &ClientConfig, group_id: &str) -> Result<BaseConsumer,
     cfg.create()
 }
 
-/// Reads partition `partition` of `topic` from its start into `into`, then forgets what expired by
-/// the latest event time it holds. Gives up after `deadline` (the caller retries).
-pub(crate) fn restore(cfg: &ClientConfig, topic: &str, partition: i32, into: &mut Correlator, deadline: Duration) -> Result<Restored, KafkaError> {
+/// Reads partition `partition` of `topic` from its start through offset `through` (the caller's
+/// claim) into `into`, then forgets what expired by the latest event time it holds. Gives up after
+/// `deadline` (the caller retries).
+pub(crate) fn restore(cfg: &ClientConfig, topic: &str, partition: i32, through: i64, into: &mut Correlator, deadline: Duration) -> Result<Restored, KafkaError> {
     let started = Instant::now();
     let c = reader(cfg, "piiguard-state-restore")?;
-    let (low, high) = c.fetch_watermarks(topic, partition, Duration::from_secs(10))?;
+    let (low, _) = c.fetch_watermarks(topic, partition, Duration::from_secs(10))?;
+    let high = through + 1;
     let mut fold = Fold::new(into);
     if high > low {
         let mut tpl = TopicPartitionList::new();

@@ -87,9 +87,11 @@ impl Conversations {
         Conversations { topics, limits, action, fingerprinter, metrics, producer, health, client, store, tail: OnceLock::new(), stop: Arc::default() }
     }
 
-    /// Restores `partition`'s state from the changelog, claims the partition (the claim's offset
-    /// is the epoch of this instance's writes to it) and writes again the keys a zombie's write
-    /// left short. Blocks the loop: no record of any partition is applied meanwhile.
+    /// Claims `partition` (the claim's offset is the epoch of this instance's writes to it),
+    /// restores its state from the changelog through the claim and writes again the keys a
+    /// zombie's write left short. Claiming first leaves no gap: a write landing before the claim is
+    /// restored, one after it is the tail reader's. Blocks the loop: no record of any partition is
+    /// applied meanwhile.
     fn restore(&self, partition: i32) {
         self.tail.get_or_init(|| {
             if let Err(e) = fence::spawn_tail(self.store.clone(), &self.client, tokio::runtime::Handle::current(), self.stop.clone()) {
@@ -101,9 +103,9 @@ impl Conversations {
             let mut c = Correlator::new(self.limits, self.action, crate::commands::Mode::Live);
             // On the loop's task, which the binary runs on the runtime's own thread (not a
             // worker): workers go on delivering what is in flight meanwhile.
-            let r = changelog::restore(&self.client, &self.topics.state, partition, &mut c, Duration::from_secs(600));
-            let claimed = r.and_then(|r| block(self.store.claim(partition)).map(|epoch| (r, epoch)));
-            match claimed {
+            let restored = block(self.store.claim(partition))
+                .and_then(|epoch| changelog::restore(&self.client, &self.topics.state, partition, epoch, &mut c, Duration::from_secs(600)).map(|r| (r, epoch)));
+            match restored {
                 Ok((r, epoch)) => {
                     let conversations = c.len();
                     self.store.slots.lock().expect("state lock").insert(partition, Slot { c, epoch });
@@ -169,6 +171,15 @@ impl Sink for Conversations {
         self.count(c, before);
         self.metrics.state_entries.set(slots.values().map(|s| s.c.len()).sum::<usize>() as i64);
         Prep::Applied { partition, conversation, emitted, forgotten }
+    }
+
+    fn assigned(&self, partitions: &[i32]) {
+        // At once, not at the partition's first record: the new owner repairs what a zombie left
+        // short even when no record of the partition arrives (everything was handled already).
+        let held: Vec<i32> = self.store.slots.lock().expect("state lock").keys().copied().collect();
+        for &p in partitions.iter().filter(|p| !held.contains(p)) {
+            self.restore(p);
+        }
     }
 
     fn revoked(&self) {

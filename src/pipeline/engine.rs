@@ -28,6 +28,10 @@ pub(crate) trait Sink: Send + Sync + 'static {
     /// worker (the conversation stage applies a record to its state here); `()` for most sinks.
     fn prepare(&self, record: &OwnedMessage) -> Self::Prep;
 
+    /// Partitions were assigned (their numbers, over every input topic): per-partition state may
+    /// be set up here rather than at each one's first record.
+    fn assigned(&self, _partitions: &[i32]) {}
+
     /// The assignment was revoked: forget per-partition state (another member may own it now).
     fn revoked(&self) {}
 
@@ -132,6 +136,11 @@ impl<S: Sink> Engine<S> {
         self.tracker.clear();
         self.generation += 1;
         self.sink.revoked();
+    }
+
+    /// Partitions were assigned (see [`Sink::assigned`]).
+    pub(crate) fn assigned(&self, partitions: &[i32]) {
+        self.sink.assigned(partitions);
     }
 
     /// Records begun and not handled.

@@ -266,6 +266,7 @@ pub(crate) async fn serve<S: engine::Sink<Done = bool>>(
     }
     let mut engine = Engine::new(make(producer.clone()));
     let mut seen_revokes = 0u64;
+    let mut seen_assigns = 0u64;
     // Next offset stored per partition (for --until-caught-up).
     let mut stored: BTreeMap<Tp, i64> = BTreeMap::new();
     let (mut records, mut bad) = (0u64, 0u64);
@@ -296,6 +297,7 @@ pub(crate) async fn serve<S: engine::Sink<Done = bool>>(
         // Also here, not only when a record arrives: a stale in-flight count must not keep a new
         // assignment paused.
         after_revoke(&revokes, &mut seen_revokes, &mut engine, &mut stored);
+        after_assign(&assigns, &mut seen_assigns, &assigned, &engine);
         let full = engine.unsettled() >= cfg.max_in_flight || engine.pending_bytes() >= MAX_PENDING_BYTES;
         if !full {
             full_since = None;
@@ -377,6 +379,7 @@ pub(crate) async fn serve<S: engine::Sink<Done = bool>>(
                 };
                 // A rebalance runs inside `recv`: check for one before tracking this record.
                 after_revoke(&revokes, &mut seen_revokes, &mut engine, &mut stored);
+                after_assign(&assigns, &mut seen_assigns, &assigned, &engine);
                 // Tracked now, in offset order; scanned and delivered on any worker (both cores).
                 engine.begin(&m);
             }
@@ -447,6 +450,19 @@ fn after_revoke<S: engine::Sink>(revokes: &AtomicU64, seen: &mut u64, engine: &m
         engine.revoke();
         stored.clear();
         *seen = now;
+    }
+}
+
+/// After an assignment, the sink sets up the new partitions' state (the conversation stage
+/// restores and repairs them at once).
+fn after_assign<S: engine::Sink>(assigns: &AtomicU64, seen: &mut u64, assigned: &group::Assigned, engine: &Engine<S>) {
+    let now = assigns.load(Ordering::SeqCst);
+    if now != *seen {
+        *seen = now;
+        let mut partitions: Vec<i32> = assigned.lock().expect("assigned lock").iter().map(|(_, p)| *p).collect();
+        partitions.sort_unstable();
+        partitions.dedup();
+        engine.assigned(&partitions);
     }
 }
 

@@ -311,6 +311,13 @@ fn a_zombie_paused_past_its_session_loses_no_half_and_its_writes_are_counted() {
     let zombie = bb.metric("piiguard_state_zombie_writes_total", &[]) + a.metric("piiguard_state_zombie_writes_total", &[]);
     // A's zombie commits may move the group's offsets back: wait until every record is handled.
     let again = wait_committed(&b, "g-corr", "findings", 4, s.findings, Duration::from_secs(240));
+    // A's return moves partitions: the owner of each restores it at once and writes again what
+    // A's late writes left short. Wait for that (as long as 120 s) before stopping both.
+    let settle = Instant::now();
+    while !short_last_records(&changelog(&b, "state")).is_empty() && settle.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    let settled = settle.elapsed();
     let (code_a, _, log_a) = a.stop();
     let (code_b, _, log_b) = bb.stop();
     assert_eq!((code_a, code_b), (Some(0), Some(0)), "{log_a}\n{log_b}");
@@ -320,9 +327,10 @@ fn a_zombie_paused_past_its_session_loses_no_half_and_its_writes_are_counted() {
     let short = short_last_records(&log);
     let claims = log.iter().filter(|(k, _)| k == "__claim__").count();
     println!(
-        "zombie: A stopped at its 600th record's state write, B handled {done} of {} finding records {:.1} s later; A resumed: {zombie} zombie writes counted, group back at {again}; {} commands, missing {missing}, spurious {spurious}, duplicates {duplicates}; changelog {} records, {claims} claims, keys whose last record lacks a half: {}",
+        "zombie: A stopped at its 600th record's state write, B handled {done} of {} finding records {:.1} s later; A resumed: {zombie} zombie writes counted, group back at {again}, changelog repaired {:.1} s later; {} commands, missing {missing}, spurious {spurious}, duplicates {duplicates}; changelog {} records, {claims} claims, keys whose last record lacks a half: {}",
         s.findings,
         took_over.as_secs_f64(),
+        settled.as_secs_f64(),
         commands.len(),
         log.len(),
         short.len()
