@@ -88,14 +88,23 @@ impl Reason {
     }
 }
 
-/// How negated mentions ("I don't have diabetes") are treated.
+/// How negated mentions are treated.
+///
+/// A *denial* is a specific term (a condition, a test result, an orientation, a religion, an
+/// insolvency) negated about a person: "I don't have diabetes", "I'm not HIV positive", "I'm not
+/// bankrupt", "I'm not gay" (detector `category_denial`). That a person does not have a status is
+/// still data regarding it, so by default it counts like a disclosure. Other negated mentions ("no
+/// medical conditions", "there are no religious restrictions", a negated term with no person) are
+/// `category_negated`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Negated {
-    /// Not reported (default): the labelled corpus counts a denial as no disclosure.
+    /// Denials are reported with the category's action; other negated mentions are not (default).
     #[default]
+    Denials,
+    /// Neither is reported: a denial counts as no disclosure.
     Ignore,
-    /// Reported with action `tag` (and detector `category_negated`): a denial still says something.
+    /// Both are reported with action `tag`, for review.
     Tag,
 }
 
@@ -126,7 +135,7 @@ impl Default for CategoryPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Categories {
-    /// How negated mentions are treated: `ignore` (default) or `tag`.
+    /// How negated mentions are treated: `denials` (default), `ignore` or `tag`.
     pub negated: Negated,
     /// Medical or physical identity.
     pub med: CategoryPolicy,

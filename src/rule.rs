@@ -5,7 +5,7 @@
 
 use crate::policy::{Action, Negated, Policy, Reason, Scope};
 use crate::scanner::json::{EventScan, Finding};
-use crate::scanner::Role;
+use crate::scanner::{Detector, Role};
 
 /// What to do about one event.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,7 +49,11 @@ pub fn decide(policy: &Policy, ev: &EventScan) -> Option<Decision> {
         let c = policy.categories.get(f.kind).filter(|c| c.enabled && usable(f))?;
         match f.detector.category_evidence() {
             Some(e) => c.evidence.contains(&e).then_some(c.action),
-            None => (policy.categories.negated == Negated::Tag).then_some(Action::Tag),
+            None => match (policy.categories.negated, f.detector) {
+                (Negated::Tag, _) => Some(Action::Tag),
+                (Negated::Denials, Detector::CategoryDenial) => Some(c.action),
+                _ => None,
+            },
         }
     };
     let categories: Vec<(usize, Action)> = (0..ev.findings.len()).filter_map(|i| category_action(&ev.findings[i]).map(|a| (i, a))).collect();
@@ -114,7 +118,7 @@ fn category_decision(categories: &[(usize, Action)]) -> Option<Decision> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scanner::{Detector, Kind};
+    use crate::scanner::Kind;
 
     fn f(kind: Kind, path: &str, start: usize, end: usize) -> Finding {
         Finding {
@@ -192,12 +196,18 @@ mod tests {
         assert_eq!(decide(&p, &ev(vec![med.clone()])).unwrap().action, Action::Tag);
         let d = decide(&p, &ev(vec![med.clone(), f(Kind::Ssn, "/body", 20, 31)])).unwrap();
         assert_eq!(d.findings, vec![1], "a tagged category does not ride along in a redaction");
-        let mut neg = med;
+        let mut neg = med.clone();
         neg.detector = Detector::CategoryNegated;
         assert_eq!(decide(&Policy::default(), &ev(vec![neg.clone()])), None);
+        let mut denial = med;
+        denial.detector = Detector::CategoryDenial;
+        assert_eq!(decide(&Policy::default(), &ev(vec![denial.clone()])).unwrap().action, Action::Redact, "a denial counts by default");
         let mut p = Policy::default();
+        p.categories.negated = Negated::Ignore;
+        assert_eq!(decide(&p, &ev(vec![denial.clone()])), None);
         p.categories.negated = Negated::Tag;
         assert_eq!(decide(&p, &ev(vec![neg])).unwrap().action, Action::Tag);
+        assert_eq!(decide(&p, &ev(vec![denial])).unwrap().action, Action::Tag);
     }
 
     #[test]

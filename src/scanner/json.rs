@@ -773,7 +773,9 @@ impl<'s> Walker<'s> {
         // a script written without spaces is the exception). A sentence of a transcript is kept for
         // the turn pass all the same ("Five." may end a number read over sentences).
         let category_field = self.hint.category != 0 && self.sc.categories.is_some();
-        if !super::may_hold_finding(s, in_key, category_field) {
+        // A value that is one specific term by itself (`"diet": "halal"`) is the exception.
+        let whole_term = || !in_key && self.sc.categories.is_some_and(|c| c.is_whole_term(s));
+        if !super::may_hold_finding(s, in_key, category_field) && !whole_term() {
             if let Some(array) = self.turn_text.take().filter(|_| !in_key) {
                 let before = self.event().findings.len();
                 self.keep_turn(array, s, before);
@@ -1066,7 +1068,12 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     fn visit_f64<E: de::Error>(self, _v: f64) -> Result<(), E> {
         Ok(())
     }
-    fn visit_bool<E: de::Error>(self, _v: bool) -> Result<(), E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        if v && self.w.hint.category != 0 && self.w.sc.categories.is_some() {
+            // `"hasBankruptcy": true`, `"pregnant": true`: a flag set under a key that names a
+            // category (`false` says nothing, like a placeholder).
+            self.w.scan_string("true", false);
+        }
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {

@@ -163,9 +163,15 @@ pub enum Detector {
     CategoryValidator,
     /// A category term in an agent's question that the customer answers "yes" in the next turn.
     CategoryAnswer,
-    /// A category term that is negated ("I don't have diabetes"); reported only when the policy's
-    /// `categories.negated` is `tag`.
+    /// A category term that is negated without being a denial about a person ("no hardship
+    /// programs here", "not a depression"); reported only when the policy's `categories.negated` is
+    /// `tag`.
     CategoryNegated,
+    /// A specific condition, result, orientation, religion or insolvency term denied about a person
+    /// ("I don't have diabetes", "I'm not bankrupt", "she's not Catholic"): the denial of a status is
+    /// data regarding it. Reported with the category's action when `categories.negated` is
+    /// `denials` (the default), with action `tag` when it is `tag`.
+    CategoryDenial,
 }
 
 /// What kind of evidence found a name: the policy can require some (`[combination] name_evidence`).

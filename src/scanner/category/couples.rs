@@ -13,8 +13,48 @@ use regex::Regex;
 /// finds them with the terms).
 pub(super) const TRIGGERS: &[&str] = &[
     "both", "wife", "wives", "husband", "husbands", "girlfriend", "boyfriend", "married", "dads", "moms", "mums", "mothers",
-    "fathers",
+    "fathers", "partner", "fiance", "fiancee", "esposo", "esposa", "novio", "novia", "marido",
 ];
+
+/// A man's title or mark ("Mr. Paiva", "Sr. Gómez", "cx (M)") and a woman's ("Mrs Abiodun", "Ms.
+/// Kaur", "Sra. Villalobos", "(F)").
+fn titles() -> &'static (Regex, Regex) {
+    static R: OnceLock<(Regex, Regex)> = OnceLock::new();
+    R.get_or_init(|| {
+        (
+            Regex::new(r"\b(?:Mr|MR|Mister|Sr|Señor|Senor)\.?\s+\p{Lu}|\((?i:m|male)\)").expect("static regex builds"),
+            Regex::new(r"\b(?:Mrs|MRS|Ms|MS|Miss|Sra|Señora|Senora)\.?\s+\p{Lu}|\((?i:f|female)\)").expect("static regex builds"),
+        )
+    })
+}
+
+/// A partner named by a man ("my husband", "my ex-husband", "mi esposo", "my partner … he") and by
+/// a woman ("my wife", "mi esposa", "my girlfriend" with a sign of a relationship).
+fn partners() -> &'static (Regex, Regex) {
+    static R: OnceLock<(Regex, Regex)> = OnceLock::new();
+    R.get_or_init(|| {
+        (
+            Regex::new(r"(?i)\b(?:(?:my|mi)\s+(?:ex[- ]?)?(?:husband|boyfriend|fianc[eé]|esposo|novio|marido)\b|(?:adding|add|added)\s+(?:his\s+)?husband\b|my\s+partner\b[^.?!]{0,60}\b(?:he|he's|his|him)\b)")
+                .expect("static regex builds"),
+            Regex::new(r"(?i)\b(?:(?:my|mi)\s+(?:ex[- ]?)?(?:wife|fianc[eé]e|esposa|mujer)\b|(?:adding|add|added)\s+(?:her\s+)?wife\b|my\s+(?:ex[- ]?)?girlfriend\b[^.?!]{0,60}\b(?:together|dating|engaged|moving in|move in|relationship|living with|live with)\b|my\s+partner\b[^.?!]{0,60}\b(?:she|she's|her)\b)")
+                .expect("static regex builds"),
+        )
+    })
+}
+
+/// Where `text` tells of a same-sex couple by a title and a partner: a man titled or marked as one
+/// who names his husband or boyfriend, a woman who names her wife (the partner's span).
+pub(super) fn titled_couple(text: &str) -> Option<(usize, usize)> {
+    let (man, woman) = titles();
+    let (his, hers) = partners();
+    if man.is_match(text) && !woman.is_match(text) {
+        his.find(text).map(|m| (m.start(), m.end()))
+    } else if woman.is_match(text) && !man.is_match(text) {
+        hers.find(text).map(|m| (m.start(), m.end()))
+    } else {
+        None
+    }
+}
 
 fn patterns() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -71,5 +111,11 @@ mod tests {
         assert!(same_sex_couple("both of us need new phones").is_none());
         assert!(same_sex_couple("It's our honeymoon, me and my husband. We're two guys").is_some());
         assert!(same_sex_couple("we're two guys from Ohio looking for a rental").is_none(), "no couple named");
+        assert!(titled_couple("Hi, this is Mr. Ortega, my husband needs to be on the account").is_some());
+        assert!(titled_couple("Soy la Sra. Duarte y mi esposa va a recoger el pedido").is_some());
+        assert!(titled_couple("note: cx (M) adding husband as spouse").is_some());
+        assert!(titled_couple("Mrs. Lee here, my husband will call").is_none());
+        assert!(titled_couple("Mr. Lee here, my wife will call").is_none());
+        assert!(titled_couple("Ms. Rao: my girlfriend and I are going to the concert").is_none(), "a friend");
     }
 }

@@ -105,7 +105,11 @@ fn any(w: &str, list: &[&str]) -> bool {
     list.contains(&w)
 }
 
-const FIRST: &[&str] = &["i", "i'm", "im", "i've", "ive", "i'd", "me", "my", "mine", "myself", "i'll"];
+const FIRST: &[&str] = &[
+    "i", "i'm", "im", "i've", "ive", "i'd", "me", "my", "mine", "myself", "i'll",
+    // Spanish: "yo", "mi", and the verbs that carry their subject ("tengo", "estoy", "soy").
+    "yo", "mi", "mis", "tengo", "estoy", "soy", "tomo", "sufro", "padezco", "vivo",
+];
 const THIRD: &[&str] = &[
     "he", "she", "he's", "she's", "hes", "shes", "his", "her", "him", "hers", "himself", "herself",
     "customer", "customer's", "cx", "cx's", "cust", "cust's", "mbr", "caller", "caller's", "client", "client's", "patient", "patient's", "pt", "member", "member's",
@@ -116,6 +120,9 @@ const KIN: &[&str] = &[
     "baby", "partner", "boyfriend", "girlfriend", "fiance", "fiancee", "grandma", "grandmother", "grandpa", "grandfather", "aunt",
     "uncle", "parents", "parent", "family", "spouse", "niece", "nephew", "cousin", "stepson", "stepdaughter", "children", "mama",
     "papa", "granddaughter", "grandson", "son's", "daughter's", "wife's", "husband's", "mom's", "dad's", "mother's", "father's",
+    // Spanish
+    "hijo", "hija", "hijos", "esposo", "esposa", "mamá", "papá", "madre", "padre", "hermano", "hermana", "abuela", "abuelo",
+    "él", "ella", "marido", "novio", "novia", "pareja",
 ];
 const SECOND: &[&str] = &["you", "your", "you're", "youre", "yours", "yourself", "u", "ur"];
 const PLURAL: &[&str] = &["we", "we're", "were", "our", "us", "we've", "they", "they're", "their", "them", "customers", "callers", "couple"];
@@ -155,6 +162,9 @@ const OPENERS: &[&str] = &[
     "needed", "filed", "file", "filing", "went", "going", "through", "into", "out", "of", "under", "after", "since", "as",
     // possession
     "my", "his", "her", "our", "their", "your", "mom's", "dad's", "son's", "daughter's", "wife's", "husband's",
+    // Spanish: having, being, taking, treated for
+    "tengo", "tiene", "tienen", "tenemos", "estoy", "está", "estamos", "soy", "somos", "tomo", "toma", "sufro",
+    "sufre", "padezco", "padece", "con", "por", "mi", "mis", "su", "sus",
 ];
 
 /// Openers that only open when a person was named before them ("*she* is diabetic", not "the bill is
@@ -169,9 +179,16 @@ const DIAGNOSIS_VERBS: &[&str] = &[
 
 /// Negation triggers before a term, in its clause.
 const NEGATIONS: &[&str] = &[
+    "nunca", "tampoco",
     "not", "no", "never", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "isn't", "isnt", "wasn't", "wasnt", "aren't",
     "arent", "haven't", "havent", "hasn't", "hasnt", "hadn't", "without", "denies", "denied", "deny", "nor", "neither", "none",
     "ain't", "weren't", "won't", "nobody", "negative", "free", "ruled", "longer",
+];
+/// Negations that stand between a disclosure pattern and its term in a denial ("I'm not …", "has
+/// never been …", "is no longer …").
+const DENIALS: &[&str] = &[
+    "not", "never", "no", "longer", "any", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "isn't", "isnt", "wasn't",
+    "wasnt", "aren't", "arent", "haven't", "havent", "hasn't", "hasnt", "ain't", "weren't",
 ];
 /// Hypothetical triggers before a term, in its clause.
 const HYPOTHETICALS: &[&str] = &[
@@ -204,6 +221,8 @@ pub(super) struct Verdict {
     pub assertion: Assertion,
     pub subject: Subject,
     pub pattern: Pattern,
+    /// The nearest subject is an animal ("my dog has diabetes"): not a person's data.
+    pub animal: bool,
 }
 
 /// Reads the words around the term at `start..end`.
@@ -218,7 +237,9 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
     // The disclosure pattern: back over fillers to the first word that is not one.
     let mut pattern = Pattern::None;
     let mut k = 0;
-    while k < 4 && before.get(k).is_some_and(|w| any(&w.text, FILLERS) && w.clause == 0) {
+    // A negation is read over too, so that a denial has its pattern ("I'm *not* gay", "she is
+    // *no longer* on insulin"): whether the term is negated is decided below.
+    while k < 4 && before.get(k).is_some_and(|w| (any(&w.text, FILLERS) || any(&w.text, DENIALS)) && w.clause == 0) {
         k += 1;
     }
     if let Some(w) = before.get(k).filter(|w| w.clause == 0) {
@@ -298,7 +319,7 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
     } else {
         Assertion::Affirmed
     };
-    Verdict { assertion, subject, pattern }
+    Verdict { assertion, subject, pattern, animal: about_an_animal(&before) }
 }
 
 /// The byte that ends the sentence holding `at` (`.`, `!`, `?` or a new line), if any.
@@ -336,6 +357,75 @@ pub fn answers_yes(reply: &str) -> bool {
 /// provider's NPI or DEA number is PHI only in a patient's context.
 pub(super) fn mentions_person(text: &str) -> bool {
     subjects(text).any(|s| s >= Subject::Second)
+}
+
+/// Words of a provider's role: a text with one of them and no patient is a provider speaking of
+/// its own numbers ("this is Dr. Okonkwo's office, his NPI is …", "credentialing asked for my NPI").
+const PROVIDER_ROLE: &[&str] = &[
+    "dr", "doctor", "doctor's", "dr's", "prescriber", "prescriber's", "provider", "provider's", "physician", "practitioner",
+    "credentialing", "credentialed", "enrollment", "enrolment", "prescribing", "rendering", "referring",
+];
+/// Words of a patient's role.
+const PATIENT_ROLE: &[&str] = &["patient", "patient's", "pt", "pt's", "member", "member's", "mbr", "beneficiary", "insured", "subscriber", "caregiver"];
+
+/// True when an NPI or DEA number in `text` is a provider's own: a provider's role is named, and no
+/// patient is, nor a relative, nor anything of the writer's but the number itself ("my
+/// appointment", "my script", "my doctor": a patient speaking; "my NPI": a provider).
+pub(super) fn provider_own(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '\'' || c == '\u{2019}'))
+        .filter(|w| !w.is_empty() && w.len() <= 14)
+        .map(|w| w.to_ascii_lowercase().replace('\u{2019}', "'"))
+        .collect();
+    let provider = words.iter().any(|w| any(w, PROVIDER_ROLE));
+    let number = |w: &str| matches!(w, "npi" | "dea" | "number" | "own" | "office" | "practice" | "clinic");
+    let patient = words.iter().any(|w| any(w, PATIENT_ROLE) || any(w, KIN) || matches!(w.as_str(), "me" | "i'm" | "im" | "mine" | "i've" | "ive"))
+        || words.windows(2).any(|p| matches!(p, [a, b] if a == "my" && !number(b)))
+        || words.last().is_some_and(|w| w == "my");
+    provider && !patient
+}
+
+/// Words that name an animal: a term said of one is not about a person ("my dog has diabetes").
+const ANIMALS: &[&str] = &[
+    "dog", "dogs", "dog's", "cat", "cats", "cat's", "puppy", "pup", "kitten", "kitty", "pet", "pets", "pet's", "horse", "parrot",
+    "bird", "rabbit", "bunny", "hamster", "canine", "feline", "vet", "vets", "veterinarian", "veterinary",
+];
+
+/// True when the nearest subject before a term is an animal ("my dog has diabetes", "Biscuit, my
+/// cat, she's on chemo"): a person word ("I", "my son") nearer to the term makes it a person's.
+fn about_an_animal(before: &[Word]) -> bool {
+    for w in before {
+        if any(&w.text, ANIMALS) {
+            return true;
+        }
+        if any(&w.text, FIRST) && w.text != "my" || any(&w.text, KIN) || any(&w.text, SECOND) {
+            return false;
+        }
+    }
+    false
+}
+
+/// True when a term opens its sentence as a terse disclosure: a specific term followed by a break
+/// (`,`, `.`, `;`, `:`, a dash, the end) or, for any term, by a time ("2 yrs", "since may",
+/// "friday", "last week"), or a pregnancy's weeks before it ("38 wks preg").
+pub(super) fn terse(text: &str, start: usize, end: usize, specific: bool) -> bool {
+    let before = words_before(text, start);
+    let after = from(text, end).trim_start_matches([' ', '\t']);
+    let opens = before.is_empty() || before.len() == 2 && before.first().is_some_and(|w| matches!(w.text.as_str(), "wks" | "weeks" | "wk" | "months" | "mos") && before.get(1).is_some_and(|n| n.text.bytes().all(|c| c.is_ascii_digit())));
+    if !opens {
+        return false;
+    }
+    if before.len() == 2 {
+        return true;
+    }
+    let brk = after.is_empty() || after.starts_with([',', '.', ';', ':', '-', '!', '\n']);
+    let next: Vec<String> = after.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).take(2).map(str::to_ascii_lowercase).collect();
+    let first = next.first().map(String::as_str).unwrap_or("");
+    let second = next.get(1).map(String::as_str).unwrap_or("");
+    const TIMES: &[&str] = &["since", "today", "yesterday", "monday", "tuesday", "tues", "wednesday", "wed", "thursday", "thurs", "friday", "fri", "saturday", "sunday", "last", "this"];
+    const UNITS: &[&str] = &["yr", "yrs", "year", "years", "mo", "mos", "month", "months", "wk", "wks", "week", "weeks", "day", "days"];
+    let time = any(first, TIMES) || first.bytes().all(|c| c.is_ascii_digit()) && !first.is_empty() && any(second, UNITS);
+    specific && brk || time
 }
 
 /// True when `text` speaks to someone ("you", "your").
@@ -377,6 +467,23 @@ pub(super) fn is_a_name(text: &str, start: usize, end: usize) -> bool {
     before.iter().take(3).any(|w| {
         matches!(w.text.as_str(), "name" | "name's" | "named" | "called" | "hi" | "hello" | "hey" | "thanks" | "thank" | "dear" | "ask" | "for" | "with" | "speaking" | "agent" | "mr" | "mrs" | "ms" | "dr")
     }) || before.first().is_some_and(|w| w.text == "is" && before.get(1).is_some_and(|x| x.text == "this" || x.text == "it"))
+}
+
+/// True when the word at `start..end` reads as a name: capitalised (or in capitals) and not the
+/// first word of its sentence, or after a name's cue ("my name is", "this is", "customer",
+/// "hi", "Mr"), in any case.
+pub(super) fn name_like(text: &str, start: usize, end: usize) -> bool {
+    let before = words_before(text, start);
+    let b = text.as_bytes();
+    let capital = b.get(start).is_some_and(u8::is_ascii_uppercase) && end > start + 1;
+    if capital && !before.is_empty() {
+        return true;
+    }
+    let first = before.first().map(|w| w.text.as_str()).unwrap_or("");
+    let second = before.get(1).map(|w| w.text.as_str()).unwrap_or("");
+    before.iter().take(3).any(|w| {
+        matches!(w.text.as_str(), "name" | "name's" | "named" | "called" | "hi" | "hello" | "hey" | "thanks" | "thank" | "dear" | "mr" | "mrs" | "ms" | "dr" | "customer" | "caller" | "agent" | "cx" | "soy" | "llamo")
+    }) || first == "is" && matches!(second, "this" | "it") || matches!(first, "its" | "it's")
 }
 
 /// True when the term follows a label that names its category ("religion: Muslim", "dx - asthma",

@@ -86,6 +86,8 @@ pub(super) struct Lexicon {
     pub(super) allow: AhoCorasick,
     /// Words that make a member or policy number a health plan's, searched only when one is cued.
     pub(super) health: AhoCorasick,
+    /// Misspellings of the single-word terms.
+    pub(super) fuzzy: super::fuzzy::Fuzzy,
     /// Terms per category (the lexicon test checks every category has some).
     #[cfg_attr(not(test), allow(dead_code))]
     pub(super) counts: [usize; 5],
@@ -229,7 +231,12 @@ impl Lexicon {
             AhoCorasick::builder().ascii_case_insensitive(true).match_kind(MatchKind::LeftmostLongest).start_kind(kind).build(pats).expect("the bundled lexicon builds")
         };
         let health: Vec<String> = super::phi::HEALTH_WORDS.iter().map(|w| (*w).to_owned()).collect();
+        let fuzzy = super::fuzzy::Fuzzy::new(pats.iter().zip(&patterns).enumerate().filter(|(_, (_, p))| matches!(p, Pattern::Term { .. })).map(|(i, (s, _))| (s.as_str(), i)));
+        for t in pats.iter().zip(&patterns).filter(|(s, p)| matches!(p, Pattern::Term { .. }) && super::fuzzy::indexed(s)) {
+            prefixes.insert_fuzzy(t.0.as_bytes());
+        }
         Lexicon {
+            fuzzy,
             ac: build(&pats, StartKind::Anchored),
             patterns,
             prefixes,

@@ -13,6 +13,7 @@
 
 mod couples;
 pub mod fields;
+mod fuzzy;
 mod gates;
 mod lexicon;
 mod phi;
@@ -39,6 +40,8 @@ struct Hit {
     start: usize,
     end: usize,
     pattern: Pattern,
+    /// A misspelling of the pattern's term ([`fuzzy`]), not the term itself.
+    fuzzy: bool,
 }
 
 impl Categories {
@@ -55,7 +58,9 @@ impl Categories {
         let mut numbers = Vec::new();
         let lex = &self.lex;
         let anchored = |at: usize| anchored_term(lex, hay, at);
-        lex.prefixes.for_each(hay, &mut numbers, |at| {
+        // Starts of words that may be a misspelt term, looked at after the terms.
+        let mut fuzzy = Vec::new();
+        lex.prefixes.for_each_with(hay, &mut numbers, |at| {
             // A term that starts with one or two weak words ("on disability", "go to mass") is keyed
             // on the word after them.
             let lead1 = lead_before(text, at);
@@ -66,15 +71,43 @@ impl Categories {
             let lead = lead2.and_then(from_lead).or_else(|| lead1.and_then(from_lead));
             if let Some((s, (pattern, end))) = lead.or_else(|| anchored(at).map(|m| (at, m))) {
                 if let Some(&pattern) = lex.patterns.get(pattern) {
-                    hits.push(Hit { start: s, end, pattern });
+                    hits.push(Hit { start: s, end, pattern, fuzzy: false });
                 }
             }
             // A term that fails its gates must not hide a term inside it ("positive for covid"):
             // the next word is looked at too (overlapping findings are dropped in `scan`).
             at
-        });
+        }, |at| fuzzy.push(at));
+        if !fuzzy.is_empty() {
+            self.misspelled(hay, &fuzzy, &mut hits);
+        }
         hits.retain(|h| !matches!(h.pattern, Pattern::Term { .. }) || !self.allowed(text, h));
         (hits, numbers)
+    }
+
+    /// Adds a hit for each word of letters one edit away from a single-word term ([`fuzzy`]) that
+    /// no hit covers, keeping `hits` ordered by start.
+    fn misspelled(&self, hay: &[u8], starts: &[usize], hits: &mut Vec<Hit>) {
+        let before = hits.len();
+        for &s in starts {
+            let mut i = s;
+            while byte_at(hay, i).is_some_and(|c| c.is_ascii_alphabetic()) {
+                i += 1;
+            }
+            // A word inside a longer token ("abc123", "co-pay" is two words) or one a hit covers.
+            let inside = byte_before(hay, s).is_some_and(|c| c.is_ascii_digit()) || byte_at(hay, i).is_some_and(|c| c.is_ascii_digit());
+            if i - s < 5 || inside || hits.get(..before).unwrap_or_default().iter().any(|h| h.start <= s && s < h.end) {
+                continue;
+            }
+            if let Some(p) = hay.get(s..i).and_then(|w| self.lex.fuzzy.find(w)) {
+                if let Some(&pattern) = self.lex.patterns.get(p) {
+                    hits.push(Hit { start: s, end: i, pattern, fuzzy: true });
+                }
+            }
+        }
+        if hits.len() > before {
+            hits.sort_by_key(|h| h.start);
+        }
     }
 
     /// True when an allow phrase covers the hit ("Church St", "economic depression").
@@ -89,6 +122,31 @@ impl Categories {
         self.lex.allow.find_overlapping_iter(Input::new(b).range(from..to)).any(|m| m.start() <= h.start && m.end() >= h.end && word_edge(m.start()) && word_edge(m.end()))
     }
 
+    /// True when `text`, a value without a space or a digit, is one specific term by itself (see
+    /// [`Categories::scan`]): the caller scans it then, and skips the rest (most such values are
+    /// enumerations: "received", "inbound").
+    pub(crate) fn is_whole_term(&self, text: &str) -> bool {
+        self.whole_value(text, &FieldHint::default()).is_some()
+    }
+
+    /// The finding for a value without a space that is one specific (class A) term, whole.
+    fn whole_value(&self, text: &str, hint: &FieldHint) -> Option<Match> {
+        // Cheapest checks first: most values are enumerations no term starts like.
+        if text.len() < 4 || text.len() > 48 || hint.url || !text.as_bytes().get(..3).is_some_and(|p| p.iter().all(u8::is_ascii_alphabetic)) || !self.lex.prefixes.may_start(text.as_bytes()) {
+            return None;
+        }
+        let t = text.trim_end();
+        if t.len() < 4 || t.len() > 40 || !t.bytes().all(|c| c.is_ascii_alphabetic() || c == b'-') {
+            return None;
+        }
+        let (pattern, end) = anchored_term(&self.lex, t.as_bytes(), 0)?;
+        let Some(&Pattern::Term { kind, rule, class: Class::A }) = self.lex.patterns.get(pattern) else { return None };
+        if end != t.len() {
+            return None;
+        }
+        Some(found(kind, Detector::CategorySubject, 0, end, 0.7, rule))
+    }
+
     /// True when `text` holds a health word ("pharmacy", "copay", "claim").
     fn health_words(&self, text: &str) -> bool {
         self.lex.health.is_match(text)
@@ -101,9 +159,20 @@ impl Categories {
             field(text, hint.category, out);
             return;
         }
+        // Fields written into a string ("credit_tier=D (subprime)", "member_id:QHN447120983",
+        // "Primary dx: asthma"): a key that names a category makes its value a finding.
+        if memchr::memchr2(b':', b'=', text.as_bytes()).is_some() {
+            inline_fields(text, out);
+        }
         // A disclosure is a phrase: a value without a space (a timestamp, a SID, a phone number, an
         // id) holds none, and most strings of an event are such values.
         if memchr::memchr(b' ', text.as_bytes()).is_none() {
+            // Except a value that is one specific term by itself, as structured attributes hold
+            // them (`"diet": "halal"`, `"rx": "metformin"`, `"status": "Chapter7Bankruptcy"` is
+            // not one): the record's person is its subject.
+            if let Some(m) = self.whole_value(text, hint) {
+                out.push(m);
+            }
             return;
         }
         let (hits, numbers) = self.hits(text);
@@ -133,6 +202,13 @@ impl Categories {
                     if h.start < covered {
                         continue;
                     }
+                    // A word one edit from a term is as often a name no list holds ("Divan",
+                    // "Santeri", "Mireia"): never in a name field, never capitalised inside a
+                    // sentence, never after a name's cue, and only after a disclosure pattern.
+                    if h.fuzzy && (hint.name_field || gates::name_like(text, h.start, h.end)) {
+                        continue;
+                    }
+                    let class = if h.fuzzy { Class::B } else { class };
                     if let Some(m) = term(text, h, kind, rule, class, &view) {
                         covered = m.end;
                         // Disability benefits ("on disability", "SSDI") disclose a disability too.
@@ -146,7 +222,7 @@ impl Categories {
         }
         // A same-sex couple told without an orientation word.
         let couple = hits.iter().any(|h| matches!(h.pattern, Pattern::Couple));
-        if let Some((s, e)) = couple.then(|| couples::same_sex_couple(text)).flatten() {
+        if let Some((s, e)) = couple.then(|| couples::same_sex_couple(text).or_else(|| couples::titled_couple(text))).flatten() {
             if !out.get(first..).unwrap_or_default().iter().any(|m| m.kind == Kind::So) {
                 out.push(found(Kind::So, Detector::CategoryDisclosure, s, e, 0.8, "SO.ORIENTATION"));
             }
@@ -221,6 +297,9 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
         return None;
     }
     let mut v = gates::judge(text, h.start, h.end);
+    if v.animal {
+        return None;
+    }
     // A term that opens with a possessive ("my sugar's been high", "lost his job") names its
     // person itself.
     let own = slice(text, h.start, h.end).split(' ').next().is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "my" | "his" | "her" | "our" | "their"));
@@ -244,17 +323,31 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
                 return None;
             }
         }
-        gates::Assertion::Negated => (Detector::CategoryNegated, 0.5, h.end),
+        gates::Assertion::Negated => {
+            // A specific term, or an ambiguous one after its pattern, denied about a person ("I
+            // don't have diabetes", "I'm not gay"): the denial of a status is data regarding it.
+            if v.subject == gates::Subject::Person && (class == Class::A || v.pattern == gates::Pattern::Disclosure) {
+                (Detector::CategoryDenial, 0.7, h.end)
+            } else {
+                (Detector::CategoryNegated, 0.5, h.end)
+            }
+        }
         gates::Assertion::Affirmed => {
             // A credit score is about a person only with its value ("my score is 540", "FICO 612",
             // said aloud "five forty").
             let said = slice(text, h.start, h.end).to_ascii_lowercase();
             if rule == "FIN.CREDIT" && (said.contains("score") || said.contains("fico")) {
-                let e = score_value(text, h.start, h.end).or_else(|| view().and_then(|v| spoken_score(v, h.start, h.end)))?;
+                // Said in words in a typed text too ("my credit score is like five eighty").
+                let typed_words = || if view().is_none() { super::spoken::normalise(text).and_then(|v| spoken_score(&v, h.start, h.end)) } else { None };
+                let e = score_value(text, h.start, h.end).or_else(|| view().and_then(|v| spoken_score(v, h.start, h.end))).or_else(typed_words)?;
                 (Detector::CategoryDisclosure, 0.85, e)
             } else if v.pattern == gates::Pattern::Disclosure {
                 (Detector::CategoryDisclosure, 0.85, h.end)
             } else if class == Class::A && (v.subject >= gates::Subject::Plural || gates::subject_after(text, h.end)) {
+                (Detector::CategorySubject, 0.7, h.end)
+            } else if gates::terse(text, h.start, h.end, class == Class::A) {
+                // A note or a message that opens with the term ("Celiac. No gluten", "muslim, no
+                // pork", "sober 2 yrs", "laid off friday"): its writer is the subject.
                 (Detector::CategorySubject, 0.7, h.end)
             } else {
                 return None;
@@ -311,7 +404,7 @@ fn lead_before(text: &str, at: usize) -> Option<usize> {
 /// person is mentioned (a provider's number in a vendor note is not about a patient).
 fn phi_after(text: &str, from: usize, cue: phi::Cue, health: bool) -> Option<Match> {
     let (s, e) = phi::after_cue(text, from, cue, health)?;
-    if matches!(cue, phi::Cue::Npi | phi::Cue::Dea) && !gates::mentions_person(text) {
+    if matches!(cue, phi::Cue::Npi | phi::Cue::Dea) && (!gates::mentions_person(text) || gates::provider_own(text)) {
         return None;
     }
     Some(found(Kind::Phi, Detector::CategoryValidator, s, e, 0.95, cue.rule()))
@@ -433,6 +526,41 @@ fn score_value(text: &str, term_start: usize, from: usize) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// Each `key: value` or `key=value` in `text` whose key names a category (see
+/// [`fields::of_key`]): the value, up to the next `,`, `;`, `|` or line end, is a field finding.
+fn inline_fields(text: &str, out: &mut Vec<Match>) {
+    let b = text.as_bytes();
+    for sep in memchr::memchr2_iter(b':', b'=', b) {
+        // The key: letters, digits, `_`, `-` and `.` back to a boundary, 3 to 40 bytes.
+        let mut s = sep;
+        while s > 0 && byte_before(b, s).is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')) {
+            s -= 1;
+        }
+        // A key opens with three letters (not a time, "09:19:06", nor a URL's "https:").
+        let opens = b.get(s..s + 3).is_some_and(|p| p.iter().all(u8::is_ascii_alphabetic));
+        if !opens || sep - s > 40 || byte_before(b, s).is_some_and(|c| !matches!(c, b' ' | b',' | b';' | b'|' | b'{' | b'(' | b'=' | b'\n' | b'\t' | b'"')) {
+            continue;
+        }
+        let k: Vec<u8> = b.get(s..sep).unwrap_or_default().iter().filter(|c| c.is_ascii_alphanumeric()).map(u8::to_ascii_lowercase).collect();
+        // Keys with an everyday sense in prose ("Orientation: Monday 9am", "Benefits: dental",
+        // "Conditions: apply") count only as attribute keys.
+        let bits = fields::of_key(&k);
+        if bits == 0 || matches!(k.as_slice(), b"orientation" | b"benefits" | b"conditions" | b"symptoms" | b"illness") {
+            continue;
+        }
+        let vs = sep + 1;
+        let ve = b.get(vs..).unwrap_or_default().iter().position(|c| matches!(c, b',' | b';' | b'|' | b'\n')).map_or(b.len(), |i| vs + i).min(vs + 80);
+        let ve = floor(text, ve);
+        let mut one = Vec::new();
+        field(slice(text, vs, ve), bits, &mut one);
+        out.extend(one.into_iter().map(|mut m| {
+            m.start += vs;
+            m.end += vs;
+            m
+        }));
+    }
 }
 
 /// The finding for a field whose key names a category: the whole value, trimmed.

@@ -30,6 +30,15 @@ const END: u64 = u64::MAX;
 pub(super) struct Prefixes {
     table: Box<[u64]>,
     pairs: Box<[u64]>,
+    /// The first four letters of the terms a misspelling is looked for (`super::fuzzy`).
+    fuzzy: Box<[u64]>,
+}
+
+const FUZZY_BITS: u32 = 14;
+
+#[inline]
+fn fuzzy_slot(k3: u64) -> usize {
+    (k3.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FUZZY_BITS)) as usize
 }
 
 /// Bit 7 of each byte of `w` that is an ASCII letter.
@@ -87,7 +96,11 @@ fn slot(k: u64) -> usize {
 
 impl Prefixes {
     pub(super) fn new() -> Prefixes {
-        Prefixes { table: vec![0; 1 << (BITS - 6)].into_boxed_slice(), pairs: vec![0; 1 << (PAIR_BITS - 6)].into_boxed_slice() }
+        Prefixes {
+            table: vec![0; 1 << (BITS - 6)].into_boxed_slice(),
+            pairs: vec![0; 1 << (PAIR_BITS - 6)].into_boxed_slice(),
+            fuzzy: vec![0; 1 << (FUZZY_BITS - 6)].into_boxed_slice(),
+        }
     }
 
     /// Adds the word that starts `pattern` (lower case, starting with a letter), and that word
@@ -98,6 +111,23 @@ impl Prefixes {
         self.table[s >> 6] |= 1 << (s & 63);
         let s = pair_slot(k, next_key(pattern, 0));
         self.pairs[s >> 6] |= 1 << (s & 63);
+    }
+
+    /// Marks the first four letters of a term whose misspellings are looked for.
+    pub(super) fn insert_fuzzy(&mut self, term: &[u8]) {
+        let s = fuzzy_slot(key(term, 0) & 0xFFFF_FFFF);
+        self.fuzzy[s >> 6] |= 1 << (s & 63);
+    }
+
+    #[inline]
+    fn fuzzy_maybe(&self, k3: u64) -> bool {
+        let s = fuzzy_slot(k3);
+        self.fuzzy[s >> 6] & (1 << (s & 63)) != 0
+    }
+
+    /// True when a pattern may start with the word at the start of `word` (no false negatives).
+    pub(super) fn may_start(&self, word: &[u8]) -> bool {
+        self.maybe(key(word, 0))
     }
 
     #[inline]
@@ -129,7 +159,14 @@ impl Prefixes {
     /// each word start's first eight letters, cut at the word's end, are looked up. The copy makes
     /// every load a fixed eight bytes, with no bounds branch per word.
     #[inline]
-    pub(super) fn for_each(&self, hay: &[u8], numbers: &mut Vec<usize>, mut f: impl FnMut(usize) -> usize) {
+    pub(super) fn for_each(&self, hay: &[u8], numbers: &mut Vec<usize>, f: impl FnMut(usize) -> usize) {
+        self.for_each_with(hay, numbers, f, |_| {});
+    }
+
+    /// [`Prefixes::for_each`], and `g` at each start of a word of five letters or more that no
+    /// pattern starts with but whose first four letters a misspelt term's are.
+    #[inline]
+    pub(super) fn for_each_with(&self, hay: &[u8], numbers: &mut Vec<usize>, mut f: impl FnMut(usize) -> usize, mut g: impl FnMut(usize)) {
         let mut prev_letter = 0u64; // 1 when the byte before this block is a letter
         let mut prev_alnum = 0u64; // … a letter or a digit
         let mut skip_to = 0usize; // offsets below this were consumed by a match
@@ -168,6 +205,8 @@ impl Prefixes {
                 if self.maybe(k) && self.pair(hay, base + p, k) {
                     skip_to = f(base + p);
                     starts &= from(skip_to, base);
+                } else if len >= 5 && self.fuzzy_maybe(k & 0xFFFF_FFFF) {
+                    g(base + p);
                 }
             }
             base += 64;

@@ -12,9 +12,28 @@ fn disclosures_are_found_and_everyday_senses_are_not() {
     assert_eq!(found("i have HIV and need my meds shipped"), [(Kind::Med, Detector::CategoryDisclosure, "HIV")]);
     assert!(found("Thanks for the positive feedback!").is_empty());
     assert!(found("Our office is on Church St").is_empty());
-    assert!(found("I don't have diabetes").iter().all(|f| f.1 == Detector::CategoryNegated));
+    assert_eq!(found("I don't have diabetes"), [(Kind::Med, Detector::CategoryDenial, "diabetes")]);
     assert!(found("Are you currently pregnant?").is_empty());
     assert_eq!(found("Agent: Are you currently pregnant?\nCustomer: Yes, I am.").len(), 1);
+}
+
+/// A specific status denied about a person is a denial; a negation with no person or no specific
+/// term is only negated.
+#[test]
+fn denials_about_a_person_and_other_negations() {
+    for (text, kind) in [
+        ("I'm not HIV positive, the lab mixed up my results", Kind::Med),
+        ("I'm not bankrupt, I just need more time", Kind::Fin),
+        ("I'm not gay, he's just my roommate", Kind::So),
+        ("my husband is no longer on insulin", Kind::Med),
+        ("she's not Catholic", Kind::Rel),
+    ] {
+        let f = found(text);
+        assert!(f.iter().any(|x| x.0 == kind && x.1 == Detector::CategoryDenial), "{text}: {f:?}");
+    }
+    for text in ["we don't offer a hardship program", "There is no depression in the market"] {
+        assert!(found(text).iter().all(|x| x.1 != Detector::CategoryDenial), "{text}");
+    }
 }
 
 #[test]
@@ -64,4 +83,11 @@ fn development_misses_stay_found() {
     assert!(found("Ask about our new diabetic-friendly meal plans.").is_empty());
     assert!(found("If you are calling about Medicaid, SNAP or WIC eligibility, press 2.").is_empty());
     assert!(found("Yes, anyone using medical equipment").is_empty());
+}
+
+#[test]
+fn zz_debug() {
+    for t in ["BCBS member ID XJG884215031", "my member ID is M as in Mary 4092217750, the plan"] {
+        println!("{t}: {:?}", found(t));
+    }
 }
