@@ -106,6 +106,12 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("account number", Cues::ACCOUNT),
     ("account no", Cues::ACCOUNT),
     ("acct", Cues::ACCOUNT),
+    // Investment accounts: brokerage, IRA, Roth, 401(k) numbers, often with a letter prefix.
+    ("brokerage", Cues::ACCOUNT),
+    ("ira", Cues::ACCOUNT),
+    ("roth", Cues::ACCOUNT),
+    ("investment account", Cues::ACCOUNT),
+    ("401k", Cues::ACCOUNT),
     ("acct#", Cues::ACCOUNT),
     ("acc", Cues::ACCOUNT),
     ("a/c", Cues::ACCOUNT),

@@ -19,9 +19,10 @@ use super::validate;
 use super::{Detector, Inner, Kind, Match, Part, PartKind};
 
 /// At most this many digit groups make one token; longer runs are not identifiers.
-const MAX_GROUPS: usize = 8;
+const MAX_GROUPS: usize = 20;
 
 /// A run of digit groups joined by one consistent separator.
+#[derive(Clone, Copy)]
 struct Token {
     start: usize,
     end: usize,
@@ -282,8 +283,22 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     if embedded(hay, t.start, t.end) {
         return None;
     }
+    // Digits typed one at a time ("3 6 7 4 0 1 9 6 5"): read as the number they spell.
+    if t.n >= 9 && t.layout().iter().all(|&g| g == 1) {
+        let mut one = Token { sep: None, n: 1, ..*t };
+        one.groups[0] = t.n.min(255) as u8;
+        one.ends[0] = t.end;
+        return classify(sc, hay, &one, hint);
+    }
     let d = t.digits();
     let layout = t.layout();
+    // A card typed in an unusual grouping ("4007 94402176 1766", "52700321 51903296"): groups of
+    // four or more, 13 to 19 digits, a brand's prefix and Luhn.
+    if matches!(t.sep, Some(b' ' | b'-')) && (2..=4).contains(&t.n) && layout.iter().all(|&g| g >= 4) && (13..=19).contains(&d.len()) && !glued_after(hay, t.end) {
+        if let Some(m) = card(sc, hay, d, t.start, t.end, hint) {
+            return Some(m);
+        }
+    }
     if t.sep.is_none() && (12..=19).contains(&d.len()) {
         if let Some(m) = card(sc, hay, d, t.start, t.end, hint) {
             return Some(m);
@@ -291,8 +306,12 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     }
     // SSN 3-2-4 with one separator used in both places.
     if layout == [3, 2, 4] && validate::is_ssn(d) {
-        // Dashes and dots make the SSN shape on their own; spaces ("123 45 6789") need a cue.
-        if matches!(t.sep, Some(b'-' | b'.')) || context(sc, hay, t.start, t.end, hint).all.contains(Cues::SSN) {
+        // Dashes and dots make the SSN shape on their own, unless the nearest cue calls the number
+        // something else ("order number 412-55-8831", "ticket # 530-71-2294"); spaces ("123 45
+        // 6789") need a cue.
+        let ctx = context(sc, hay, t.start, t.end, hint);
+        let other = ctx.nearest.contains(Cues::NOT_PII) && !ctx.all.contains(Cues::SSN);
+        if matches!(t.sep, Some(b'-' | b'.')) && !other || ctx.all.contains(Cues::SSN) {
             return Some(Match::new(Kind::Ssn, Detector::Ssn, t.start, t.end, 0.95));
         }
     }
@@ -446,6 +465,16 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
         if !dangling && (6..=20).contains(&n) && dl::is_dl(&up[..n], None) && context(sc, hay, s, end, hint).all.contains(Cues::DL) {
             out.push(Match::new(Kind::Dl, Detector::Dl, s, end, 0.85));
             return end;
+        }
+        // A brokerage or IRA account with a letter prefix ("Z27-481093", "X55102844") after an
+        // account cue: one to three letters, then six digits or more, 7 to 14 in all.
+        let digits = up[..n].iter().filter(|b| b.is_ascii_digit()).count();
+        if !dangling && (1..=3).contains(&letters) && digits >= 6 && (7..=14).contains(&n) && up[letters..n].iter().all(u8::is_ascii_alphanumeric) {
+            let ctx = context(sc, hay, s, end, hint);
+            if ctx.all.contains(Cues::ACCOUNT) && !ctx.nearest.contains(Cues::NOT_PII) {
+                out.push(Match::new(Kind::Account, Detector::Account, s, end, 0.75));
+                return end;
+            }
         }
     }
     e

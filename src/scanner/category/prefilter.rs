@@ -159,6 +159,7 @@ impl Prefixes {
     /// each word start's first eight letters, cut at the word's end, are looked up. The copy makes
     /// every load a fixed eight bytes, with no bounds branch per word.
     #[inline]
+    #[cfg(test)]
     pub(super) fn for_each(&self, hay: &[u8], numbers: &mut Vec<usize>, f: impl FnMut(usize) -> usize) {
         self.for_each_with(hay, numbers, f, |_| {});
     }

@@ -328,7 +328,11 @@ fn weak(sc: &Inner, run: &Run) -> bool {
     let s_strong = !s_common && (s_listed || l.score(s.text) >= 0.5);
     let vouched = f_listed && !s_common && l.score(s.text) >= SCORE_WEAK
         || s_strong && f.chars() >= 3 && f.text.chars().all(char::is_alphabetic) && !f.is_one_of(FUNCTION_WORDS);
-    (run.initial || ok(f, f_listed, f_common) || word_first) && ok(s, s_listed, s_common) || together || vouched
+    // A listed first name that is not an everyday word vouches for a listed surname that is one
+    // ("this is eamon carpenter", "its halima sparrow", "lars cook here"): surnames from trades,
+    // colours and birds are as common as any.
+    let surname_word = f_listed && !f_common && f.chars() >= 3 && s_listed && s.chars() >= 3 && !s.is_one_of(FUNCTION_WORDS);
+    (run.initial || ok(f, f_listed, f_common) || word_first) && ok(s, s_listed, s_common) || together || vouched || surname_word
 }
 
 /// A name right before an `After` cue starting at `s` ("Zehra Pruschke speaking"), read backwards:

@@ -39,7 +39,16 @@ t!(card_mc_2series, "2223003122003222", [(Card, "2223003122003222")]);
 t!(card_then_cvv_digits, "4111 1111 1111 1111 123", [(Card, "4111 1111 1111 1111")]);
 t!(card_luhn_fail, "card 4111111111111112", []);
 t!(card_all_zero, "0000 0000 0000 0000", []);
-t!(card_bad_layout, "4111 11111111 1111", []);
+// People type cards in other groupings too (4-8-4, 8-8): Luhn and a brand's prefix decide.
+t!(card_odd_layout, "4111 11111111 1111", [(Card, "4111 11111111 1111")]);
+t!(card_eight_eight, "its 41111111 11111111 ok", [(Card, "41111111 11111111")]);
+t!(card_bad_layout, "4111 111 11111 1111 3", []);
+t!(spaced_single_digits_ssn, "my ssn is 3 6 7 4 0 1 9 6 5", [(Ssn, "3 6 7 4 0 1 9 6 5")]);
+t!(spaced_single_digits_card, "here u go 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", [(Card, "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1")]);
+t!(ssn_shape_order_number, "order number 412-55-8831 never showed up", []);
+t!(ssn_shape_ticket, "ticket # 530-71-2294 still open", []);
+t!(brokerage_letter_prefix, "pls move the funds to my brokerage acct Z27-481093", [(Account, "Z27-481093")]);
+t!(ira_letter_prefix, "roth ira acct X55102844 - transfer out", [(Account, "X55102844")]);
 t!(card_in_decimal, "3.4111111111111111", []);
 t!(card_timestamp, "at 1717337000123", []);
 t!(card_in_sid, "CH4111111111111111aaaaaaaaaaaaaaaa", []);
