@@ -335,6 +335,9 @@ pub struct FieldHint {
     /// The key names a category (`medical_condition`, `religion`, `credit_score`): one bit per
     /// category kind (see [`super::category::fields`]); the value is a finding by itself.
     pub category: u8,
+    /// The key names notes or free attributes (`conversation_attribute_2`, `notes`, `comment`,
+    /// `content`, `summary`): typed text that may quote a call, numbers said as words included.
+    pub notes: bool,
 }
 
 /// Keys whose value is speech-to-text output: Voice Intelligence sentences and real-time
@@ -459,6 +462,9 @@ pub fn field_hint(key: &str) -> FieldHint {
         turn_array: is_turn_array_key(key),
         url: key.eq_ignore_ascii_case("url") || key.eq_ignore_ascii_case("action"),
         category: super::category::fields::of_key(k),
+        notes: [&b"notes"[..], b"note", b"comment", b"comments", b"content", b"summary", b"speech", b"memo"].iter().any(|p| k.ends_with(p))
+            || k.starts_with(b"conversationattribute")
+            || k.starts_with(b"customerattribute"),
     }
 }
 

@@ -222,13 +222,35 @@ impl ScannerBuilder {
     }
 }
 
+/// True when a typed text names an identifier and says a number in words: the cheap test (an
+/// automaton of a few cue words, then the spoken-number test) before a spoken view is built for
+/// a string that is not a speech field, only in keys of notes and free attributes
+/// ([`FieldHint::notes`]). Card and account words are left out: typed text says them often.
+fn quotes_speech(text: &str) -> bool {
+    static CUES: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    if text.len() < 24 || memchr::memchr(b' ', text.as_bytes()).is_none() {
+        return false;
+    }
+    let cues = CUES.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(["social", "ssn", "routing", "licen", "iban"])
+            .expect("static cue words build")
+    });
+    // A note with digits has its numbers typed: it is read as typed.
+    swar::next_digit(text.as_bytes(), 0).is_none() && cues.is_match(text) && spoken::has_spoken_number(text)
+}
+
 /// Identifiers in `text`, appended to `out`; returns how many.
 fn scan_identifiers(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) -> usize {
     let first = out.len();
     // Full-width digits, typographic spaces and dashes, a number split over lines.
     let typed = if !text.is_ascii() || memchr::memchr(b'\n', text.as_bytes()).is_some() { view::normalise(text) } else { None };
-    // Speech: numbers said as words or digits said one at a time (on top of the typography view).
-    let spoken = if hint.speech {
+    // Speech: numbers said as words or digits said one at a time (on top of the typography view);
+    // also a typed note that quotes a call ("ivr said: social is eight six four um four …"), when
+    // it names an identifier.
+    let spoken = if hint.speech || hint.notes && quotes_speech(text) {
         match &typed {
             Some(t) => spoken::normalise(&t.text).map(|s| s.through(t)),
             None => spoken::normalise(text),

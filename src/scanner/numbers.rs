@@ -19,7 +19,7 @@ use super::validate;
 use super::{Detector, Inner, Kind, Match, Part, PartKind};
 
 /// At most this many digit groups make one token; longer runs are not identifiers.
-const MAX_GROUPS: usize = 20;
+const MAX_GROUPS: usize = 8;
 
 /// A run of digit groups joined by one consistent separator.
 #[derive(Clone, Copy)]
@@ -32,6 +32,9 @@ struct Token {
     sep: Option<u8>,
     digits: [u8; 40],
     len: usize,
+    /// Digits typed one at a time past [`MAX_GROUPS`] ("3 6 7 4 0 1 9 6 5"): the groups are not
+    /// kept, every one being a single digit.
+    singles: usize,
 }
 
 impl Token {
@@ -55,6 +58,7 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
         sep: None,
         digits: [0; 40],
         len: 0,
+        singles: 0,
     };
     let mut p = i;
     loop {
@@ -66,17 +70,23 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
             t.len += 1;
             p += 1;
         }
-        if t.n == MAX_GROUPS || t.len > t.digits.len() {
+        // Single digits apart: counted past the group limit (a card said one digit at a time).
+        if t.n == MAX_GROUPS && p - gs == 1 && t.groups.iter().all(|&g| g == 1) && t.len <= t.digits.len() {
+            t.singles += 1;
+            t.ends[MAX_GROUPS - 1] = p;
+            t.end = p;
+        } else if t.n == MAX_GROUPS || t.len > t.digits.len() {
             // Skip the rest of this long run of digits and separators.
             while p < hay.len() && (hay[p].is_ascii_digit() || matches!(hay[p], b' ' | b'-' | b'.')) {
                 p += 1;
             }
             return Err(p);
+        } else {
+            t.groups[t.n] = (p - gs).min(255) as u8;
+            t.ends[t.n] = p;
+            t.n += 1;
+            t.end = p;
         }
-        t.groups[t.n] = (p - gs).min(255) as u8;
-        t.ends[t.n] = p;
-        t.n += 1;
-        t.end = p;
         // Continue over one separator followed by a digit; the separator must stay the same.
         if p + 1 < hay.len() && matches!(hay[p], b' ' | b'-' | b'.') && hay[p + 1].is_ascii_digit() {
             match t.sep {
@@ -284,9 +294,9 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
         return None;
     }
     // Digits typed one at a time ("3 6 7 4 0 1 9 6 5"): read as the number they spell.
-    if t.n >= 9 && t.layout().iter().all(|&g| g == 1) {
-        let mut one = Token { sep: None, n: 1, ..*t };
-        one.groups[0] = t.n.min(255) as u8;
+    if t.n + t.singles >= 9 && t.layout().iter().all(|&g| g == 1) {
+        let mut one = Token { sep: None, n: 1, singles: 0, ..*t };
+        one.groups[0] = (t.n + t.singles).min(255) as u8;
         one.ends[0] = t.end;
         return classify(sc, hay, &one, hint);
     }

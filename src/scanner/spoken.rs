@@ -122,7 +122,8 @@ fn vocabulary() -> &'static rustc_hash::FxHashMap<&'static str, Tok> {
         ] {
             m.insert(w, t);
         }
-        for w in ["uh", "um", "uhm", "umm", "er", "erm", "este"] {
+        // Fillers said inside a number ("four seven six um six six three like six nine three").
+        for w in ["uh", "uhh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hmm", "mm", "like", "este"] {
             m.insert(w, Tok::Filler);
         }
         for w in NATO {

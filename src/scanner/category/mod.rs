@@ -543,11 +543,22 @@ fn inline_fields(text: &str, out: &mut Vec<Match>) {
         if !opens || sep - s > 40 || byte_before(b, s).is_some_and(|c| !matches!(c, b' ' | b',' | b';' | b'|' | b'{' | b'(' | b'=' | b'\n' | b'\t' | b'"')) {
             continue;
         }
-        let k: Vec<u8> = b.get(s..sep).unwrap_or_default().iter().filter(|c| c.is_ascii_alphanumeric()).map(u8::to_ascii_lowercase).collect();
+        let mut buf = [0u8; 40];
+        let mut n = 0;
+        for c in b.get(s..sep).unwrap_or_default().iter().filter(|c| c.is_ascii_alphanumeric()) {
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = c.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+        let k = buf.get(..n).unwrap_or_default();
         // Keys with an everyday sense in prose ("Orientation: Monday 9am", "Benefits: dental",
-        // "Conditions: apply") count only as attribute keys.
-        let bits = fields::of_key(&k);
-        if bits == 0 || matches!(k.as_slice(), b"orientation" | b"benefits" | b"conditions" | b"symptoms" | b"illness") {
+        // "Conditions: apply") count only as attribute keys; a URL's scheme is no key.
+        if matches!(k, b"https" | b"http") {
+            continue;
+        }
+        let bits = fields::of_key(k);
+        if bits == 0 || matches!(k, b"orientation" | b"benefits" | b"conditions" | b"symptoms" | b"illness") {
             continue;
         }
         let vs = sep + 1;

@@ -59,6 +59,16 @@ fn backchannel(t: &Turn) -> bool {
 }
 
 /// True when `text` holds a numeral or a number said in words.
+/// True when `text` repeats `prev` (a group of a number just read), alone or before a few more
+/// words ("eight four five three got it"): compared as lower-case words.
+fn echoes(text: &str, prev: &str) -> bool {
+    fn words(s: &str) -> impl Iterator<Item = &str> {
+        s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+    }
+    let (np, nt) = (words(prev).count(), words(text).count());
+    (1..=8).contains(&np) && nt >= np && nt <= np + 4 && words(text).zip(words(prev)).all(|(a, b)| a.eq_ignore_ascii_case(b)) && spoken::ends_with_number(prev)
+}
+
 fn has_number(text: &str) -> bool {
     text.bytes().any(|b| b.is_ascii_digit()) || spoken::has_spoken_number(text)
 }
@@ -132,7 +142,9 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
         let mut last = i;
         while let (Some(&t), true) = (turns.get(j), chain.len() < 4) {
             let same = t.channel == head.channel || t.channel.is_none() || head.channel.is_none();
-            if !same && backchannel(t) {
+            // An agent echoing the group just read ("four three four eight" / "four three four
+            // eight"), or a backchannel, is skipped: the caller's next group continues the number.
+            if !same && backchannel(t) || chain.last().is_some_and(|p| echoes(&t.text, &p.text)) {
                 j += 1;
                 continue;
             }
