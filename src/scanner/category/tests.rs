@@ -84,10 +84,3 @@ fn development_misses_stay_found() {
     assert!(found("If you are calling about Medicaid, SNAP or WIC eligibility, press 2.").is_empty());
     assert!(found("Yes, anyone using medical equipment").is_empty());
 }
-
-#[test]
-fn zz_debug() {
-    for t in ["BCBS member ID XJG884215031", "my member ID is M as in Mary 4092217750, the plan"] {
-        println!("{t}: {:?}", found(t));
-    }
-}
