@@ -331,7 +331,7 @@ fn weak(sc: &Inner, run: &Run) -> bool {
     // A listed first name that is not an everyday word vouches for a listed surname that is one
     // ("this is eamon carpenter", "its halima sparrow", "lars cook here"): surnames from trades,
     // colours and birds are as common as any.
-    let surname_word = f_listed && !f_common && f.chars() >= 3 && s_listed && s.chars() >= 3 && !s.is_one_of(FUNCTION_WORDS);
+    let surname_word = (f_listed || l.score(f.text) >= SCORE_WEAK) && !f_common && f.chars() >= 3 && s_listed && s.chars() >= 3 && !s.is_one_of(FUNCTION_WORDS);
     (run.initial || ok(f, f_listed, f_common) || word_first) && ok(s, s_listed, s_common) || together || vouched || surname_word
 }
 

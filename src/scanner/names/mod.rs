@@ -85,6 +85,7 @@ pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match
         capitalised(sc, text, out);
         cued::scan(sc, text, out, first);
         lowercase(sc, text, out, first);
+        signature(sc, text, out, first);
         cued::name_parts(sc, text, out, first);
     }
     if out.len() > first + 1 {
@@ -237,6 +238,54 @@ fn lowercase(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
     }
 }
 
+/// A name signed right after a long number, in lower case ("card 4390316879056109 -priscilla
+/// nunez", "5306956882021341 jp ardoin", "4614890084204209 n. oyelaran"): a listed first name or
+/// initials, then a listed or name-like surname that is not an everyday word, ending the text or
+/// its line or sentence.
+fn signature(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
+    let l = &sc.names;
+    let b = text.as_bytes();
+    let mut p = 0;
+    while let Some(d) = super::swar::next_digit(b, p) {
+        let mut e = d;
+        while b.get(e).is_some_and(u8::is_ascii_digit) {
+            e += 1;
+        }
+        p = e.max(d + 1);
+        if e - d < 9 {
+            continue;
+        }
+        let mut s = e;
+        while matches!(b.get(s), Some(b' ' | b'-' | b',' | b'\n' | b'\r' | b':')) {
+            s += 1;
+        }
+        if s == e || !b.get(s).is_some_and(u8::is_ascii_lowercase) {
+            continue;
+        }
+        let Some(w1) = word_at(text, s) else { continue };
+        // Initials: "jp", "n." (one or two letters).
+        let initials = w1.chars() <= 2 && w1.text.bytes().all(|c| c.is_ascii_lowercase()) && !l.is_common(&w1);
+        let after1 = if initials && b.get(w1.end) == Some(&b'.') { w1.end + 1 } else { w1.end };
+        if !(initials || l.is_first(&w1) && w1.text.bytes().all(|c| c.is_ascii_lowercase())) {
+            continue;
+        }
+        let Some(w2) = next_word(text, after1) else { continue };
+        let listed = l.is_last(&w2) || parts(&w2, |q| l.is_last(q));
+        // After initials only a listed surname: "no banco" is Portuguese, not "N. O. Banco".
+        if w2.chars() < 2 || w2.is_capitalised() || l.is_common(&w2) || !(listed || !initials && l.score(w2.text) >= SCORE_WEAK) {
+            continue;
+        }
+        // The signature ends the text, its line or its sentence.
+        let rest = b.get(w2.end..).unwrap_or_default();
+        let ends = rest.iter().position(|c| !matches!(c, b' ' | b'\t')).is_none_or(|i| matches!(rest.get(i), Some(b'.' | b'\n' | b'\r' | b'!' | b',')));
+        if !ends || out.get(first..).unwrap_or_default().iter().any(|m| m.start < w2.end && w1.start < m.end) {
+            continue;
+        }
+        out.push(Match::new(Kind::Name, Detector::NamePair, w1.start, w2.end, 0.7));
+        p = w2.end;
+    }
+}
+
 /// "Lindqvist, Petra" and "Pemberton-Hale, A.": a surname, a comma and a first name or initial, the
 /// surname listed or name-like and the first name listed.
 fn last_first(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
@@ -250,7 +299,9 @@ fn last_first(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
         return None;
     }
     let surname = l.is_last(w1) || parts(w1, |p| l.is_last(p)) || l.score(w1.text) >= SCORE_UNCUED;
-    let given = (l.is_first(&w2) || parts(&w2, |p| l.is_first(p))) && !l.is_common(&w2);
+    // A listed surname vouches for a given name no list holds that looks like one ("Nakamura,
+    // Haruto", "Okafor, Chidiebere").
+    let given = (l.is_first(&w2) || parts(&w2, |p| l.is_first(p)) || l.is_last(w1) && l.score(w2.text) >= SCORE_WEAK) && !l.is_common(&w2);
     let end = if let Some(e) = initial_at(text, &w2) { e } else { w2.end };
     // Followed by the end, punctuation or a lower-case word ("Lindqvist, Petra read her SSN").
     let after = next_word(text, end).is_none_or(|w| !w.is_capitalised());

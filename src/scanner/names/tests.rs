@@ -92,3 +92,12 @@ t!(sign_off_next_line, "thanks for the help.\nRegards,\nAroha Ngata", ["Aroha Ng
 t!(after_cue, "Zehra Pruschke speaking, how can I help", ["Zehra Pruschke"]);
 t!(greeting_comma_after_cue, "Sir, Venkatesh Pamulapati here.", ["Venkatesh Pamulapati"]);
 t!(everyday_first_name_after_cue, "this is wren castellano my acct", ["wren castellano"]);
+
+// A name signed in lower case right after a long number, with initials or a listed first name.
+t!(signature_after_card, "card 4111111111111111 -maria gonzalez", ["maria gonzalez"]);
+t!(signature_initials, "4111111111111111 jp ardoin", ["jp ardoin"]);
+t!(no_signature_in_prose, "card 4111111111111111 maria said ok", []);
+// A listed surname vouches for a given name no list holds ("Last, First" in free text).
+t!(last_first_unlisted_given, "name on the acct is Nakamura, Haruto. ssn next", ["Nakamura, Haruto"]);
+// After a self-introduction, a listed surname that is an everyday word.
+t!(intro_common_surname, "hi this is eamon carpenter, need to dispute a charge", ["eamon carpenter"]);
