@@ -104,11 +104,15 @@ struct Tally {
 
 /// The categories the service reports for each case: the `category` of the findings of its commands.
 /// These sets were labelled with denials as no disclosure (their README), so they are measured
-/// with `negated = "ignore"`; the default (`denials`) is measured on the fresh set
-/// (`tests/corpus/fresh/`), labelled under it.
+/// with `negated = "ignore"`; the default (`denials`) is measured on the unseen sets
+/// (`tests/corpus/unseen/`), labelled under it.
 fn measure(cases: &[Case]) -> Tally {
+    measure_with(cases, piiguard::policy::Negated::Ignore)
+}
+
+fn measure_with(cases: &[Case], negated: piiguard::policy::Negated) -> Tally {
     let mut p = common::processor();
-    p.policy.categories.negated = piiguard::policy::Negated::Ignore;
+    p.policy.categories.negated = negated;
     let mut t = Tally { counts: CATEGORIES.iter().map(|c| (*c, (0, 0, 0))).collect(), misses: Vec::new(), events: cases.len() };
     for (n, c) in cases.iter().enumerate() {
         let got: BTreeSet<String> = common::commands(&p, &c.input, n as u64 + 1)
@@ -245,4 +249,28 @@ fn commands_never_hold_the_category_words_they_point_at() {
     }
     println!("category spans checked against their commands: {checked}");
     assert!(checked >= 200, "{checked}");
+}
+
+/// The category sets of `tests/corpus/unseen/` (labelled with denials as disclosures, the default
+/// policy): round 1 was studied after its first run, round 2 was scored once before any of its
+/// cases was read (first-run figures in the README). Floors just under today's figures per
+/// category (precision, recall), so a new miss or false positive fails; every miss is printed.
+#[test]
+fn unseen_category_sets_are_reported_and_above_their_floors() {
+    let floors: [(&str, [(&str, f64, f64); 5]); 2] = [
+        ("round1", [("FIN", 0.99, 0.61), ("MED", 0.84, 0.78), ("PHI", 0.90, 0.71), ("REL", 0.95, 0.82), ("SO", 0.99, 0.64)]),
+        ("round2", [("FIN", 0.85, 0.66), ("MED", 0.72, 0.78), ("PHI", 0.82, 0.58), ("REL", 0.99, 0.83), ("SO", 0.99, 0.72)]),
+    ];
+    for (round, per) in floors {
+        let dir = format!("{}/tests/corpus/unseen/{round}/categories", env!("CARGO_MANIFEST_DIR"));
+        let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+        paths.sort();
+        let cases: Vec<Case> = paths.iter().flat_map(|p| toml::from_str::<File>(&std::fs::read_to_string(p).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", p.display())).case).collect();
+        assert!(cases.len() >= 200, "{round}: {} cases", cases.len());
+        let t = measure_with(&cases, piiguard::policy::Negated::Denials);
+        for (cat, (p, r)) in report(&format!("unseen {round} categories"), &t) {
+            let (_, pf, rf) = per.iter().find(|(c, _, _)| *c == cat).copied().unwrap();
+            assert!(p >= pf && r >= rf, "{round} {cat}: precision {p:.3} (floor {pf}) recall {r:.3} (floor {rf})");
+        }
+    }
 }
