@@ -428,6 +428,25 @@ pub(super) fn terse(text: &str, start: usize, end: usize, specific: bool) -> boo
     specific && brk || time
 }
 
+/// True when a term is said in an everyday, figurative sense: an object right after it ("bankrupt
+/// me", "killing me"), "about" after a trait ("a bit OCD about my inbox"), or a softener right
+/// before a mental-health word ("a little OCD", "kinda bipolar", "so depressed the Jets lost").
+pub(super) fn figurative(text: &str, start: usize, end: usize, mental: bool) -> bool {
+    let next: Vec<String> = from(text, end).split(|c: char| !c.is_ascii_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).take(2).map(str::to_ascii_lowercase).collect();
+    let first = next.first().map(String::as_str).unwrap_or("");
+    if matches!(first, "me" | "us") {
+        return true;
+    }
+    if !mental {
+        return false;
+    }
+    let before = words_before(text, start);
+    let soft = |i: usize| before.get(i).map(|w| w.text.as_str()).unwrap_or("");
+    let softened = matches!(soft(0), "kinda" | "lowkey" | "totally" | "slightly" | "sorta") || matches!((soft(1), soft(0)), ("a", "bit" | "little") | ("kind" | "sort", "of"));
+    let so_cause = soft(0) == "so" && matches!(first, "the" | "that" | "about" | "when");
+    softened || first == "about" || so_cause
+}
+
 /// True when `text` speaks to someone ("you", "your").
 pub(super) fn mentions_you(text: &str) -> bool {
     subjects(text).any(|s| s == Subject::Second)

@@ -297,7 +297,7 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
         return None;
     }
     let mut v = gates::judge(text, h.start, h.end);
-    if v.animal {
+    if v.animal || gates::figurative(text, h.start, h.end, class == Class::B && rule == "MED.MENTAL") {
         return None;
     }
     // A term that opens with a possessive ("my sugar's been high", "lost his job") names its

@@ -84,3 +84,12 @@ fn development_misses_stay_found() {
     assert!(found("If you are calling about Medicaid, SNAP or WIC eligibility, press 2.").is_empty());
     assert!(found("Yes, anyone using medical equipment").is_empty());
 }
+
+/// Everyday, figurative senses: an object after the term, a softener before a mental-health word.
+#[test]
+fn figurative_senses_are_not_disclosures() {
+    for text in ["this bill is going to bankrupt me", "I'm a bit OCD about my inbox so unsubscribe me", "im so depressed the jets lost again"] {
+        assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+    }
+    assert!(!found("my son has severe ocd and needs a quiet room").is_empty());
+}
