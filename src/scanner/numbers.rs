@@ -320,7 +320,7 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
         // something else ("order number 412-55-8831", "ticket # 530-71-2294"); spaces ("123 45
         // 6789") need a cue.
         let ctx = context(sc, hay, t.start, t.end, hint);
-        let other = ctx.nearest.contains(Cues::NOT_PII) && !ctx.all.contains(Cues::SSN);
+        let other = labelled_other(hay, t.start) && !ctx.all.contains(Cues::SSN);
         if matches!(t.sep, Some(b'-' | b'.')) && !other || ctx.all.contains(Cues::SSN) {
             return Some(Match::new(Kind::Ssn, Detector::Ssn, t.start, t.end, 0.95));
         }
@@ -370,6 +370,37 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
         }
     }
     None
+}
+
+/// True when the words right before `start` label the number as something that is not personal
+/// data: "order number 412-55-8831", "ticket # 530-71-2294", "claim ref 229-40-7716", "booking
+/// confirmation is 552-19-8873". Only a label word followed by nothing but "number", "#", "is" and
+/// the like counts (a cue found inside a name, "EŞREF", does not).
+fn labelled_other(hay: &[u8], start: usize) -> bool {
+    const LABELS: &[&str] = &["order", "ticket", "confirmation", "conf", "ref", "reference", "claim", "case", "invoice", "booking", "tracking", "reservation", "appointment", "appt"];
+    const FILLERS: &[&str] = &["number", "no", "num", "nbr", "is", "was", "id"];
+    let mut i = start;
+    for _ in 0..4 {
+        // Back over separators, then one word.
+        while i > 0 && matches!(hay.get(i - 1), Some(b' ' | b'#' | b':' | b'-' | b'.')) {
+            i -= 1;
+        }
+        let e = i;
+        while i > 0 && hay.get(i - 1).is_some_and(u8::is_ascii_alphabetic) {
+            i -= 1;
+        }
+        if i == e || hay.get(i.wrapping_sub(1)).is_some_and(|c| c.is_ascii_alphanumeric() || *c >= 0x80) && i > 0 {
+            return false;
+        }
+        let w = hay.get(i..e).unwrap_or_default();
+        if LABELS.iter().any(|l| w.eq_ignore_ascii_case(l.as_bytes())) {
+            return true;
+        }
+        if !FILLERS.iter().any(|f| w.eq_ignore_ascii_case(f.as_bytes())) {
+            return false;
+        }
+    }
+    false
 }
 
 /// A licence letter standing alone before the digit groups of `t`, with the same separator, that

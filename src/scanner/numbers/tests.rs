@@ -47,6 +47,9 @@ t!(spaced_single_digits_ssn, "my ssn is 3 6 7 4 0 1 9 6 5", [(Ssn, "3 6 7 4 0 1 
 t!(spaced_single_digits_card, "here u go 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", [(Card, "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1")]);
 t!(ssn_shape_order_number, "order number 412-55-8831 never showed up", []);
 t!(ssn_shape_ticket, "ticket # 530-71-2294 still open", []);
+// Only a label right before the number: "REF" inside a name ("EŞREF") is no label.
+t!(ssn_after_name_holding_ref, "EŞREF ÇETIN it's 693-88-9754 for verification.", [(Ssn, "693-88-9754")]);
+t!(ssn_cue_beats_label, "my ssn is 412-55-8831, not my order number", [(Ssn, "412-55-8831")]);
 t!(brokerage_letter_prefix, "pls move the funds to my brokerage acct Z27-481093", [(Account, "Z27-481093")]);
 t!(ira_letter_prefix, "roth ira acct X55102844 - transfer out", [(Account, "X55102844")]);
 t!(card_in_decimal, "3.4111111111111111", []);
