@@ -316,9 +316,9 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     }
     // SSN 3-2-4 with one separator used in both places.
     if layout == [3, 2, 4] && validate::is_ssn(d) {
-        // Dashes and dots make the SSN shape on their own, unless the nearest cue calls the number
-        // something else ("order number 412-55-8831", "ticket # 530-71-2294"); spaces ("123 45
-        // 6789") need a cue.
+        // Dashes and dots make the SSN shape on their own, unless a label right before it calls the
+        // number something else ("order number 412-55-8831", "ticket # 530-71-2294") and no SSN
+        // cue is near; spaces ("123 45 6789") need a cue.
         let ctx = context(sc, hay, t.start, t.end, hint);
         let other = labelled_other(hay, t.start) && !ctx.all.contains(Cues::SSN);
         if matches!(t.sep, Some(b'-' | b'.')) && !other || ctx.all.contains(Cues::SSN) {
