@@ -366,7 +366,11 @@ const PROVIDER_ROLE: &[&str] = &[
     "credentialing", "credentialed", "enrollment", "enrolment", "prescribing", "rendering", "referring",
 ];
 /// Words of a patient's role.
-const PATIENT_ROLE: &[&str] = &["patient", "patient's", "pt", "pt's", "member", "member's", "mbr", "beneficiary", "insured", "subscriber", "caregiver"];
+const PATIENT_ROLE: &[&str] = &[
+    "patient", "patient's", "pt", "pt's", "member", "member's", "mbr", "beneficiary", "insured", "subscriber", "caregiver",
+    // An agent's note about the customer's prescription ("Rx transfer for cust's oxycodone").
+    "customer", "customer's", "cust", "cust's", "cx", "cx's",
+];
 
 /// True when an NPI or DEA number in `text` is a provider's own: a provider's role is named, and no
 /// patient is, nor a relative, nor anything of the writer's but the number itself ("my

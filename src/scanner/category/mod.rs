@@ -558,7 +558,9 @@ fn inline_fields(text: &str, out: &mut Vec<Match>) {
             continue;
         }
         let bits = fields::of_key(k);
-        if bits == 0 || matches!(k, b"orientation" | b"benefits" | b"conditions" | b"symptoms" | b"illness") {
+        // NPI and DEA numbers are read from their cues in the text, where whose number it is is
+        // decided (a provider's own is no patient's PHI).
+        if bits == 0 || matches!(k, b"orientation" | b"benefits" | b"conditions" | b"symptoms" | b"illness" | b"npi" | b"deanumber") {
             continue;
         }
         let vs = sep + 1;

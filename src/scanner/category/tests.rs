@@ -93,3 +93,12 @@ fn figurative_senses_are_not_disclosures() {
     }
     assert!(!found("my son has severe ocd and needs a quiet room").is_empty());
 }
+
+/// A provider's own NPI or DEA number is not a patient's PHI; one given in a customer's or a
+/// patient's context is.
+#[test]
+fn provider_numbers_by_context() {
+    let phi = |t: &str| found(t).iter().any(|x| x.0 == Kind::Phi);
+    assert!(phi("Rx transfer for cust's oxycodone 5mg. Prescriber Dr. Rahman, DEA BR4637255 (verify w/ PDMP)."));
+    assert!(!phi("hi its dr tanaka, credentialing asked for my npi: 1860913908"));
+}
