@@ -34,22 +34,28 @@ E2E_QUICK=1 cargo test --release --locked --bench e2e
 scripts/fuzz-cov.sh 40
 
 # The binary as users build it (`cargo build --release`: no dev-dependency features, unlike the test
-# builds above, where Cargo unifies them): scan the hand-written category corpus (events in real
-# Twilio shapes, all JSON) with it; every line must scan cleanly. A feature the code needs but only
-# a dev-dependency enabled (regex's `unicode-case` once: the shipped binary panicked on "husband")
-# fails here.
+# builds above, where Cargo unifies them): scan every corpus under tests/corpus/ (events in real Twilio
+# shapes, and the regression corpus's texts) with it; every line must scan cleanly, with no `unscanned` command. A feature
+# the code needs but only a dev-dependency enabled fails here (regex's `unicode-case` once: the
+# shipped binary panicked on "husband"; `\p{Lu}` without general-category tables later, on "Mr."
+# before a partner word).
 cargo build --release --locked --bin piiguard
 smoke=$(mktemp -d)
 trap 'rm -rf "$smoke"' EXIT
 python3 - "$smoke/events.jsonl" <<'PY'
 import glob, sys, tomllib
 with open(sys.argv[1], "w") as out:
-    for path in sorted(glob.glob("tests/corpus/categories/*.toml")):
-        for case in tomllib.load(open(path, "rb"))["case"]:
+    for path in sorted(glob.glob("tests/corpus/**/*.toml", recursive=True)):
+        for case in tomllib.load(open(path, "rb")).get("case", []):
             out.write(case["input"] + "\n")
 PY
 PIIGUARD_HMAC_KEY=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \
   target/release/piiguard scan --exit-zero "$smoke/events.jsonl" -o "$smoke/commands.jsonl" 2> "$smoke/summary.txt" \
-  || { cat "$smoke/summary.txt" >&2; echo "test.sh: the shipped binary failed on the category corpus" >&2; exit 1; }
+  || { cat "$smoke/summary.txt" >&2; echo "test.sh: the shipped binary failed on the corpora" >&2; exit 1; }
 test -s "$smoke/commands.jsonl"
+if grep -q '"reason":"unscanned"' "$smoke/commands.jsonl"; then
+  cat "$smoke/summary.txt" >&2
+  echo "test.sh: the shipped binary failed to scan corpus events (unscanned commands)" >&2
+  exit 1
+fi
 echo "shipped binary: scanned $(wc -l < "$smoke/events.jsonl") corpus events, $(wc -l < "$smoke/commands.jsonl") commands"
