@@ -6,12 +6,14 @@
 
 use piiguard::commands::{Mode, Source};
 use piiguard::policy::Reason;
+use piiguard::process::{Processed, Processor};
 use piiguard::scanner::json::RecordError;
 
 use crate::common;
 
-fn reasons(line: &str) -> Vec<Reason> {
-    let p = common::processor();
+/// Processes `line` as a `scan` of a file would and fails the test, naming `what`, if the scanner
+/// failed on it.
+fn scanned(p: &Processor, line: &str, what: impl std::fmt::Display) -> Processed {
     let out = p.process(
         line.as_bytes(),
         &Source::File {
@@ -23,8 +25,13 @@ fn reasons(line: &str) -> Vec<Reason> {
     assert_ne!(
         out.error,
         Some(RecordError::ScanPanic),
-        "the scanner failed on {line}"
+        "the scanner failed on {what}"
     );
+    out
+}
+
+fn reasons(line: &str) -> Vec<Reason> {
+    let out = scanned(&common::processor(), line, line);
     out.commands.iter().map(|c| c.reason).collect()
 }
 
@@ -121,18 +128,10 @@ fn runs_of_other_scripts_before_every_cue_never_fail_the_scanner() {
                         r#"{{"attributes":"{{\"customerName\":\"{prefix} Jane\",\"notes\":\"{prefix}{tail}\"}}"}}"#
                     ),
                 ] {
-                    let out = p.process(
-                        line.as_bytes(),
-                        &Source::File {
-                            file: "u".into(),
-                            line: 1,
-                        },
-                        Mode::Scan,
-                    );
-                    assert_ne!(
-                        out.error,
-                        Some(RecordError::ScanPanic),
-                        "the scanner failed on a {run:?} run of {n} before {tail:?}"
+                    scanned(
+                        &p,
+                        &line,
+                        format_args!("a {run:?} run of {n} before {tail:?}"),
                     );
                     lines += 1;
                 }
