@@ -399,19 +399,25 @@ fn key_parts(key: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The longest normalised key read; a longer one names nothing.
+pub(crate) const KEY_BYTES: usize = 48;
+
+/// A key normalised as keys are matched: its ASCII letters and digits, lower case, into `buf`;
+/// `None` when they do not fit.
+pub(crate) fn normalise_key<'a>(raw: &[u8], buf: &'a mut [u8; KEY_BYTES]) -> Option<&'a [u8]> {
+    let mut n = 0;
+    for b in raw.iter().filter(|b| b.is_ascii_alphanumeric()) {
+        *buf.get_mut(n)? = b.to_ascii_lowercase();
+        n += 1;
+    }
+    buf.get(..n)
+}
+
 /// Classifies a JSON key. Separators and case are ignored: `customer_name`, `customerName` and
 /// `Customer-Name` are the same key.
 pub fn field_hint(key: &str) -> FieldHint {
-    let mut buf = [0u8; 48];
-    let mut n = 0;
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() {
-            let Some(slot) = buf.get_mut(n) else { return FieldHint::default() };
-            *slot = b.to_ascii_lowercase();
-            n += 1;
-        }
-    }
-    let k = buf.get(..n).unwrap_or_default();
+    let mut buf = [0u8; KEY_BYTES];
+    let Some(k) = normalise_key(key.as_bytes(), &mut buf) else { return FieldHint::default() };
     // One pass of a small automaton over the normalised key (overlapping, so "accountsid" reports
     // both "account" and "accountsid").
     let mut hits = 0u32;

@@ -543,15 +543,9 @@ fn inline_fields(text: &str, out: &mut Vec<Match>) {
         if !opens || sep - s > 40 || byte_before(b, s).is_some_and(|c| !matches!(c, b' ' | b',' | b';' | b'|' | b'{' | b'(' | b'=' | b'\n' | b'\t' | b'"')) {
             continue;
         }
-        let mut buf = [0u8; 40];
-        let mut n = 0;
-        for c in b.get(s..sep).unwrap_or_default().iter().filter(|c| c.is_ascii_alphanumeric()) {
-            if let Some(slot) = buf.get_mut(n) {
-                *slot = c.to_ascii_lowercase();
-                n += 1;
-            }
-        }
-        let k = buf.get(..n).unwrap_or_default();
+        let mut buf = [0u8; crate::scanner::cues::KEY_BYTES];
+        // At most 40 bytes (checked above): it fits.
+        let Some(k) = crate::scanner::cues::normalise_key(b.get(s..sep).unwrap_or_default(), &mut buf) else { continue };
         // Keys with an everyday sense in prose ("Orientation: Monday 9am", "Benefits: dental",
         // "Conditions: apply") count only as attribute keys; a URL's scheme is no key.
         if matches!(k, b"https" | b"http") {
