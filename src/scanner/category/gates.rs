@@ -474,6 +474,10 @@ pub(super) fn subject_after(text: &str, end: usize) -> bool {
         .any(|w| matches!(w.to_ascii_lowercase().as_str(), "my" | "our" | "his" | "her" | "their" | "me" | "us" | "him"))
 }
 
+/// Words a name follows ("my name is …", "hi …", "thanks …", "Mr …"), for [`is_a_name`] and
+/// [`name_like`].
+const NAME_CUES: &[&str] = &["name", "name's", "named", "called", "hi", "hello", "hey", "thanks", "thank", "dear", "mr", "mrs", "ms", "dr"];
+
 /// True when a capitalised ambiguous term is a person's or a business's name: "my name is
 /// Christian", "this is Grace", "Hi Christian", "Christian Bishop", "Christian Brothers Automotive".
 pub(super) fn is_a_name(text: &str, start: usize, end: usize) -> bool {
@@ -488,7 +492,7 @@ pub(super) fn is_a_name(text: &str, start: usize, end: usize) -> bool {
     }
     let before = words_before(text, start);
     before.iter().take(3).any(|w| {
-        matches!(w.text.as_str(), "name" | "name's" | "named" | "called" | "hi" | "hello" | "hey" | "thanks" | "thank" | "dear" | "ask" | "for" | "with" | "speaking" | "agent" | "mr" | "mrs" | "ms" | "dr")
+        any(&w.text, NAME_CUES) || matches!(w.text.as_str(), "ask" | "for" | "with" | "speaking" | "agent")
     }) || before.first().is_some_and(|w| w.text == "is" && before.get(1).is_some_and(|x| x.text == "this" || x.text == "it"))
 }
 
@@ -505,7 +509,7 @@ pub(super) fn name_like(text: &str, start: usize, end: usize) -> bool {
     let first = before.first().map(|w| w.text.as_str()).unwrap_or("");
     let second = before.get(1).map(|w| w.text.as_str()).unwrap_or("");
     before.iter().take(3).any(|w| {
-        matches!(w.text.as_str(), "name" | "name's" | "named" | "called" | "hi" | "hello" | "hey" | "thanks" | "thank" | "dear" | "mr" | "mrs" | "ms" | "dr" | "customer" | "caller" | "agent" | "cx" | "soy" | "llamo")
+        any(&w.text, NAME_CUES) || matches!(w.text.as_str(), "customer" | "caller" | "agent" | "cx" | "soy" | "llamo")
     }) || first == "is" && matches!(second, "this" | "it") || matches!(first, "its" | "it's")
 }
 
