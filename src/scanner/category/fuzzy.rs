@@ -139,9 +139,12 @@ impl Fuzzy {
         }
         let mut english = vec![0u64; 1 << (ENGLISH_BITS - 6)];
         let known = [include_str!("../../../data/names/common-words.txt"), include_str!("../../../data/names/first.txt"), include_str!("../../../data/names/last.txt")];
-        for w in known.iter().flat_map(|t| t.lines()) {
-            let w = w.trim().to_ascii_lowercase();
-            for s in english_slots(w.as_bytes()) {
+        // One buffer for the 130,000 lower-cased words, not a string each.
+        let mut w = Vec::new();
+        for line in known.iter().flat_map(|t| t.lines()) {
+            w.clear();
+            w.extend(line.trim().bytes().map(|c| c.to_ascii_lowercase()));
+            for s in english_slots(&w) {
                 if let Some(x) = english.get_mut(s / 64) {
                     *x |= 1 << (s % 64);
                 }
