@@ -51,7 +51,11 @@ fn english_slots(w: &[u8]) -> [usize; 3] {
     h.write(w);
     let h = h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let m = (1usize << ENGLISH_BITS) - 1;
-    [(h as usize) & m, ((h >> 21) as usize) & m, ((h >> 42) as usize) & m]
+    [
+        (h as usize) & m,
+        ((h >> 21) as usize) & m,
+        ((h >> 42) as usize) & m,
+    ]
 }
 
 const BLOOM_BITS: u32 = 18;
@@ -75,7 +79,9 @@ fn hashes(w: &[u8], mut f: impl FnMut(u64) -> bool) -> bool {
     let mut suffix = [0u64; MAX + 2];
     let mut pow = [1u64; MAX + 2];
     for (i, &c) in w.iter().enumerate() {
-        let (Some(&p), Some(&q)) = (prefix.get(i), pow.get(i)) else { return false };
+        let (Some(&p), Some(&q)) = (prefix.get(i), pow.get(i)) else {
+            return false;
+        };
         if let (Some(np), Some(nq)) = (prefix.get_mut(i + 1), pow.get_mut(i + 1)) {
             *np = p.wrapping_mul(B).wrapping_add(u64::from(c));
             *nq = q.wrapping_mul(B);
@@ -94,14 +100,25 @@ fn hashes(w: &[u8], mut f: impl FnMut(u64) -> bool) -> bool {
     }
     (0..n).any(|d| {
         // w without w[d]: prefix(d) * B^(n-1-d) + suffix(d+1).
-        let h = prefix.get(d).copied().unwrap_or(0).wrapping_mul(pow.get(n - 1 - d).copied().unwrap_or(0)).wrapping_add(suffix.get(d + 1).copied().unwrap_or(0));
+        let h = prefix
+            .get(d)
+            .copied()
+            .unwrap_or(0)
+            .wrapping_mul(pow.get(n - 1 - d).copied().unwrap_or(0))
+            .wrapping_add(suffix.get(d + 1).copied().unwrap_or(0));
         f(h)
     })
 }
 
 fn shape_slot(first: u8, last: u8, len: usize) -> Option<usize> {
-    let f = first.to_ascii_lowercase().checked_sub(b'a').filter(|f| *f < 26)?;
-    let l = last.to_ascii_lowercase().checked_sub(b'a').filter(|l| *l < 26)?;
+    let f = first
+        .to_ascii_lowercase()
+        .checked_sub(b'a')
+        .filter(|f| *f < 26)?;
+    let l = last
+        .to_ascii_lowercase()
+        .checked_sub(b'a')
+        .filter(|l| *l < 26)?;
     (len <= MAX + 1).then(|| (usize::from(f) * 26 + usize::from(l)) * (MAX + 2) + len)
 }
 
@@ -116,7 +133,9 @@ impl Fuzzy {
             if !indexed(t) {
                 continue;
             }
-            let (Some(&first), Some(&last)) = (b.first(), b.last()) else { continue };
+            let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+                continue;
+            };
             for len in [b.len() - 1, b.len(), b.len() + 1] {
                 if let Some(s) = shape_slot(first, last, len) {
                     if let Some(w) = shape.get_mut(s / 64) {
@@ -138,7 +157,11 @@ impl Fuzzy {
             }
         }
         let mut english = vec![0u64; 1 << (ENGLISH_BITS - 6)];
-        let known = [include_str!("../../../data/names/common-words.txt"), include_str!("../../../data/names/first.txt"), include_str!("../../../data/names/last.txt")];
+        let known = [
+            include_str!("../../../data/names/common-words.txt"),
+            include_str!("../../../data/names/first.txt"),
+            include_str!("../../../data/names/last.txt"),
+        ];
         // One buffer for the 130,000 lower-cased words, not a string each.
         let mut w = Vec::new();
         for line in known.iter().flat_map(|t| t.lines()) {
@@ -150,20 +173,39 @@ impl Fuzzy {
                 }
             }
         }
-        Fuzzy { shape, index, bloom, english }
+        Fuzzy {
+            shape,
+            index,
+            bloom,
+            english,
+        }
     }
 
     /// The pattern index of the term `word` (ASCII letters) is one edit away from, if any.
     pub(super) fn find(&self, word: &[u8]) -> Option<usize> {
-        let (Some(&first), Some(&last)) = (word.first(), word.last()) else { return None };
+        let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+            return None;
+        };
         if word.len() < MIN - 1 || word.len() > MAX {
             return None;
         }
         // The shape allows the first letter as it is and the last or the one before it (a letter
         // added at the end, "catholick"): a misspelt first letter is not found (it is rarer, and the
         // check is what keeps this cheap).
-        let fits = |last: u8| shape_slot(first, last, word.len()).is_some_and(|s| self.shape.get(s / 64).is_some_and(|w| w & (1 << (s % 64)) != 0));
-        if !fits(last) && !word.len().checked_sub(2).and_then(|i| word.get(i)).is_some_and(|&c| fits(c)) {
+        let fits = |last: u8| {
+            shape_slot(first, last, word.len()).is_some_and(|s| {
+                self.shape
+                    .get(s / 64)
+                    .is_some_and(|w| w & (1 << (s % 64)) != 0)
+            })
+        };
+        if !fits(last)
+            && !word
+                .len()
+                .checked_sub(2)
+                .and_then(|i| word.get(i))
+                .is_some_and(|&c| fits(c))
+        {
             return None;
         }
         let mut buf = [0u8; MAX];
@@ -173,13 +215,21 @@ impl Fuzzy {
         }
         let lower: &[u8] = lower;
         // An English word is itself, not a misspelling ("cancel" is not "cancer").
-        if english_slots(lower).iter().all(|s| self.english.get(s / 64).is_some_and(|x| x & (1 << (s % 64)) != 0)) {
+        if english_slots(lower).iter().all(|s| {
+            self.english
+                .get(s / 64)
+                .is_some_and(|x| x & (1 << (s % 64)) != 0)
+        }) {
             return None;
         }
         let mut hit = None;
         hashes(lower, |h| {
             let s = bloom_slot(h);
-            if self.bloom.get(s / 64).is_some_and(|w| w & (1 << (s % 64)) != 0) {
+            if self
+                .bloom
+                .get(s / 64)
+                .is_some_and(|w| w & (1 << (s % 64)) != 0)
+            {
                 hit = self.index.get(&h).copied();
             }
             hit.is_some()
@@ -194,12 +244,38 @@ mod tests {
 
     #[test]
     fn one_edit_away_and_never_an_english_word() {
-        let terms = ["diabetes", "insulin", "epilepsy", "bankruptcy", "foreclosure", "catholic", "buddhist", "cancer"];
+        let terms = [
+            "diabetes",
+            "insulin",
+            "epilepsy",
+            "bankruptcy",
+            "foreclosure",
+            "catholic",
+            "buddhist",
+            "cancer",
+        ];
         let f = Fuzzy::new(terms.iter().enumerate().map(|(i, t)| (*t, i)));
-        for (w, t) in [("diabeties", 0), ("insullin", 1), ("Epilepsey", 2), ("bankrupcy", 3), ("forclosure", 4), ("catholick", 5), ("bhuddist", 6), ("cancr", 7)] {
+        for (w, t) in [
+            ("diabeties", 0),
+            ("insullin", 1),
+            ("Epilepsey", 2),
+            ("bankrupcy", 3),
+            ("forclosure", 4),
+            ("catholick", 5),
+            ("bhuddist", 6),
+            ("cancr", 7),
+        ] {
             assert_eq!(f.find(w.as_bytes()), Some(t), "{w}");
         }
-        for w in ["cancel", "insulting", "diabolic", "catholics2", "dialysis", "Divan", "santeri"] {
+        for w in [
+            "cancel",
+            "insulting",
+            "diabolic",
+            "catholics2",
+            "dialysis",
+            "Divan",
+            "santeri",
+        ] {
             assert_eq!(f.find(w.as_bytes()), None, "{w}");
         }
     }
