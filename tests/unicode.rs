@@ -113,6 +113,10 @@ fn runs_of_other_scripts_before_every_cue_never_fail_the_scanner() {
         "I filed for bankruptcy, my credit score is 540, I'm gay and my wife and I both",
         "Agent: can I have the number? Customer: five three six, two two, one eight seven four",
         "religion: Catholic. Doe, Jane. member id: W283741965",
+        // The rules for unseen text: titles and partners, misspellings, fields in strings, terse
+        // notes, Spanish, signatures after a number, odd card groupings, digits one at a time.
+        "Mr. Ortega here, my husband has diabeties, credit_tier=D, sober 2 yrs, tengo diabetes",
+        "card 4111 11111111 1111 -maria gonzalez, ssn 3 6 7 4 0 1 9 6 5, brokerage Z27-481093",
     ];
     let p = common::processor();
     let mut lines = 0;
