@@ -338,6 +338,10 @@ pub struct FieldHint {
     /// The key names notes or free attributes (`conversation_attribute_2`, `notes`, `comment`,
     /// `content`, `summary`): typed text that may quote a call, numbers said as words included.
     pub notes: bool,
+    /// The string is a sentence of a turn array (or one turn of a dialogue) whose context the turn
+    /// pass decides: nine digits said with no cue are read as an SSN only there, where a question
+    /// about an order or a claim in the sentences before is known.
+    pub in_turn: bool,
 }
 
 /// Keys whose value is speech-to-text output: Voice Intelligence sentences and real-time
@@ -471,6 +475,7 @@ pub fn field_hint(key: &str) -> FieldHint {
         notes: [&b"notes"[..], b"note", b"comment", b"comments", b"content", b"summary", b"speech", b"memo"].iter().any(|p| k.ends_with(p))
             || k.starts_with(b"conversationattribute")
             || k.starts_with(b"customerattribute"),
+        in_turn: false,
     }
 }
 

@@ -791,7 +791,9 @@ impl<'s> Walker<'s> {
         let turn = if in_key { None } else { self.turn_text.take() };
         let done = embedded && turn.is_none() && self.embedded(s);
         if !done {
+            let saved = std::mem::replace(&mut self.hint.in_turn, turn.is_some());
             self.scan_string(s, in_key);
+            self.hint.in_turn = saved;
         }
         if let Some(array) = turn {
             self.keep_turn(array, s, before);

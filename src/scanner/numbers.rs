@@ -335,6 +335,23 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     // Everything below needs a cue.
     let ctx = context(sc, hay, t.start, t.end, hint);
     let want = |c: Cues| ctx.all.contains(c);
+    // Nine digits said aloud with no cue at all, valid as an SSN and not as a routing number: on a
+    // call, that is what callers read out ("… for mrs okafor? six nine oh one three five five oh
+    // seven"). Typed, nine bare digits are anything.
+    // Not counting ("one two three four five …"), and not a number labelled as something the cues
+    // do not know ("policy number is …").
+    if ctx.all.is_empty()
+        && hint.speech
+        && !hint.in_turn
+        && t.sep.is_none()
+        && d.len() == 9
+        && validate::is_ssn(d)
+        && !validate::is_aba(d)
+        && !counting(d)
+        && !labelled(hay, t.start)
+    {
+        return Some(Match::new(Kind::Ssn, Detector::SsnBare, t.start, t.end, 0.7));
+    }
     // No cue, or the nearest cue says the number is an order, ticket, phone … number.
     if ctx.all.is_empty() || ctx.nearest.contains(Cues::NOT_PII) {
         return None;
@@ -370,6 +387,37 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
         }
     }
     None
+}
+
+/// True when five digits in a row count up or down ("12345", "98765"): someone counting.
+fn counting(d: &[u8]) -> bool {
+    let steps: Vec<i16> = d.windows(2).map(|w| i16::from(w[1]) - i16::from(w[0])).collect();
+    steps.windows(4).any(|s| s.iter().all(|&x| x == 1) || s.iter().all(|&x| x == -1))
+}
+
+/// True when a label ends right before `start`: "… number is", "… #", "… id:" (whatever it numbers).
+fn labelled(hay: &[u8], start: usize) -> bool {
+    let mut i = start;
+    for _ in 0..2 {
+        while i > 0 && matches!(hay.get(i - 1), Some(b' ' | b':' | b'-' | b'.' | b',')) {
+            i -= 1;
+        }
+        if i > 0 && hay.get(i - 1) == Some(&b'#') {
+            return true;
+        }
+        let e = i;
+        while i > 0 && hay.get(i - 1).is_some_and(u8::is_ascii_alphabetic) {
+            i -= 1;
+        }
+        let w = hay.get(i..e).unwrap_or_default();
+        if ["number", "num", "no", "nbr", "id"].iter().any(|l| w.eq_ignore_ascii_case(l.as_bytes())) {
+            return true;
+        }
+        if !["is", "was", "it's", "its"].iter().any(|l| w.eq_ignore_ascii_case(l.as_bytes())) {
+            return false;
+        }
+    }
+    false
 }
 
 /// True when the words right before `start` label the number as something that is not personal

@@ -112,6 +112,7 @@ fn vocabulary() -> &'static rustc_hash::FxHashMap<&'static str, Tok> {
             ("un", Tok::Weak(1)),
             ("una", Tok::Weak(1)),
             ("hundred", Tok::Hundred),
+            ("hundreds", Tok::Hundred),
             ("cien", Tok::Hundred),
             ("thousand", Tok::Thousand),
             ("mil", Tok::Thousand),
@@ -263,6 +264,7 @@ fn tokens(text: &str) -> Vec<W> {
     let mut out: Vec<W> = Vec::new();
     let mut prev_end = 0;
     let all: Vec<(usize, usize)> = words(text).collect();
+    let iban = memchr::memmem::find(text.to_ascii_lowercase().as_bytes(), b"iban").is_some();
     let mut k = 0;
     while k < all.len() {
         let (s, mut e) = all[k];
@@ -288,11 +290,54 @@ fn tokens(text: &str) -> Vec<W> {
             }
         }
         let period = gap.contains(&b'.');
+        // An IBAN's country code said as one word ("pl nine two four …") when the text names an
+        // IBAN: two letters.
+        if t == Tok::Other && e - s == 2 && iban && iban_country(&b[s..e]) && all.get(k + 1).is_some_and(|&(x, y)| numeric(classify(slice(text, x, y)))) {
+            out.push(W { s, e: s + 1, t: Tok::Letter(b[s].to_ascii_uppercase()), pause, period, stop });
+            out.push(W { s: s + 1, e, t: Tok::Letter(b[s + 1].to_ascii_uppercase()), pause: false, period: false, stop: false });
+            prev_end = e;
+            k += 1;
+            continue;
+        }
         out.push(W { s, e, t, pause, period, stop });
         prev_end = e;
         k += 1;
     }
+    spelled_letters(text, &mut out);
     out
+}
+
+/// "a", "i" and "y" are words first ("a", "I", Spanish "and"); among spelled letters they are
+/// letters: "l o y d", "i e six six b o f i five …".
+fn spelled_letters(text: &str, ws: &mut [W]) {
+    let b = text.as_bytes();
+    let letterish = |w: Option<&W>| w.is_some_and(|w| matches!(w.t, Tok::Letter(_)) || w.t == Tok::Oh && w.e - w.s == 1);
+    for i in 0..ws.len() {
+        let w = ws[i];
+        let c = b[w.s];
+        if w.e - w.s != 1 || !matches!(c, b'a' | b'A' | b'i' | b'I' | b'y' | b'Y') || !matches!(w.t, Tok::Other | Tok::And) {
+            continue;
+        }
+        let before = letterish(i.checked_sub(1).and_then(|p| ws.get(p))) && !w.pause;
+        let next = ws.get(i + 1).filter(|x| !x.pause);
+        let after = letterish(next) || next.is_some_and(|x| numeric(x.t));
+        // Starting a spelling: another letter, then a number ("i e six six …").
+        let starts = letterish(next) && ws.get(i + 2).is_some_and(|x| numeric(x.t));
+        if before && after || starts {
+            ws[i].t = Tok::Letter(c.to_ascii_uppercase());
+        }
+    }
+}
+
+/// True when `cc` (two letters, any case) is a country code of an IBAN.
+fn iban_country(cc: &[u8]) -> bool {
+    const CODES: &[&str] = &[
+        "ad", "ae", "al", "at", "az", "ba", "be", "bg", "bh", "br", "by", "ch", "cr", "cy", "cz", "de", "dk", "do", "ee", "eg", "es", "fi", "fo",
+        "fr", "gb", "ge", "gi", "gl", "gr", "gt", "hr", "hu", "ie", "il", "iq", "is", "it", "jo", "kw", "kz", "lb", "lc", "li", "lt", "lu", "lv",
+        "mc", "md", "me", "mk", "mr", "mt", "mu", "nl", "no", "pk", "pl", "ps", "pt", "qa", "ro", "rs", "sa", "se", "si", "sk", "sm", "tn", "tr",
+        "ua", "vg", "xk",
+    ];
+    CODES.iter().any(|c| cc.eq_ignore_ascii_case(c.as_bytes()))
 }
 
 /// Digits and letters read from a run, each with the original range it came from.
@@ -439,7 +484,10 @@ fn read_run(text: &str, ws: &[W]) -> Read {
                 i += 1;
             }
             Tok::Oh => {
-                out.push(b'0', w.s, w.e);
+                // Between spelled letters it is the letter ("l o y d" in an IBAN's bank code).
+                let letter = |x: Option<&W>| x.is_some_and(|x| matches!(x.t, Tok::Letter(_)));
+                let o = letter(i.checked_sub(1).and_then(|p| ws.get(p))) && (letter(ws.get(i + 1)) || ws.get(i + 1).is_none_or(|x| !numeric(x.t) && x.t != Tok::Oh));
+                out.push(if o { b'O' } else { b'0' }, w.s, w.e);
                 i += 1;
             }
             Tok::Double | Tok::Triple => {
@@ -553,6 +601,79 @@ fn runs(ws: &[W]) -> Vec<(usize, usize)> {
     out
 }
 
+/// What stands between two runs of number words.
+#[derive(Debug, PartialEq)]
+enum Gap {
+    /// Other words: two numbers.
+    Apart,
+    /// Only hesitation ("uh", "let me see", "hang on", "then"): one number goes on.
+    Hesitation,
+    /// A correction ("sorry", "no wait", "I mean", "actually"): the second run replaces the end of
+    /// the first.
+    Correction,
+}
+
+/// Words that say the speaker is correcting what was just said.
+const CORRECTIONS: &[&str] =
+    &["sorry", "no", "nope", "wait", "mean", "actually", "scratch", "oops", "correction", "rather", "perdón", "perdon", "digo", "mejor", "wrong"];
+
+/// Words that may stand in a hesitation or a correction between two parts of one number.
+const HESITATIONS: &[&str] = &[
+    "let", "me", "see", "hold", "hang", "on", "sec", "then", "okay", "ok", "yeah", "yes", "so", "i", "it's", "its", "it", "is", "that",
+    "that's", "thats", "said", "make", "start", "over", "again", "got", "right", "was", "and", "pues", "a", "ver", "eso", "es",
+];
+
+/// What the words `between` two runs say (at most six words, no question or line break).
+fn gap(text: &str, between: &[W]) -> Gap {
+    if between.is_empty() || between.len() > 6 || between.iter().any(|w| w.stop) {
+        return Gap::Apart;
+    }
+    let mut correction = false;
+    let mut only_and = true;
+    for w in between {
+        let word = slice(text, w.s, w.e);
+        let is = |set: &[&str]| set.iter().any(|x| word.eq_ignore_ascii_case(x));
+        if is(CORRECTIONS) {
+            correction = true;
+        } else if !(w.t == Tok::Filler || is(HESITATIONS)) {
+            return Gap::Apart;
+        }
+        only_and &= w.t == Tok::And;
+    }
+    match (correction, only_and) {
+        (true, _) => Gap::Correction,
+        // "… three four and one two three" is two numbers.
+        (false, true) => Gap::Apart,
+        (false, false) => Gap::Hesitation,
+    }
+}
+
+/// Where a correction `fix` starts again in `read`: the position whose following characters share
+/// the longest start with `fix` (a speaker repeats a few digits before the one corrected); with no
+/// shared start, the last group as long as `fix` is replaced (or all of `read`, when `fix` is
+/// longer).
+fn corrected_from(read: &Read, fix: &Read) -> usize {
+    let a: Vec<u8> = read.chars.iter().map(|c| c.0).collect();
+    let b: Vec<u8> = fix.chars.iter().map(|c| c.0).collect();
+    let shared = |p: usize| a.get(p..).unwrap_or_default().iter().zip(&b).take_while(|(x, y)| x == y).count();
+    // The longest shared start; among equals the later position.
+    let best = (0..a.len()).map(|p| (shared(p), p)).filter(|&(n, _)| n > 0).max();
+    match best {
+        Some((_, p)) => p,
+        None => a.len().saturating_sub(b.len()),
+    }
+}
+
+/// Appends `more` to `read`, replacing `read` from character `at` (a correction) when given.
+fn join(read: &mut Read, more: Read, at: Option<usize>) {
+    let at = at.unwrap_or(read.chars.len()).min(read.chars.len());
+    read.chars.truncate(at);
+    // No group break where they meet: a hesitation is not a pause that shapes the number.
+    read.breaks.retain(|&b| b < at);
+    read.breaks.extend(more.breaks.iter().map(|&b| b + at));
+    read.chars.extend(more.chars);
+}
+
 /// The spoken view of `text`, or `None` when no number is said in words or digits apart.
 pub(crate) fn normalise(text: &str) -> Option<View> {
     if !has_spoken_number(text) {
@@ -560,9 +681,31 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
     }
     let ws = tokens(text);
     let runs = runs(&ws);
-    let mut pieces: Vec<(usize, usize, Read)> = Vec::new();
+    // Each run read, then joined with the one before it across a hesitation ("… six eight, let me
+    // see, three oh …") or a correction ("… six one four no sorry six six one three").
+    let mut read_runs: Vec<(usize, usize, Read)> = Vec::with_capacity(runs.len());
     for (a, b) in runs {
         let read = read_run(text, &ws[a..b]);
+        if let Some(prev) = read_runs.last_mut() {
+            match gap(text, &ws[prev.1..a]) {
+                Gap::Hesitation => {
+                    join(&mut prev.2, read, None);
+                    prev.1 = b;
+                    continue;
+                }
+                Gap::Correction => {
+                    let at = corrected_from(&prev.2, &read);
+                    join(&mut prev.2, read, Some(at));
+                    prev.1 = b;
+                    continue;
+                }
+                Gap::Apart => {}
+            }
+        }
+        read_runs.push((a, b, read));
+    }
+    let mut pieces: Vec<(usize, usize, Read)> = Vec::new();
+    for (a, b, read) in read_runs {
         let letters = read.chars.iter().filter(|c| c.0.is_ascii_uppercase()).count();
         let digits = read.chars.len() - letters;
         // Letters only glued to digits (a licence): a run of letters alone is left as written.

@@ -24,8 +24,8 @@ fn titles() -> &'static (Regex, Regex) {
     static R: OnceLock<(Regex, Regex)> = OnceLock::new();
     R.get_or_init(|| {
         (
-            Regex::new(r"\b(?:Mr|MR|Mister|Sr|Señor|Senor)\.?\s+[A-ZÁÉÍÓÚÑÇÖÜ]|\((?i:m|male)\)").expect("static regex builds"),
-            Regex::new(r"\b(?:Mrs|MRS|Ms|MS|Miss|Sra|Señora|Senora)\.?\s+[A-ZÁÉÍÓÚÑÇÖÜ]|\((?i:f|female)\)").expect("static regex builds"),
+            Regex::new(r"\b(?:Mr|MR|Mister|Sr|Señor|Senor)\.?\s+[A-ZÁÉÍÓÚÑÇÖÜ]|\((?i:m|male)\)|\b(?i:he/him|he/his)\b").expect("static regex builds"),
+            Regex::new(r"\b(?:Mrs|MRS|Ms|MS|Miss|Sra|Señora|Senora)\.?\s+[A-ZÁÉÍÓÚÑÇÖÜ]|\((?i:f|female)\)|\b(?i:she/her|she/hers)\b").expect("static regex builds"),
         )
     })
 }
@@ -67,6 +67,8 @@ fn patterns() -> &'static Regex {
             r"(?:we'?re|we are|are|r)\s+both\s+(?:women|men|girls|guys|ladies|females|males|gay|lesbians?)",
             // "we're two guys", "we are two women"
             r"|(?:we'?re|we are)\s+two\s+(?:women|men|girls|guys|ladies)",
+            // "somos dos hombres", "somos dos mujeres"
+            r"|somos\s+(?:dos\s+)?(?:hombres|mujeres|chicos|chicas)",
             // "we're two dads", "our two moms"
             r"|two\s+(?:moms|mums|mothers|dads|fathers|husbands|wives)",
             // "a woman married to a woman"
@@ -90,8 +92,9 @@ pub(super) fn same_sex_couple(text: &str) -> Option<(usize, usize)> {
     let m = patterns().find(text)?;
     let t = text.to_ascii_lowercase();
     // "both women" needs a couple in the text: "my wife", "girlfriend", "partner", "married".
-    let couple = ["wife", "husband", "girlfriend", "boyfriend", " gf", " bf", "partner", "spouse", "married", "couple", "fiance"].iter().any(|w| t.contains(w));
-    let both = slice(&t, m.start(), m.end()).contains("both") || slice(&t, m.start(), m.end()).contains(" two ");
+    let couple = ["wife", "husband", "girlfriend", "boyfriend", " gf", " bf", "partner", "spouse", "married", "couple", "fiance", "esposo", "esposa", "marido", "novio", "novia", "pareja"].iter().any(|w| t.contains(w));
+    let said = slice(&t, m.start(), m.end());
+    let both = said.contains("both") || said.contains(" two ") || said.starts_with("somos");
     (!both || couple).then_some((m.start(), m.end()))
 }
 
@@ -117,6 +120,9 @@ mod tests {
         assert!(titled_couple("Soy la Sra. Duarte y mi esposa va a recoger el pedido").is_some());
         assert!(titled_couple("note: cx (M) adding husband as spouse").is_some());
         assert!(titled_couple("Mrs. Lee here, my husband will call").is_none());
+        assert!(same_sex_couple("mi esposo y yo (somos dos hombres) queremos abrir una cuenta").is_some());
+        assert!(same_sex_couple("somos dos hombres buscando trabajo").is_none(), "no couple named");
+        assert!(titled_couple("pronouns: he/him. adding my husband to the plan").is_some());
         assert!(titled_couple("Mr. Lee here, my wife will call").is_none());
         assert!(titled_couple("Ms. Rao: my girlfriend and I are going to the concert").is_none(), "a friend");
     }

@@ -214,12 +214,21 @@ impl Fuzzy {
             *d = c.to_ascii_lowercase();
         }
         let lower: &[u8] = lower;
-        // An English word is itself, not a misspelling ("cancel" is not "cancer").
-        if english_slots(lower).iter().all(|s| {
-            self.english
-                .get(s / 64)
-                .is_some_and(|x| x & (1 << (s % 64)) != 0)
-        }) {
+        // An English word is itself, not a misspelling ("cancel" is not "cancer"), and so is one
+        // with a plural or a contraction typed without its apostrophe ("theres", "dont", "youre").
+        let known = |w: &[u8]| {
+            english_slots(w).iter().all(|s| {
+                self.english
+                    .get(s / 64)
+                    .is_some_and(|x| x & (1 << (s % 64)) != 0)
+            })
+        };
+        let contraction = ["s", "nt", "re", "ve", "ll", "d", "m"].iter().any(|suffix| {
+            lower
+                .strip_suffix(suffix.as_bytes())
+                .is_some_and(|stem| stem.len() >= 2 && known(stem))
+        });
+        if known(lower) || contraction {
             return None;
         }
         let mut hit = None;

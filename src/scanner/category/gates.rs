@@ -208,6 +208,9 @@ const SERVICES: &[&str] = &[
     "program", "programs", "plan", "plans", "options", "assistance", "form", "forms", "department", "team", "line", "services",
     "attorney", "attorneys", "lawyer", "lawyers", "specialist", "specialists", "coverage", "benefit", "resources", "hotline",
     "eligibility", "application", "applications", "enrollment", "enrolment", "office",
+    // Campaigns and alternatives: "Diabetes Awareness Month", "bankruptcy alternatives".
+    "alternatives", "awareness", "counseling", "counselling", "counselors", "counsellors", "support", "walk", "screening", "screenings",
+    "education",
 ];
 
 /// Words that open a question.
@@ -299,8 +302,15 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
     let hypothetical = clause.iter().any(|w| any(&w.text, HYPOTHETICALS));
     let sentence_start = before.last().map(|w| w.text.as_str()).unwrap_or("");
     let ends_in_question = sentence_end(text, end) == Some(b'?');
+    // Speech-to-text writes no question mark: "are you taking any blood thinners", "do you have
+    // any medical conditions" ask all the same, unless the speaker says it of themself after.
+    let spoken_question = before.windows(2).any(|w| {
+        let [you, aux] = w else { return false };
+        matches!(you.text.as_str(), "you" | "ya" | "u" | "anyone" | "anybody") && you.clause == aux.clause && any(&aux.text, &["are", "do", "does", "did", "have", "has", "were", "will", "would", "can", "could"])
+    }) && !before.iter().take_while(|w| !matches!(w.text.as_str(), "you" | "ya" | "u")).any(|w| any(&w.text, FIRST));
     let asks = ends_in_question
-        && (before.is_empty() || any(sentence_start, QUESTION_OPENERS) || before.iter().any(|w| any(&w.text, SECOND) || w.text == "anyone" || w.text == "anybody"));
+        && (before.is_empty() || any(sentence_start, QUESTION_OPENERS) || before.iter().any(|w| any(&w.text, SECOND) || w.text == "anyone" || w.text == "anybody"))
+        || spoken_question;
     // "our hardship program", "a bankruptcy attorney": a service named after the word.
     let names_a_service = from(text, end).split_whitespace().next().is_some_and(|w| {
         any(w.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase().as_str(), SERVICES)
@@ -393,6 +403,7 @@ pub(super) fn provider_own(text: &str) -> bool {
 const ANIMALS: &[&str] = &[
     "dog", "dogs", "dog's", "cat", "cats", "cat's", "puppy", "pup", "kitten", "kitty", "pet", "pets", "pet's", "horse", "parrot",
     "bird", "rabbit", "bunny", "hamster", "canine", "feline", "vet", "vets", "veterinarian", "veterinary",
+    "perro", "perra", "perrito", "perrita", "gato", "gata", "gatito", "mascota", "veterinario",
 ];
 
 /// True when the nearest subject before a term is an animal ("my dog has diabetes", "Biscuit, my
@@ -426,7 +437,8 @@ pub(super) fn terse(text: &str, start: usize, end: usize, specific: bool) -> boo
     let next: Vec<String> = after.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).take(2).map(str::to_ascii_lowercase).collect();
     let first = next.first().map(String::as_str).unwrap_or("");
     let second = next.get(1).map(String::as_str).unwrap_or("");
-    const TIMES: &[&str] = &["since", "today", "yesterday", "monday", "tuesday", "tues", "wednesday", "wed", "thursday", "thurs", "friday", "fri", "saturday", "sunday", "last", "this"];
+    // A habit's frequency ("goes to temple every full moon", "voy a misa todos los días").
+    const TIMES: &[&str] = &["every", "each", "daily", "weekly", "todos", "todas", "cada", "since", "today", "yesterday", "monday", "tuesday", "tues", "wednesday", "wed", "thursday", "thurs", "friday", "fri", "saturday", "sunday", "last", "this"];
     const UNITS: &[&str] = &["yr", "yrs", "year", "years", "mo", "mos", "month", "months", "wk", "wks", "week", "weeks", "day", "days"];
     let time = any(first, TIMES) || first.bytes().all(|c| c.is_ascii_digit()) && !first.is_empty() && any(second, UNITS);
     specific && brk || time

@@ -235,6 +235,12 @@ impl Categories {
                 out.push(found(Kind::Fin, Detector::CategoryDisclosure, s, e, 0.8, "FIN.INCOME"));
             }
         }
+        // "dx I10", "Dx: J45.909": the two-letter cue is below the prefilter's three letters.
+        if let Some(m) = phi::after_dx(text) {
+            if !out.get(first..).unwrap_or_default().iter().any(|x| x.start < m.1 && m.0 < x.end) {
+                out.push(found(Kind::Phi, Detector::CategoryValidator, m.0, m.1, 0.9, "PHI.ICD_CODE"));
+            }
+        }
         let codes = phi::dotted_codes(text, &numbers);
         if !codes.is_empty() && health() {
             for (s, e) in codes {
@@ -336,11 +342,21 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
             // A credit score is about a person only with its value ("my score is 540", "FICO 612",
             // said aloud "five forty").
             let said = slice(text, h.start, h.end).to_ascii_lowercase();
-            if rule == "FIN.CREDIT" && (said.contains("score") || said.contains("fico")) {
+            // Credit words that say nothing without a value ("my credit", "credit is").
+            let needs_value = said.contains("score") || said.contains("fico") || matches!(said.as_str(), "credit is" | "credit's" | "credit was");
+            // "my credit is like seven ninety", "credit is excellent, like 790": a value said after
+            // other credit words counts too; without one they go by their pattern.
+            let credit_words = said.starts_with("credit is") || said.starts_with("credit was") || said.starts_with("credit's");
+            let value = || {
                 // Said in words in a typed text too ("my credit score is like five eighty").
                 let typed_words = || if view().is_none() { super::spoken::normalise(text).and_then(|v| spoken_score(&v, h.start, h.end)) } else { None };
-                let e = score_value(text, h.start, h.end).or_else(|| view().and_then(|v| spoken_score(v, h.start, h.end))).or_else(typed_words)?;
+                score_value(text, h.start, h.end).or_else(|| view().and_then(|v| spoken_score(v, h.start, h.end))).or_else(typed_words)
+            };
+            let credit_value = if rule == "FIN.CREDIT" && (needs_value || credit_words) { value() } else { None };
+            if let Some(e) = credit_value {
                 (Detector::CategoryDisclosure, 0.85, e)
+            } else if rule == "FIN.CREDIT" && needs_value {
+                return None;
             } else if v.pattern == gates::Pattern::Disclosure {
                 (Detector::CategoryDisclosure, 0.85, h.end)
             } else if class == Class::A && (v.subject >= gates::Subject::Plural || gates::subject_after(text, h.end)) {

@@ -65,6 +65,10 @@ pub(super) const CUES: &[(&str, Cue)] = &[
     ("mbr id", Cue::PlanId),
     ("mbr #", Cue::PlanId),
     ("mbr no", Cue::PlanId),
+    ("mbr#", Cue::PlanId),
+    ("mbr", Cue::PlanId),
+    ("member#", Cue::PlanId),
+    ("member", Cue::PlanId),
     ("member number", Cue::PlanId),
     ("member #", Cue::PlanId),
     ("member no", Cue::PlanId),
@@ -107,6 +111,8 @@ pub(super) const HEALTH_WORDS: &[&str] = &[
     "kaiser", "anthem", "prior auth", "prior authorization", "copay", "co-pay", "deductible", "formulary", "refill",
     "physician", "therapist", "health plan", "insurance card", "urgent care", "telehealth", "specialist", "claim",
     "chart", "eob", "superbill", "referral", "diagnosis", "coded", "pediatrician", "nurse", "prescriber", "prescribed",
+    // Clinical shorthand of notes: "dx" (diagnosis), "icd".
+    "dx", "icd",
 ];
 
 /// An ICD-10-CM code of the shipped list among the four words before a diagnosis-code cue ending
@@ -202,7 +208,10 @@ pub(super) fn after_cue(text: &str, cue_end: usize, cue: Cue, health_context: bo
     let digits = alnum.iter().filter(|c| c.is_ascii_digit()).count();
     let ok = match cue {
         Cue::Mrn => (5..=12).contains(&alnum.len()) && digits >= 4,
-        Cue::PlanId => health_context && (6..=15).contains(&alnum.len()) && digits >= 3,
+        // A member number counts with a health word in the text, or shaped as the Blue plans print
+        // them: a three-letter prefix, then eight to twelve digits ("BCX914472081"). A gym's or a
+        // credit union's ("W283741965", digits alone) needs the health word.
+        Cue::PlanId => (health_context || plan_shape(&alnum)) && (6..=15).contains(&alnum.len()) && digits >= 3,
         Cue::Medicaid => (6..=15).contains(&alnum.len()) && digits >= 3,
         Cue::Mbi => {
             // Spaces may have taken the next word ("1EG4 TE5 MK73 please"): cut back to 11.
@@ -217,6 +226,28 @@ pub(super) fn after_cue(text: &str, cue_end: usize, cue: Cue, health_context: bo
         Cue::Icd => icd_exists(raw.trim_end_matches('.')),
     };
     ok.then_some((s, e))
+}
+
+/// The ICD-10-CM code after the word "dx" ("dx I10", "Dx: J45.909"), the first that exists.
+pub(super) fn after_dx(text: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(b'x', b'X', b).find_map(|i| {
+        let d = i.checked_sub(1)?;
+        let word = b.get(d).is_some_and(|c| c.eq_ignore_ascii_case(&b'd'))
+            && d.checked_sub(1).is_none_or(|p| b.get(p).is_some_and(|c| !c.is_ascii_alphanumeric()))
+            && b.get(i + 1).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if !word {
+            return None;
+        }
+        after_cue(text, i + 1, Cue::Icd, true).filter(|&(s, _)| s <= i + 4)
+    })
+}
+
+/// A health plan's member ID layout: a three-letter prefix, then eight to twelve digits.
+fn plan_shape(alnum: &[u8]) -> bool {
+    let letters = alnum.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let rest = alnum.get(letters..).unwrap_or_default();
+    letters == 3 && (8..=12).contains(&rest.len()) && rest.iter().all(u8::is_ascii_digit)
 }
 
 /// True when `raw` starts with a Medicare beneficiary identifier (11 characters, with or without
@@ -343,6 +374,10 @@ mod tests {
         let at = t.find("ID").unwrap() + 2;
         assert_eq!(after_cue(t, at, Cue::PlanId, true).map(|(s, e)| &t[s..e]), Some("W283741965"));
         assert_eq!(after_cue(t, at, Cue::PlanId, false), None);
+        // A Blue plan's three-letter prefix is a health plan's without a health word.
+        let t = "the member id on the card is BCX914472081";
+        let at = t.find("id").unwrap() + 2;
+        assert_eq!(after_cue(t, at, Cue::PlanId, false).map(|(s, e)| &t[s..e]), Some("BCX914472081"));
         let t = "my medicare number is 1EG4-TE5-MK73 thanks";
         let at = t.find("number").unwrap() - 1;
         assert_eq!(after_cue(t, at, Cue::Mbi, false).map(|(s, e)| &t[s..e]), Some("1EG4-TE5-MK73"));

@@ -81,6 +81,9 @@ fn has_number(text: &str) -> bool {
 struct Carry {
     cues: Cues,
     ttl: u8,
+    /// Sentences left during which something that is not personal data (an order, a claim, a
+    /// phone) was named last: nine digits said with no cue are not read as an SSN.
+    not_pii: u8,
     /// Who named the cue (None when speakers are unknown).
     asker: Option<u64>,
 }
@@ -93,16 +96,20 @@ impl Carry {
         // goes on in the next sentence).
         let answered = !self.cues.is_empty() && channel != self.asker && has_number(text) && !spoken::ends_with_number(text);
         let mine = ident_cues(own);
-        if found || own.contains(Cues::NOT_PII) || answered {
-            *self = Carry { asker: self.asker, ..Carry::default() };
+        self.not_pii = if own.contains(Cues::NOT_PII) && mine.is_empty() { CARRY } else { self.not_pii.saturating_sub(1) };
+        let not_pii = self.not_pii;
+        // A sentence that names an identifier and something else ("the social security number on
+        // the claim") still asks for the identifier: a not-PII word drops the cue only alone.
+        if found || own.contains(Cues::NOT_PII) && mine.is_empty() || answered {
+            *self = Carry { asker: self.asker, not_pii, ..Carry::default() };
         } else if !mine.is_empty() {
-            *self = Carry { cues: mine, ttl: CARRY, asker: channel };
+            *self = Carry { cues: mine, ttl: CARRY, asker: channel, not_pii };
         } else if self.ttl > 0 {
             // The asker moving on to another question drops the cue; an acknowledgement does not.
             let moved_on = self.asker.is_some() && channel == self.asker && (text.contains('?') || text.split_whitespace().count() > 6);
             self.ttl -= 1;
             if self.ttl == 0 || moved_on {
-                *self = Carry { asker: self.asker, ..Carry::default() };
+                *self = Carry { asker: self.asker, not_pii, ..Carry::default() };
             }
         }
     }
@@ -118,9 +125,13 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
         carried_at.push(carry.cues);
         let own = sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len());
         let mut found = t.idents;
-        if !t.idents && !carry.cues.is_empty() {
+        // Read again with the carried cue, or (speech with nothing not-PII named just before) with
+        // nine digits said and no cue read as an SSN.
+        let uncued = carry.cues.is_empty() && carry.not_pii == 0 && t.hint.speech && has_number(&t.text);
+        if !t.idents && (!carry.cues.is_empty() || uncued) {
             let mut hint = t.hint;
             hint.carried = carry.cues;
+            hint.in_turn = false;
             let mut ms = Vec::new();
             super::super::scan_identifiers(sc, &t.text, &hint, &mut ms);
             if !ms.is_empty() {
@@ -129,6 +140,13 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
             }
         }
         carry.after(&t.text, t.channel, own, found);
+        // A name given alone in answer to a question for it.
+        let prev = i.checked_sub(1).and_then(|p| turns.get(p));
+        if let Some(q) = prev.filter(|q| q.channel.is_none() || q.channel != t.channel) {
+            if let Some(m) = crate::scanner::names::answered_name(sc, &q.text, &t.text) {
+                out.push((i, findings(sc, fp, t, &[m])));
+            }
+        }
     }
     // Identifiers read out over several sentences.
     let mut i = 0;
@@ -290,6 +308,7 @@ pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
             let mut h = *hint;
             h.speech = true;
             h.carried = carry.cues;
+            h.in_turn = carry.not_pii > 0;
             super::super::scan_identifiers(sc, seg, &h, out);
             for m in out.get_mut(first..).unwrap_or_default() {
                 m.shift(s);
@@ -325,6 +344,8 @@ impl Walker<'_> {
         if added.is_empty() {
             return;
         }
+        // A name given in answer is no identifier: the event needs names read only for identifiers.
+        let idents = added.iter().any(|(_, f)| f.iter().any(|x| x.kind.info().role == Role::Identifier));
         // Where each sentence's findings end (a sentence not in the list: the event's end).
         let mut ats: Vec<usize> = added.iter().map(|(k, _)| list.get(*k).map_or(usize::MAX, |t| t.at)).collect();
         drop(list);
@@ -340,7 +361,9 @@ impl Walker<'_> {
                 }
             }
         }
-        self.ident_event = Some(ev_idx);
+        if idents {
+            self.ident_event = Some(ev_idx);
+        }
         if self.inner.is_empty() {
             self.drain_pending();
         }

@@ -42,6 +42,9 @@ const CUES: &[(&str, Cue)] = &[
     ("legal name", Cue::Strong),
     ("first and last name", Cue::Strong),
     ("account holder", Cue::Strong),
+    ("beneficiary", Cue::Strong),
+    ("beneficiary name", Cue::Strong),
+    ("payee name", Cue::Strong),
     ("account holder name", Cue::Strong),
     ("accountholder", Cue::Strong),
     ("account owner", Cue::Strong),
@@ -185,7 +188,7 @@ const CUES: &[(&str, Cue)] = &[
 const GREETINGS: &[&str] = &["hi", "hello", "hey", "sir", "madam", "maam", "ma'am", "asc", "salaam", "namaste", "dear", "yes", "yeah", "ok", "okay", "morning", "afternoon", "evening", "hola", "bonjour", "hallo"];
 
 /// Words that never start a name ("this is about Hernandez's claim", "I'm not Smith").
-const FUNCTION_WORDS: &[&str] = &[
+pub(super) const FUNCTION_WORDS: &[&str] = &[
     "the", "a", "an", "about", "not", "just", "so", "very", "really", "my", "your", "his", "her", "our",
     "their", "its", "also", "still", "already", "only", "regarding", "for", "from", "to", "in", "on",
     "at", "with", "calling", "writing", "texting", "here", "there", "now", "again", "because", "and",
@@ -428,7 +431,9 @@ pub(super) fn name_parts(sc: &Inner, text: &str, out: &mut Vec<Match>, first: us
         }
         let Some(w) = word_at(text, p) else { continue };
         let l = &sc.names;
-        let name_like = w.chars() >= 2 && (w.is_capitalised() || l.is_first(&w) || l.is_last(&w)) && !l.is_common(&w) && !w.is_one_of(FUNCTION_WORDS);
+        // Both parts labelled is evidence enough for any word that is not everyday English, in any
+        // case ("first name anatoly last name herrera-quist").
+        let name_like = w.chars() >= 2 && !l.is_common(&w) && !w.is_one_of(FUNCTION_WORDS);
         if name_like && !parts.iter().any(|(g, _)| *g == given) {
             parts.push((given, w));
         }

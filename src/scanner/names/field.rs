@@ -90,3 +90,43 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
     }
     matched
 }
+
+/// A name given alone in answer to a question for it ("may I have your name?" / "desmond
+/// achterberg", "yeah it's tamsin okonkwo"): the answer without its opening words, read as the
+/// value of a name field.
+pub(crate) fn answered(lists: &NameLists, question: &str, answer: &str) -> Option<Match> {
+    if !asks_name(question) || answer.len() > 80 {
+        return None;
+    }
+    // Opening words of an answer: "yeah", "it's", "sure", "my name is", "this is" …
+    const OPENERS: &[&str] = &[
+        "yeah", "yes", "yep", "sure", "okay", "ok", "uh", "um", "so", "it's", "its", "it", "is", "this", "my", "name", "name's", "names", "i'm",
+        "im", "i", "am", "hi", "hello", "oh", "right", "of", "course", "it’s",
+    ];
+    let mut p = 0;
+    while let Some(w) = word_at(answer, p).filter(|w| w.is_one_of(OPENERS)) {
+        p = w.end;
+        while answer.as_bytes().get(p).is_some_and(|b| matches!(b, b' ' | b',')) {
+            p += 1;
+        }
+    }
+    let rest = answer.get(p..)?.trim_end_matches(['.', '?', '!', ' ']);
+    if rest.split_whitespace().count() < 2 {
+        return None;
+    }
+    name_field(lists, rest).map(|mut m| {
+        m.start += p;
+        m.end += p;
+        m.confidence = 0.8;
+        m
+    })
+}
+
+/// True when `question` asks for a person's name ("may I have your name", "who am I speaking
+/// with", "your first and last name please"), not a company's or a user name.
+fn asks_name(question: &str) -> bool {
+    let q = question.to_ascii_lowercase();
+    let named = q.contains("your name") || q.contains("full name") || q.contains("first and last") || q.contains("the name on");
+    let who = q.contains("who am i speaking") || q.contains("who i'm speaking") || q.contains("who do i have");
+    (named || who) && !["user name", "username", "company name", "business name", "name of the company"].iter().any(|x| q.contains(x))
+}

@@ -34,6 +34,7 @@ pub mod cued;
 mod field;
 pub mod lists;
 mod negative;
+mod spelled;
 pub(crate) mod word;
 
 pub use lists::NameLists;
@@ -87,10 +88,16 @@ pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match
         lowercase(sc, text, out, first);
         signature(sc, text, out, first);
         cued::name_parts(sc, text, out, first);
+        spelled::scan(sc, text, out, first);
     }
     if out.len() > first + 1 {
         out.get_mut(first..).unwrap_or_default().sort_by_key(|m| m.start);
     }
+}
+
+/// A name given alone in answer to a question for it (the sentence before, by another speaker).
+pub(crate) fn answered_name(sc: &Inner, question: &str, answer: &str) -> Option<Match> {
+    field::answered(&sc.names, question, answer)
 }
 
 /// Names found from the name's side: capitalised runs.

@@ -95,3 +95,15 @@ fn sentence_edges() {
     assert!(continues_number("Eighty four, seventeen forty six, got it?"));
     assert!(!continues_number("One two three, can you hear me okay?"));
 }
+
+#[test]
+fn spelled_iban_and_corrections() {
+    assert_eq!(view("iban is g b eight eight l o y d zero five three four"), "iban is GB88LOYD0534");
+    assert_eq!(view("i e six six b o f i five eight two seven"), "IE66BOFI5827");
+    assert_eq!(view("iban read out pl nine two four seven six"), "iban read out PL92476");
+    // Hesitations join; corrections replace from where the speaker starts again.
+    assert_eq!(view("five three one um twenty uh seven seven let me see eight four"), "531207784");
+    assert_eq!(view("two two nine oh five six six one four no sorry six six one three"), "229056613");
+    assert_eq!(view("three one eight nine three i mean nine two four four zero six"), "318924406");
+    assert_eq!(view("four three four and one two three"), "434 and 123");
+}
