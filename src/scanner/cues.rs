@@ -67,6 +67,8 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("ssn#", Cues::SSN),
     ("ss#", Cues::SSN),
     ("ss #", Cues::SSN),
+    ("ss", Cues::SSN),
+    ("ss no", Cues::SSN),
     ("social", Cues::SSN),
     ("social security", Cues::SSN),
     ("soc sec", Cues::SSN),
@@ -338,10 +340,12 @@ pub struct FieldHint {
     /// The key names notes or free attributes (`conversation_attribute_2`, `notes`, `comment`,
     /// `content`, `summary`): typed text that may quote a call, numbers said as words included.
     pub notes: bool,
-    /// The string is a sentence of a turn array (or one turn of a dialogue) whose context the turn
-    /// pass decides: nine digits said with no cue are read as an SSN only there, where a question
-    /// about an order or a claim in the sentences before is known.
-    pub in_turn: bool,
+    /// The key holds digits keyed on a phone (a Gather's `Digits`).
+    pub keyed: bool,
+    /// Nine digits with no cue at all may be read as an SSN: set by the walker for speech and keyed
+    /// digits when the record names nothing that is not personal data (an order, a confirmation,
+    /// a claim), and by the turn pass for a sentence with no such question before it.
+    pub uncued: bool,
 }
 
 /// Keys whose value is speech-to-text output: Voice Intelligence sentences and real-time
@@ -475,7 +479,8 @@ pub fn field_hint(key: &str) -> FieldHint {
         notes: [&b"notes"[..], b"note", b"comment", b"comments", b"content", b"summary", b"speech", b"memo"].iter().any(|p| k.ends_with(p))
             || k.starts_with(b"conversationattribute")
             || k.starts_with(b"customerattribute"),
-        in_turn: false,
+        keyed: k == b"digits",
+        uncued: false,
     }
 }
 

@@ -459,6 +459,8 @@ struct Walker<'s> {
     pending: Box<PendingBuf>,
     /// The record being walked: strings borrowed from it are kept as offsets, not copied.
     record: &'s str,
+    /// Whether the record names something that is not personal data (see `names_not_pii`).
+    not_pii: Option<bool>,
     /// The position of the key being scanned in its object (for `Pending::key_index`).
     key_index: usize,
     /// Sentences of turn arrays in this record (see `turns`).
@@ -646,6 +648,7 @@ impl<'s> Walker<'s> {
                 b
             }).unwrap_or_default(),
             record,
+            not_pii: None,
             key_index: 0,
             turns: Vec::new(),
             turn_arrays: 0,
@@ -775,7 +778,9 @@ impl<'s> Walker<'s> {
         let category_field = self.hint.category != 0 && self.sc.categories.is_some();
         // A value that is one specific term by itself (`"diet": "halal"`) is the exception.
         let whole_term = || !in_key && self.sc.categories.is_some_and(|c| c.is_whole_term(s));
-        if !super::may_hold_finding(s, in_key, category_field) && !whole_term() {
+        // A name field's identity without a space ("ricardo.albuquerque", "k.okabe@…").
+        let identity = || !in_key && self.hint.name_field && memchr::memchr3(b'.', b'_', b'@', s.as_bytes()).is_some();
+        if !super::may_hold_finding(s, in_key, category_field) && !whole_term() && !identity() {
             if let Some(array) = self.turn_text.take().filter(|_| !in_key) {
                 let before = self.event().findings.len();
                 self.keep_turn(array, s, before);
@@ -791,9 +796,12 @@ impl<'s> Walker<'s> {
         let turn = if in_key { None } else { self.turn_text.take() };
         let done = embedded && turn.is_none() && self.embedded(s);
         if !done {
-            let saved = std::mem::replace(&mut self.hint.in_turn, turn.is_some());
+            // Nine digits said or keyed with no cue: an SSN, unless the record names something
+            // that is not personal data; a sentence of a turn array is left to the turn pass.
+            let uncued = (self.hint.speech || self.hint.keyed) && turn.is_none() && !in_key && !self.names_not_pii();
+            let saved = std::mem::replace(&mut self.hint.uncued, uncued);
             self.scan_string(s, in_key);
-            self.hint.in_turn = saved;
+            self.hint.uncued = saved;
         }
         if let Some(array) = turn {
             self.keep_turn(array, s, before);
@@ -805,6 +813,18 @@ impl<'s> Walker<'s> {
             self.drain_pending();
         }
         own
+    }
+
+    /// True when the record names something that is not personal data (an order, a confirmation,
+    /// a ticket, a claim …) anywhere, in a key or a value: computed once per record, only for a
+    /// record with speech or keyed digits.
+    fn names_not_pii(&mut self) -> bool {
+        *self.not_pii.get_or_insert_with(|| {
+            // Keys are snake or camel case ("prompt_name": "confirmation_number"): read them with
+            // their parts apart.
+            let spaced: String = self.record.chars().map(|c| if c == '_' { ' ' } else { c }).collect();
+            self.sc.cues.cues_in(spaced.as_bytes(), 0, spaced.len()).contains(super::cues::Cues::NOT_PII)
+        })
     }
 
     /// Scans JSON held in a string. Returns false (leaving no trace) when it is not JSON after all.

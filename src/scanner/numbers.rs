@@ -298,13 +298,16 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
         let mut one = Token { sep: None, n: 1, singles: 0, ..*t };
         one.groups[0] = (t.n + t.singles).min(255) as u8;
         one.ends[0] = t.end;
-        return classify(sc, hay, &one, hint);
+        // Typed that way on purpose, like digits keyed on a phone: nine of them with no cue are
+        // read as an SSN.
+        let keyed = FieldHint { uncued: true, ..*hint };
+        return classify(sc, hay, &one, &keyed);
     }
     let d = t.digits();
     let layout = t.layout();
-    // A card typed in an unusual grouping ("4007 94402176 1766", "52700321 51903296"): groups of
-    // four or more, 13 to 19 digits, a brand's prefix and Luhn.
-    if matches!(t.sep, Some(b' ' | b'-')) && (2..=4).contains(&t.n) && layout.iter().all(|&g| g >= 4) && (13..=19).contains(&d.len()) && !glued_after(hay, t.end) {
+    // A card typed in an unusual grouping ("4007 94402176 1766", "52700321 51903296", "5351 278
+    // 804 419 261"): groups of three or more, 13 to 19 digits, a brand's prefix and Luhn.
+    if matches!(t.sep, Some(b' ' | b'-')) && (2..=6).contains(&t.n) && layout.iter().all(|&g| g >= 3) && (13..=19).contains(&d.len()) && !glued_after(hay, t.end) {
         if let Some(m) = card(sc, hay, d, t.start, t.end, hint) {
             return Some(m);
         }
@@ -335,14 +338,13 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     // Everything below needs a cue.
     let ctx = context(sc, hay, t.start, t.end, hint);
     let want = |c: Cues| ctx.all.contains(c);
-    // Nine digits said aloud with no cue at all, valid as an SSN and not as a routing number: on a
-    // call, that is what callers read out ("… for mrs okafor? six nine oh one three five five oh
-    // seven"). Typed, nine bare digits are anything.
+    // Nine digits said aloud or keyed on the phone with no cue at all, valid as an SSN and not as a
+    // routing number: on a call, that is what callers read out ("… for mrs okafor? six nine oh one
+    // three five five oh seven") or key in. Typed, nine bare digits are anything.
     // Not counting ("one two three four five …"), and not a number labelled as something the cues
     // do not know ("policy number is …").
     if ctx.all.is_empty()
-        && hint.speech
-        && !hint.in_turn
+        && hint.uncued
         && t.sep.is_none()
         && d.len() == 9
         && validate::is_ssn(d)

@@ -131,7 +131,7 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
         if !t.idents && (!carry.cues.is_empty() || uncued) {
             let mut hint = t.hint;
             hint.carried = carry.cues;
-            hint.in_turn = false;
+            hint.uncued = uncued;
             let mut ms = Vec::new();
             super::super::scan_identifiers(sc, &t.text, &hint, &mut ms);
             if !ms.is_empty() {
@@ -308,7 +308,7 @@ pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
             let mut h = *hint;
             h.speech = true;
             h.carried = carry.cues;
-            h.in_turn = carry.not_pii > 0;
+            h.uncued = hint.uncued && carry.not_pii == 0;
             super::super::scan_identifiers(sc, seg, &h, out);
             for m in out.get_mut(first..).unwrap_or_default() {
                 m.shift(s);

@@ -11,10 +11,34 @@ use super::word::{is_cjk, word_at, Word};
 use super::NameLists;
 use crate::scanner::{Detector, Kind, Match};
 
+/// An identity written `first.last` or `first_last`, or an e-mail address with such a local part
+/// ("ricardo.albuquerque", "k.okabe", "sokha.chhim@gmail.com"), as a Conversations `Author` holds
+/// it: the full name it spells, as the span of its two parts.
+pub(super) fn identity(lists: &NameLists, text: &str) -> Option<Match> {
+    let t = text.trim();
+    let local = t.split_once('@').map_or(t, |(l, _)| l);
+    if local.len() > 40 || !local.bytes().all(|c| c.is_ascii_alphabetic() || matches!(c, b'.' | b'_' | b'-')) {
+        return None;
+    }
+    let sep = local.bytes().position(|c| c == b'.' || c == b'_')?;
+    let (first, last) = (local.get(..sep)?, local.get(sep + 1..)?);
+    if last.contains(['.', '_']) || last.len() < 2 || first.is_empty() {
+        return None;
+    }
+    let offset = text.len() - text.trim_start().len();
+    let w1 = Word { text: first, start: offset, end: offset + first.len() };
+    let w2 = Word { text: last, start: offset + sep + 1, end: offset + local.len() };
+    // An initial, or a given name; the surname not an everyday word ("support.team", "no_reply").
+    let given = w1.chars() == 1 || lists.is_first(&w1) || !lists.is_common(&w1) && lists.score(first) >= 0.0;
+    let surname = !lists.is_common(&w2) && (lists.is_last(&w2) || lists.score(last) >= -0.3);
+    let negative = super::negative::class(&w1) & super::negative::class::NOT_PERSON != 0 || super::negative::class(&w2) & super::negative::class::NOT_PERSON != 0;
+    (given && surname && !negative).then(|| Match::new(Kind::Name, Detector::NameField, w1.start, w2.end, 0.8))
+}
+
 /// The value of a name field, when it looks like a person's full name.
 pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
     let trimmed = text.trim();
-    if trimmed.len() > 80 || trimmed.bytes().any(|b| b.is_ascii_digit() || b"@+_/#:()[]{}<>|=&%$".contains(&b)) {
+    if trimmed.len() > 80 || truncated_business_id(trimmed) || trimmed.bytes().any(|b| b.is_ascii_digit() || b"@+_/#:()[]{}<>|=&%$".contains(&b)) {
         return None;
     }
     let offset = text.len() - text.trim_start().len();
@@ -67,6 +91,7 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
     if words.iter().any(|w| super::negative::class(w) & super::negative::class::NOT_PERSON != 0) {
         return None;
     }
+
     let last = words.last().unwrap_or(first);
     // "SEATTLE WA": a caller ID that names a place.
     if words.len() >= 2 && last.chars() == 2 && last.is_upper() && STATE_CODES.contains(&last.text) {
@@ -129,4 +154,16 @@ fn asks_name(question: &str) -> bool {
     let named = q.contains("your name") || q.contains("full name") || q.contains("first and last") || q.contains("the name on");
     let who = q.contains("who am i speaking") || q.contains("who i'm speaking") || q.contains("who do i have");
     (named || who) && !["user name", "username", "company name", "business name", "name of the company"].iter().any(|x| q.contains(x))
+}
+
+/// True when a name field holds a caller ID cut at 15 characters whose last word is the start of a
+/// business word ("RIVERBEND DENTA"): a business, not a person, by any rule.
+pub(super) fn truncated_business_id(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() == 15 && t.contains(' ') && t.rsplit(' ').next().is_some_and(truncated_business)
+}
+
+/// True when `w` (four letters or more) is the start of a business word ("DENTA", "PLUMBI").
+fn truncated_business(w: &str) -> bool {
+    w.len() >= 4 && w.is_ascii() && super::negative::NOT_PERSON_WORDS.iter().any(|b| b.len() > w.len() && b.as_bytes().get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w.as_bytes())))
 }

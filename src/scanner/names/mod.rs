@@ -34,6 +34,7 @@ pub mod cued;
 mod field;
 pub mod lists;
 mod negative;
+mod script;
 mod spelled;
 pub(crate) mod word;
 
@@ -75,8 +76,11 @@ pub(crate) struct Run<'a> {
 pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
     let lists = &sc.names;
     if hint.name_field {
-        if let Some(m) = field::name_field(lists, text) {
+        if let Some(m) = field::name_field(lists, text).or_else(|| field::identity(lists, text)) {
             out.push(m);
+            return;
+        }
+        if field::truncated_business_id(text) {
             return;
         }
     }
@@ -87,8 +91,10 @@ pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match
         cued::scan(sc, text, out, first);
         lowercase(sc, text, out, first);
         signature(sc, text, out, first);
+        signed_off(sc, text, out, first);
         cued::name_parts(sc, text, out, first);
         spelled::scan(sc, text, out, first);
+        script::scan(text, out, first);
     }
     if out.len() > first + 1 {
         out.get_mut(first..).unwrap_or_default().sort_by_key(|m| m.start);
@@ -290,6 +296,45 @@ fn signature(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
         }
         out.push(Match::new(Kind::Name, Detector::NamePair, w1.start, w2.end, 0.7));
         p = w2.end;
+    }
+}
+
+/// A lower-case name that ends a line after a sign-off mark ("-- r. venkataraman", "~ tavita
+/// faleolo") or right after a number ("… cvv 519 b. oyelaran"), in a text that holds a long number:
+/// initials or a given name, then a surname, both name-like and not everyday words.
+fn signed_off(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
+    let b = text.as_bytes();
+    let long_number = b.windows(9).any(|w| w.iter().all(u8::is_ascii_digit));
+    if !long_number || b.len() > 4096 {
+        return;
+    }
+    let l = &sc.names;
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        let start = line_start;
+        line_start += line.len() + 1;
+        let body = line.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!'));
+        // The last two words of the line: "w1 w2" or "w1. w2".
+        let Some(sp) = body.rfind(' ') else { continue };
+        let Some(w2) = word_at(text, start + sp + 1).filter(|w| w.end == start + body.len()) else { continue };
+        let head = body.get(..sp).unwrap_or_default().trim_end_matches('.');
+        // Where the word before starts (after its last non-letter; the char is ASCII or its
+        // boundary is found by `char_indices`).
+        let s1 = head.char_indices().rev().find(|(_, c)| !c.is_alphabetic()).map_or(0, |(i, c)| i + c.len_utf8());
+        let Some(w1) = word_at(text, start + s1).filter(|w| w.end == start + head.len()) else { continue };
+        // What stands before: a sign-off mark or a number, after spaces.
+        let before = body.get(..s1).unwrap_or_default().trim_end();
+        let marked = before.is_empty() && start > 0 || ["--", "~", "-", "—", "–"].iter().any(|m| before.ends_with(m)) || before.ends_with(|c: char| c.is_ascii_digit());
+        let lower = w1.text.bytes().all(|c| c.is_ascii_lowercase()) && w2.text.bytes().all(|c| c.is_ascii_lowercase() || c == b'-' || c == b'\'');
+        if !marked || !lower || w2.chars() < 3 || l.is_common(&w2) || w2.is_one_of(cued::FUNCTION_WORDS) {
+            continue;
+        }
+        let initial = w1.chars() <= 2 && !l.is_common(&w1);
+        let given = initial || l.is_first(&w1) || !l.is_common(&w1) && l.score(w1.text) >= SCORE_WEAK;
+        let surname = l.is_last(&w2) || l.score(w2.text) >= SCORE_WEAK;
+        if given && surname && !out.get(first..).unwrap_or_default().iter().any(|m| m.start < w2.end && w1.start < m.end) {
+            out.push(Match::new(Kind::Name, Detector::NamePair, w1.start, w2.end, 0.7));
+        }
     }
 }
 
