@@ -252,16 +252,17 @@ fn commands_never_hold_the_category_words_they_point_at() {
 }
 
 /// The category sets of `tests/corpus/unseen/` (labelled with denials as disclosures, the default
-/// policy): round 1 was studied after its first run, round 2 was scored once before any of its
-/// cases was read (first-run figures in the README). Floors just under today's figures per
+/// policy): rounds 1 and 2 were studied after their first runs, round 3 was scored once before
+/// any of its cases was read (first-run figures in the README). Floors just under today's figures per
 /// category (precision, recall), so a new miss or false positive fails; every miss is printed.
 #[test]
 fn unseen_category_sets_are_reported_and_above_their_floors() {
     // (round, [(category, precision floor, recall floor)])
     type Floors = [(&'static str, f64, f64); 5];
-    let floors: [(&str, Floors); 2] = [
-        ("round1", [("FIN", 0.99, 0.58), ("MED", 0.87, 0.78), ("PHI", 0.90, 0.71), ("REL", 0.95, 0.82), ("SO", 0.99, 0.64)]),
-        ("round2", [("FIN", 0.89, 0.66), ("MED", 0.74, 0.78), ("PHI", 0.82, 0.58), ("REL", 0.99, 0.83), ("SO", 0.99, 0.72)]),
+    let floors: [(&str, Floors); 3] = [
+        ("round1", [("FIN", 0.99, 0.64), ("MED", 0.89, 0.78), ("PHI", 0.95, 0.78), ("REL", 0.99, 0.855), ("SO", 0.99, 0.635)]),
+        ("round2", [("FIN", 0.95, 0.74), ("MED", 0.825, 0.78), ("PHI", 0.865, 0.83), ("REL", 0.99, 0.99), ("SO", 0.99, 0.755)]),
+        ("round3", [("FIN", 0.865, 0.52), ("MED", 0.885, 0.795), ("PHI", 0.895, 0.78), ("REL", 0.945, 0.63), ("SO", 0.91, 0.45)]),
     ];
     for (round, per) in floors {
         let dir = format!("{}/tests/corpus/unseen/{round}/categories", env!("CARGO_MANIFEST_DIR"));

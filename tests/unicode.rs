@@ -117,6 +117,10 @@ fn runs_of_other_scripts_before_every_cue_never_fail_the_scanner() {
         // notes, Spanish, signatures after a number, odd card groupings, digits one at a time.
         "Mr. Ortega here, my husband has diabeties, credit_tier=D, sober 2 yrs, tengo diabetes",
         "card 4111 11111111 1111 -maria gonzalez, ssn 3 6 7 4 0 1 9 6 5, brokerage Z27-481093",
+        // Spelled surnames and IBANs, corrections in a number, labelled name parts, sign-offs,
+        // names in other scripts, dx codes, credit values, cards in threes.
+        "tobias r as in robert e i n h a r d t, first name anatoly last name quist, two two nine oh five six six one four no sorry six six one three, iban g b eight eight l o y d zero five",
+        "cust veh repo'd, credit is like 620, dx I10, 陈美玲 Σταυρούλα Παπαδάκη, 5351 278 804 419 261 -- r. venkataraman",
     ];
     let p = common::processor();
     let mut lines = 0;
@@ -128,6 +132,7 @@ fn runs_of_other_scripts_before_every_cue_never_fail_the_scanner() {
                     format!(r#"{{"Body":"{prefix} {tail}"}}"#),
                     format!(r#"{{"Body":"{prefix}{tail}{prefix}"}}"#),
                     format!(r#"{{"ProfileName":"{prefix}","Body":"{tail}"}}"#),
+                    format!(r#"{{"Author":"k.{prefix}okabe@x.com","SpeechResult":"{prefix} {tail}","Digits":"{prefix}386685074"}}"#),
                     format!(
                         r#"{{"attributes":"{{\"customerName\":\"{prefix} Jane\",\"notes\":\"{prefix}{tail}\"}}"}}"#
                     ),

@@ -397,7 +397,8 @@ fn counting(d: &[u8]) -> bool {
     steps.windows(4).any(|s| s.iter().all(|&x| x == 1) || s.iter().all(|&x| x == -1))
 }
 
-/// True when a label ends right before `start`: "… number is", "… #", "… id:" (whatever it numbers).
+/// True when a label ends right before `start`: "policy number is", "… #", "member id:" (whatever it
+/// numbers), not "the number is".
 fn labelled(hay: &[u8], start: usize) -> bool {
     let mut i = start;
     for _ in 0..2 {
@@ -413,7 +414,17 @@ fn labelled(hay: &[u8], start: usize) -> bool {
         }
         let w = hay.get(i..e).unwrap_or_default();
         if ["number", "num", "no", "nbr", "id"].iter().any(|l| w.eq_ignore_ascii_case(l.as_bytes())) {
-            return true;
+            // "policy number is …" names what it numbers; "the number is …" does not.
+            let mut j = i;
+            while j > 0 && hay.get(j - 1) == Some(&b' ') {
+                j -= 1;
+            }
+            let k = j;
+            while j > 0 && hay.get(j - 1).is_some_and(u8::is_ascii_alphabetic) {
+                j -= 1;
+            }
+            let before = hay.get(j..k).unwrap_or_default();
+            return !before.is_empty() && !["the", "my", "a", "your", "this", "that", "his", "her", "our", "their"].iter().any(|l| before.eq_ignore_ascii_case(l.as_bytes()));
         }
         if !["is", "was", "it's", "its"].iter().any(|l| w.eq_ignore_ascii_case(l.as_bytes())) {
             return false;

@@ -8,9 +8,13 @@
 //!   five");
 //! - numerals standing apart ("4 1 4 7, 2 0 9 …") and mixtures of numerals and words
 //!   ("4 1 4 seven two");
-//! - a filler inside a number ("four one uh one one");
+//! - a filler inside a number ("four one uh one one"), and a hesitation between two parts of one
+//!   ("five three one um twenty, let me see, eight four");
+//! - a correction: the part after "sorry", "no wait", "I mean", "actually" replaces the number from
+//!   where it repeats it ("… six six one four no sorry six six one three" is "…6613");
 //! - spelled letters next to digits: "D as in David", "B like boy", "D de dedo", a single letter, and
-//!   NATO words ("Delta seven …").
+//!   NATO words ("Delta seven …"); "o", "a", "i" and "y" among spelled letters, and an IBAN's
+//!   country code said as one word ("g b eight eight l o y d …", "pl nine two …").
 //!
 //! A number said in groups keeps them only in the SSN (3-2-4) and ZIP+4 (5-4) layouts; any other
 //! grouping follows the speaker's breath and becomes one run of digits, whose cues decide what it is

@@ -209,7 +209,7 @@ impl Categories {
                         continue;
                     }
                     let class = if h.fuzzy { Class::B } else { class };
-                    if let Some(m) = term(text, h, kind, rule, class, &view) {
+                    if let Some(m) = term(text, h, kind, rule, class, hint.notes, &view) {
                         covered = m.end;
                         // Disability benefits ("on disability", "SSDI") disclose a disability too.
                         if rule == "FIN.BENEFITS" && is_disability_benefit(slice(text, m.start, m.end)) {
@@ -292,7 +292,7 @@ fn found(kind: Kind, detector: Detector, start: usize, end: usize, confidence: f
 
 /// The finding for one term hit, if its gates let it through.
 /// `view` gives the spoken view of a speech field (none for other fields).
-fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, view: &impl Fn() -> Option<&'v View>) -> Option<Match> {
+fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, notes: bool, view: &impl Fn() -> Option<&'v View>) -> Option<Match> {
     if class == Class::B && gates::is_a_name(text, h.start, h.end) {
         return None;
     }
@@ -314,6 +314,11 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, v
     }
     // "religion: Muslim", "Dx - asthma": a label that names the category, written in the text.
     if gates::labelled(text, h.start) && matches!(v.assertion, gates::Assertion::Affirmed) {
+        v.pattern = gates::Pattern::Disclosure;
+    }
+    // An agent's note about the customer ("cust veh repo'd 5/28", "cx in ch13, trustee ltr"): the
+    // note names its person before the term, and notes describe the customer's situation.
+    if notes && v.subject == gates::Subject::Person && v.assertion == gates::Assertion::Affirmed && kind == Kind::Fin {
         v.pattern = gates::Pattern::Disclosure;
     }
     let (detector, confidence, end) = match v.assertion {

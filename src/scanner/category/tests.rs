@@ -102,3 +102,34 @@ fn provider_numbers_by_context() {
     assert!(phi("Rx transfer for cust's oxycodone 5mg. Prescriber Dr. Rahman, DEA BR4637255 (verify w/ PDMP)."));
     assert!(!phi("hi its dr tanaka, credentialing asked for my npi: 1860913908"));
 }
+
+#[test]
+fn round_three_rules() {
+    // A diagnosis code after "dx", which the prefilter never sees (two letters).
+    assert!(found("WU: dx I10 - rx denied, resubmitted PA").iter().any(|x| x.0 == Kind::Phi && x.2 == "I10"));
+    // A credit value after "credit is", and a standing in words; not a card or an approval.
+    assert!(found("credit is excellent, like 790, so why was I denied").iter().any(|x| x.0 == Kind::Fin));
+    assert!(found("honestly my credit's shot since the divorce").iter().any(|x| x.0 == Kind::Fin));
+    assert!(found("my credit card was declined").is_empty());
+    assert!(found("your credit is approved, minimum score is 620").is_empty());
+    // A question said without a question mark asks; the speaker's own statement does not.
+    assert!(found("we ask every patient this, are you taking any blood thinners or medications that affect clotting").is_empty());
+    // Campaigns and alternatives are services, not disclosures.
+    assert!(found("November is Diabetes Awareness Month. Join our free walk!").is_empty());
+    // A habit's frequency makes a practice at the start of a note a disclosure.
+    assert!(found("voy a misa todos los días a las 7").iter().any(|x| x.0 == Kind::Rel));
+    // A contraction typed without its apostrophe is not a misspelt term.
+    assert!(found("i just want to close my account theres nothing wrong").is_empty());
+}
+
+#[test]
+fn an_agents_note_about_the_customers_insolvency() {
+    let c = Categories::new();
+    let hint = FieldHint { notes: true, ..FieldHint::default() };
+    let mut out = Vec::new();
+    c.scan("cust veh repo'd 5/28. personal prop release form emailed", &hint, &mut out);
+    assert!(out.iter().any(|m| m.kind == Kind::Fin), "{out:?}");
+    out.clear();
+    c.scan("veh repo'd 5/28 per the dealer", &FieldHint::default(), &mut out);
+    assert!(out.iter().all(|m| m.kind != Kind::Fin), "no person, not a note: {out:?}");
+}

@@ -55,14 +55,20 @@ pub(super) fn scan(text: &str, out: &mut Vec<Match>, first: usize) {
                     break;
                 }
             }
-            let alone = prev.is_none_or(|p| !p.is_alphanumeric()) && chars.peek().is_none_or(|&(_, d)| !d.is_alphanumeric());
+            let alone = prev.is_none_or(|p| !p.is_alphanumeric())
+                && chars.peek().is_none_or(|&(_, d)| !d.is_alphanumeric());
             let run = text.get(i..end).unwrap_or_default();
             let last = run.chars().last().unwrap_or(' ');
             let name = if is_han(c) {
                 // A doubled character is a word ("谢谢", thanks), not a name; a family name with a
                 // title ("黄太太", Mrs Huang; "王先生") is no full name.
-                let titled = ["先生", "太太", "女士", "小姐", "老师", "医生"].iter().any(|t| run.ends_with(t));
-                (2..=3).contains(&n) && HAN_SURNAMES.contains(c) && run.chars().nth(1) != Some(c) && !titled
+                let titled = ["先生", "太太", "女士", "小姐", "老师", "医生"]
+                    .iter()
+                    .any(|t| run.ends_with(t));
+                (2..=3).contains(&n)
+                    && HAN_SURNAMES.contains(c)
+                    && run.chars().nth(1) != Some(c)
+                    && !titled
             } else {
                 n == 3 && HANGUL_SURNAMES.contains(c) && !HANGUL_NOT_LAST.contains(last)
             };
@@ -76,8 +82,19 @@ pub(super) fn scan(text: &str, out: &mut Vec<Match>, first: usize) {
             // Two capitalised words of the script: "Σταυρούλα Παπαδάκη", "Ольга Смирнова".
             if let Some(w1) = word_at(text, i) {
                 let w2 = next_word(text, w1.end);
-                let script = |w: &super::word::Word| w.text.chars().all(|x| greek_or_cyrillic(x) || !x.is_alphabetic());
-                if let Some(w2) = w2.filter(|w2| w2.is_capitalised() && !w2.is_upper() && script(w2) && script(&w1) && w1.chars() >= 2 && w2.chars() >= 2) {
+                let script = |w: &super::word::Word| {
+                    w.text
+                        .chars()
+                        .all(|x| greek_or_cyrillic(x) || !x.is_alphabetic())
+                };
+                if let Some(w2) = w2.filter(|w2| {
+                    w2.is_capitalised()
+                        && !w2.is_upper()
+                        && script(w2)
+                        && script(&w1)
+                        && w1.chars() >= 2
+                        && w2.chars() >= 2
+                }) {
                     found.push((w1.start, w2.end));
                 }
             }
@@ -85,7 +102,12 @@ pub(super) fn scan(text: &str, out: &mut Vec<Match>, first: usize) {
         prev = Some(c);
     }
     for (s, e) in found {
-        if !out.get(first..).unwrap_or_default().iter().any(|m| m.start < e && s < m.end) {
+        if !out
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .any(|m| m.start < e && s < m.end)
+        {
             out.push(Match::new(Kind::Name, Detector::NameScore, s, e, 0.7));
         }
     }
@@ -103,12 +125,27 @@ mod tests {
 
     #[test]
     fn names_in_another_script() {
-        assert_eq!(names("For the W-9: Σταυρούλα Παπαδάκη, SSN 286-19-7743. sorry"), ["Σταυρούλα Παπαδάκη"]);
-        assert_eq!(names("for the tax form: 陈美玲, ssn 557-26-0918. the IRS letter"), ["陈美玲"]);
-        assert_eq!(names("박지훈 discover 6508 3726 1904 3182 이거 결제 안돼요 why declined"), ["박지훈"]);
-        assert!(names("thank you 谢谢 so much for the help today").is_empty(), "a doubled character is a word");
+        assert_eq!(
+            names("For the W-9: Σταυρούλα Παπαδάκη, SSN 286-19-7743. sorry"),
+            ["Σταυρούλα Παπαδάκη"]
+        );
+        assert_eq!(
+            names("for the tax form: 陈美玲, ssn 557-26-0918. the IRS letter"),
+            ["陈美玲"]
+        );
+        assert_eq!(
+            names("박지훈 discover 6508 3726 1904 3182 이거 결제 안돼요 why declined"),
+            ["박지훈"]
+        );
+        assert!(
+            names("thank you 谢谢 so much for the help today").is_empty(),
+            "a doubled character is a word"
+        );
         assert!(names("이거 결제 안돼요 why declined my card please").is_empty());
         assert!(names("全部 ok").is_empty(), "too little Latin text");
-        assert!(names("客户（黄太太）的 Discover 卡 6580 0146 1109 4448 被盗刷").is_empty(), "a family name and a title");
+        assert!(
+            names("客户（黄太太）的 Discover 卡 6580 0146 1109 4448 被盗刷").is_empty(),
+            "a family name and a title"
+        );
     }
 }

@@ -13,18 +13,32 @@ const MIN_LETTERS: usize = 3;
 
 /// True when `text` has two single letters standing apart ("… r e …"): the cheap test.
 fn may_spell(b: &[u8]) -> bool {
-    b.windows(4).any(|w| matches!(w, [b' ', x, b' ', y] if x.is_ascii_alphabetic() && y.is_ascii_alphabetic()))
+    b.windows(4).any(
+        |w| matches!(w, [b' ', x, b' ', y] if x.is_ascii_alphabetic() && y.is_ascii_alphabetic()),
+    )
 }
 
 /// One spelled unit starting with the single-letter word `w`: the letter alone, "r as in robert",
 /// "r for robert", "r like robert". Returns the end of the unit.
 fn unit(text: &str, w: &Word) -> Option<usize> {
-    if w.text.len() != 1 || !w.text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+    if w.text.len() != 1
+        || !w
+            .text
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic)
+    {
         return None;
     }
     let lead = w.text.as_bytes().first().copied().unwrap_or(0);
     let n1 = next_word(text, w.end);
-    let example = |x: &Word| x.text.as_bytes().first().is_some_and(|c| c.eq_ignore_ascii_case(&lead)) && x.text.len() >= 2;
+    let example = |x: &Word| {
+        x.text
+            .as_bytes()
+            .first()
+            .is_some_and(|c| c.eq_ignore_ascii_case(&lead))
+            && x.text.len() >= 2
+    };
     match n1 {
         Some(a) if a.is_one_of(&["as"]) => {
             let i = next_word(text, a.end).filter(|x| x.is_one_of(&["in"]));
@@ -54,7 +68,8 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
         // The start of a single-letter word.
         let single = b.get(i).is_some_and(u8::is_ascii_alphabetic)
             && (i == 0 || b.get(i - 1) == Some(&b' '))
-            && b.get(i + 1).is_none_or(|c| !c.is_ascii_alphanumeric() && *c < 0x80);
+            && b.get(i + 1)
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && *c < 0x80);
         if !single {
             i += 1;
             continue;
@@ -79,14 +94,29 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
         }
         if letters >= MIN_LETTERS {
             let given = prev_word(text, w.start).filter(|p| {
-                p.chars() >= 2 && p.text.chars().all(char::is_alphabetic) && !p.is_one_of(FUNCTION_WORDS) && (sc.names.is_first(p) || !sc.names.is_common(p))
+                p.chars() >= 2
+                    && p.text.chars().all(char::is_alphabetic)
+                    && !p.is_one_of(FUNCTION_WORDS)
+                    && (sc.names.is_first(p) || !sc.names.is_common(p))
             });
             if let Some(g) = given {
                 // The surname said again after its spelling ("a d e y e m i adeyemi").
-                let again = next_word(text, end).filter(|x| x.chars() == letters && !sc.names.is_common(x));
+                let again =
+                    next_word(text, end).filter(|x| x.chars() == letters && !sc.names.is_common(x));
                 let stop = again.map_or(end, |x| x.end);
-                if !out.get(first..).unwrap_or_default().iter().any(|m| m.start < stop && g.start < m.end) {
-                    out.push(Match::new(Kind::Name, Detector::NameCue, g.start, stop, 0.75));
+                if !out
+                    .get(first..)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|m| m.start < stop && g.start < m.end)
+                {
+                    out.push(Match::new(
+                        Kind::Name,
+                        Detector::NameCue,
+                        g.start,
+                        stop,
+                        0.75,
+                    ));
                 }
             }
         }

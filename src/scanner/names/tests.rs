@@ -101,3 +101,38 @@ t!(no_signature_in_prose, "card 4111111111111111 maria said ok", []);
 t!(last_first_unlisted_given, "name on the acct is Nakamura, Haruto. ssn next", ["Nakamura, Haruto"]);
 // After a self-introduction, a listed surname that is an everyday word.
 t!(intro_common_surname, "hi this is eamon carpenter, need to dispute a charge", ["eamon carpenter"]);
+
+// A surname spelled letter by letter after a first name.
+t!(spelled_surname, "tobias r as in robert e i n h a r d t michigan license", ["tobias r as in robert e i n h a r d t"]);
+t!(spelled_then_said, "its femi a d e y e m i adeyemi and the amex", ["femi a d e y e m i adeyemi"]);
+t!(spelled_letters_alone, "press a b c to continue", []);
+// Both parts labelled, in any case.
+t!(labelled_parts_lowercase, "first name anatoly last name herrera-quist social", ["anatoly", "herrera-quist"]);
+// Signed off after a mark or a number, in a text with a long number.
+t!(signed_off_mark, "cust msg: my ss is 702461183 -- r. venkataraman", ["r. venkataraman"]);
+t!(signed_off_after_cvv, "4008275641933082 exp 0728 cvv 519 b. oyelaran", ["b. oyelaran"]);
+t!(signed_off_needs_number, "see you soon -- r. venkataraman", []);
+
+#[test]
+fn identities_and_caller_ids() {
+    assert_eq!(field("Author", "ricardo.albuquerque"), Some(Detector::NameField));
+    assert_eq!(field("Author", "sokha.chhim@gmail.com"), Some(Detector::NameField));
+    assert_eq!(field("Author", "k.okabe"), Some(Detector::NameField));
+    assert_eq!(field("Author", "support.team"), None);
+    assert_eq!(field("Author", "no_reply@example.com"), None);
+    // A caller ID cut at 15 characters whose last word starts a business word.
+    assert_eq!(field("CallerName", "RIVERBEND DENTA"), None);
+    assert_eq!(field("CallerName", "LIAO WENHSUAN"), Some(Detector::NameField));
+}
+
+#[test]
+fn a_name_given_in_answer() {
+    let s = ScannerBuilder::new().build().unwrap();
+    let lists = &s.0.names;
+    let m = super::field::answered(lists, "may i have your name", "desmond achterberg").unwrap();
+    assert_eq!((m.start, m.end), (0, 18));
+    let m = super::field::answered(lists, "can I get your full name please", "yeah its tamsin okonkwo").unwrap();
+    assert_eq!(&"yeah its tamsin okonkwo"[m.start..m.end], "tamsin okonkwo");
+    assert!(super::field::answered(lists, "what's your user name", "blue falcon").is_none());
+    assert!(super::field::answered(lists, "may i have your name", "billing support").is_none());
+}

@@ -106,3 +106,11 @@ t!(dl_lower_case, "drivers license d1234567", [(Dl, "d1234567")]);
 t!(account_cue_in_korean, "계좌번호 966-595-194857", [(Account, "966-595-194857")]);
 t!(uuid_group_still_embedded, "id 4a1f-8123-4567", []);
 t!(grouped_order_number_is_not_a_card, "Order no. 4958 9426 7702 9560 \u{2014} wrong item", []);
+
+// Digits typed one at a time are typed that way on purpose: nine valid as an SSN, with no cue, are
+// one (like digits keyed on a phone); counting is not.
+t!(ssn_typed_one_at_a_time, "the number is 3 6 8 2 5 9 9 1 0", [(Ssn, "3 6 8 2 5 9 9 1 0")]);
+t!(counting_one_at_a_time, "testing 1 2 3 4 5 6 7 8 9", []);
+// Cards in any grouping of three or more digits, with a brand's prefix and Luhn.
+t!(card_in_threes, "5351 278 804 419 261 is the mastercard", [(Card, "5351 278 804 419 261")]);
+t!(ss_cue, "ss 157398824", [(Ssn, "157398824")]);
