@@ -344,7 +344,7 @@ pub struct FieldHint {
     pub keyed: bool,
     /// Nine digits with no cue at all may be read as an SSN: set by the walker for speech and keyed
     /// digits when the record names nothing that is not personal data (an order, a confirmation,
-    /// a claim), and by the turn pass for a sentence with no such question before it.
+    /// a claim, in any key or value).
     pub uncued: bool,
 }
 

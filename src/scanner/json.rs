@@ -797,11 +797,20 @@ impl<'s> Walker<'s> {
         let done = embedded && turn.is_none() && self.embedded(s);
         if !done {
             // Nine digits said or keyed with no cue: an SSN, unless the record names something
-            // that is not personal data; a sentence of a turn array is left to the turn pass.
-            let uncued = (self.hint.speech || self.hint.keyed) && turn.is_none() && !in_key && !self.names_not_pii();
+            // that is not personal data (an order asked for in a transcript's earlier sentence),
+            // which is looked for only when such an SSN was found.
+            // A sentence that may go on a number read in the sentences before ("It's seven seven
+            // three." / "Uh-huh." / "Four one eight, …") is left to the turn pass.
+            let goes_on = turn.is_some_and(|array| {
+                self.turns.iter().rev().take(2).any(|t| t.array == array && super::spoken::ends_with_number(&t.text))
+            });
+            let uncued = (self.hint.speech || self.hint.keyed) && !in_key && !goes_on;
             let saved = std::mem::replace(&mut self.hint.uncued, uncued);
             self.scan_string(s, in_key);
             self.hint.uncued = saved;
+            if uncued {
+                self.drop_uncued_if_not_pii(before);
+            }
         }
         if let Some(array) = turn {
             self.keep_turn(array, s, before);
@@ -813,6 +822,21 @@ impl<'s> Walker<'s> {
             self.drain_pending();
         }
         own
+    }
+
+    /// Removes the SSNs read with no cue (see [`FieldHint::uncued`]) among the event's findings from
+    /// `from` when the record names something that is not personal data.
+    fn drop_uncued_if_not_pii(&mut self, from: usize) {
+        let uncued = |f: &Finding| f.detector == super::Detector::SsnBare && f.confidence == super::numbers::UNCUED_CONFIDENCE;
+        if !self.event().findings.get(from..).unwrap_or_default().iter().any(uncued) || !self.names_not_pii() {
+            return;
+        }
+        let ev = self.event();
+        let mut i = 0;
+        ev.findings.retain(|f| {
+            i += 1;
+            i <= from || !uncued(f)
+        });
     }
 
     /// True when the record names something that is not personal data (an order, a confirmation,
@@ -1288,3 +1312,4 @@ mod parts;
 #[cfg(test)]
 mod tests;
 mod turns;
+

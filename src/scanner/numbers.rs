@@ -352,7 +352,7 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
         && !counting(d)
         && !labelled(hay, t.start)
     {
-        return Some(Match::new(Kind::Ssn, Detector::SsnBare, t.start, t.end, 0.7));
+        return Some(Match::new(Kind::Ssn, Detector::SsnBare, t.start, t.end, UNCUED_CONFIDENCE));
     }
     // No cue, or the nearest cue says the number is an order, ticket, phone … number.
     if ctx.all.is_empty() || ctx.nearest.contains(Cues::NOT_PII) {
@@ -390,6 +390,10 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     }
     None
 }
+
+/// The confidence of an SSN read with no cue (nine digits said or keyed): the walker finds such
+/// findings by it, to drop them in a record that names an order or a claim.
+pub(crate) const UNCUED_CONFIDENCE: f32 = 0.7;
 
 /// True when five digits in a row count up or down ("12345", "98765"): someone counting.
 fn counting(d: &[u8]) -> bool {

@@ -81,9 +81,6 @@ fn has_number(text: &str) -> bool {
 struct Carry {
     cues: Cues,
     ttl: u8,
-    /// Sentences left during which something that is not personal data (an order, a claim, a
-    /// phone) was named last: nine digits said with no cue are not read as an SSN.
-    not_pii: u8,
     /// Who named the cue (None when speakers are unknown).
     asker: Option<u64>,
 }
@@ -96,20 +93,18 @@ impl Carry {
         // goes on in the next sentence).
         let answered = !self.cues.is_empty() && channel != self.asker && has_number(text) && !spoken::ends_with_number(text);
         let mine = ident_cues(own);
-        self.not_pii = if own.contains(Cues::NOT_PII) && mine.is_empty() { CARRY } else { self.not_pii.saturating_sub(1) };
-        let not_pii = self.not_pii;
         // A sentence that names an identifier and something else ("the social security number on
         // the claim") still asks for the identifier: a not-PII word drops the cue only alone.
         if found || own.contains(Cues::NOT_PII) && mine.is_empty() || answered {
-            *self = Carry { asker: self.asker, not_pii, ..Carry::default() };
+            *self = Carry { asker: self.asker, ..Carry::default() };
         } else if !mine.is_empty() {
-            *self = Carry { cues: mine, ttl: CARRY, asker: channel, not_pii };
+            *self = Carry { cues: mine, ttl: CARRY, asker: channel };
         } else if self.ttl > 0 {
             // The asker moving on to another question drops the cue; an acknowledgement does not.
             let moved_on = self.asker.is_some() && channel == self.asker && (text.contains('?') || text.split_whitespace().count() > 6);
             self.ttl -= 1;
             if self.ttl == 0 || moved_on {
-                *self = Carry { asker: self.asker, not_pii, ..Carry::default() };
+                *self = Carry { asker: self.asker, ..Carry::default() };
             }
         }
     }
@@ -125,13 +120,9 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
         carried_at.push(carry.cues);
         let own = sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len());
         let mut found = t.idents;
-        // Read again with the carried cue, or (speech with nothing not-PII named just before) with
-        // nine digits said and no cue read as an SSN.
-        let uncued = carry.cues.is_empty() && carry.not_pii == 0 && t.hint.speech && has_number(&t.text);
-        if !t.idents && (!carry.cues.is_empty() || uncued) {
+        if !t.idents && !carry.cues.is_empty() {
             let mut hint = t.hint;
             hint.carried = carry.cues;
-            hint.uncued = uncued;
             let mut ms = Vec::new();
             super::super::scan_identifiers(sc, &t.text, &hint, &mut ms);
             if !ms.is_empty() {
@@ -308,7 +299,7 @@ pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
             let mut h = *hint;
             h.speech = true;
             h.carried = carry.cues;
-            h.uncued = hint.uncued && carry.not_pii == 0;
+            h.uncued = hint.uncued;
             super::super::scan_identifiers(sc, seg, &h, out);
             for m in out.get_mut(first..).unwrap_or_default() {
                 m.shift(s);

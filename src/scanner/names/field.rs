@@ -120,7 +120,7 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
 /// achterberg", "yeah it's tamsin okonkwo"): the answer without its opening words, read as the
 /// value of a name field.
 pub(crate) fn answered(lists: &NameLists, question: &str, answer: &str) -> Option<Match> {
-    if !asks_name(question) || answer.len() > 80 {
+    if answer.len() > 80 || answer.len() < 5 || !asks_name(question) {
         return None;
     }
     // Opening words of an answer: "yeah", "it's", "sure", "my name is", "this is" …
@@ -150,6 +150,11 @@ pub(crate) fn answered(lists: &NameLists, question: &str, answer: &str) -> Optio
 /// True when `question` asks for a person's name ("may I have your name", "who am I speaking
 /// with", "your first and last name please"), not a company's or a user name.
 fn asks_name(question: &str) -> bool {
+    // Most sentences say neither "name" nor "speaking" nor "have": no lower-cased copy for them.
+    let has = |w: &[u8]| question.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    if !(has(b"name") || has(b"speaking") || has(b"who do i have")) {
+        return false;
+    }
     let q = question.to_ascii_lowercase();
     let named = q.contains("your name") || q.contains("full name") || q.contains("first and last") || q.contains("the name on");
     let who = q.contains("who am i speaking") || q.contains("who i'm speaking") || q.contains("who do i have");

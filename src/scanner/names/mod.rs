@@ -304,7 +304,11 @@ fn signature(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
 /// initials or a given name, then a surname, both name-like and not everyday words.
 fn signed_off(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
     let b = text.as_bytes();
-    let long_number = b.windows(9).any(|w| w.iter().all(u8::is_ascii_digit));
+    let mut run = 0;
+    let long_number = b.iter().any(|c| {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 9
+    });
     if !long_number || b.len() > 4096 {
         return;
     }

@@ -34,8 +34,13 @@ fn greek_or_cyrillic(c: char) -> bool {
 /// Names written in another script than the text's, appended to `out` unless they overlap a name
 /// already found.
 pub(super) fn scan(text: &str, out: &mut Vec<Match>, first: usize) {
-    let latin = text.bytes().filter(u8::is_ascii_alphabetic).count();
-    if text.is_ascii() || latin < 8 || text.len() > 4096 {
+    // Lead bytes of Greek and Cyrillic (U+0370-04FF) and of Han and Hangul (U+3400-D7FF) in UTF-8:
+    // a text with none of them is left at once.
+    let b = text.as_bytes();
+    if text.len() > 4096 || !b.iter().any(|&c| matches!(c, 0xCD..=0xD3 | 0xE3..=0xED)) {
+        return;
+    }
+    if b.iter().filter(|c| c.is_ascii_alphabetic()).count() < 8 {
         return;
     }
     let mut found: Vec<(usize, usize)> = Vec::new();

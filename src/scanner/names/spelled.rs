@@ -11,11 +11,15 @@ use crate::scanner::{Detector, Inner, Kind, Match};
 /// Fewest letters spelled to count as a spelled surname.
 const MIN_LETTERS: usize = 3;
 
-/// True when `text` has two single letters standing apart ("… r e …"): the cheap test.
+/// True when three single letters stand apart ("… r e i …") or a letter is spelled by a word ("r as
+/// in robert"): the cheap test, from the spaces (most text has neither).
 fn may_spell(b: &[u8]) -> bool {
-    b.windows(4).any(
-        |w| matches!(w, [b' ', x, b' ', y] if x.is_ascii_alphabetic() && y.is_ascii_alphabetic()),
-    )
+    let letter = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let space = |i: usize| b.get(i) == Some(&b' ');
+    memchr::memchr_iter(b' ', b)
+        .map(|s| s + 1)
+        .any(|i| letter(i) && space(i + 1) && letter(i + 2) && space(i + 3) && letter(i + 4))
+        || memchr::memmem::find(b, b" as in ").is_some()
 }
 
 /// One spelled unit starting with the single-letter word `w`: the letter alone, "r as in robert",
@@ -63,19 +67,21 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
     if b.len() > 4096 || !may_spell(b) {
         return;
     }
-    let mut i = 0;
-    while i < b.len() {
-        // The start of a single-letter word.
+    // Word starts: the text's start and after each space.
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b' ', b).map(|s| s + 1));
+    let mut resume = 0;
+    for i in starts {
+        if i < resume {
+            continue;
+        }
+        // A single-letter word.
         let single = b.get(i).is_some_and(u8::is_ascii_alphabetic)
-            && (i == 0 || b.get(i - 1) == Some(&b' '))
             && b.get(i + 1)
                 .is_none_or(|c| !c.is_ascii_alphanumeric() && *c < 0x80);
         if !single {
-            i += 1;
             continue;
         }
         let Some(w) = word_at(text, i) else {
-            i += 1;
             continue;
         };
         // Read the units: letters, with "dash" / "hyphen" between parts of a double surname.
@@ -120,6 +126,6 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
                 }
             }
         }
-        i = end.max(i + 1);
+        resume = end.max(i + 1);
     }
 }
