@@ -799,17 +799,12 @@ impl<'s> Walker<'s> {
             // Nine digits said or keyed with no cue: an SSN, unless the record names something
             // that is not personal data (an order asked for in a transcript's earlier sentence),
             // which is looked for only when such an SSN was found.
-            // A sentence that may go on a number read in the sentences before ("It's seven seven
-            // three." / "Uh-huh." / "Four one eight, …") is left to the turn pass.
-            let goes_on = turn.is_some_and(|array| {
-                self.turns.iter().rev().take(2).any(|t| t.array == array && super::spoken::ends_with_number(&t.text))
-            });
-            let uncued = (self.hint.speech || self.hint.keyed) && !in_key && !goes_on;
+            let uncued = (self.hint.speech || self.hint.keyed) && !in_key;
             let saved = std::mem::replace(&mut self.hint.uncued, uncued);
             self.scan_string(s, in_key);
             self.hint.uncued = saved;
             if uncued {
-                self.drop_uncued_if_not_pii(before);
+                self.drop_uncued(before, turn);
             }
         }
         if let Some(array) = turn {
@@ -825,10 +820,16 @@ impl<'s> Walker<'s> {
     }
 
     /// Removes the SSNs read with no cue (see [`FieldHint::uncued`]) among the event's findings from
-    /// `from` when the record names something that is not personal data.
-    fn drop_uncued_if_not_pii(&mut self, from: usize) {
+    /// `from` when the record names something that is not personal data, or when the string is a
+    /// sentence of turn array `turn` that may go on a number read in the sentences before ("It's
+    /// seven seven three." / "Uh-huh." / "Four one eight, …": the turn pass reads them as one).
+    fn drop_uncued(&mut self, from: usize, turn: Option<u32>) {
         let uncued = |f: &Finding| f.detector == super::Detector::SsnBare && f.confidence == super::numbers::UNCUED_CONFIDENCE;
-        if !self.event().findings.get(from..).unwrap_or_default().iter().any(uncued) || !self.names_not_pii() {
+        if !self.event().findings.get(from..).unwrap_or_default().iter().any(uncued) {
+            return;
+        }
+        let goes_on = turn.is_some_and(|array| self.turns.iter().rev().take(2).any(|t| t.array == array && super::spoken::ends_with_number(&t.text)));
+        if !goes_on && !self.names_not_pii() {
             return;
         }
         let ev = self.event();

@@ -223,14 +223,18 @@ impl Fuzzy {
                     .is_some_and(|x| x & (1 << (s % 64)) != 0)
             })
         };
-        let contraction = ["s", "nt", "re", "ve", "ll", "d", "m"].iter().any(|suffix| {
-            lower
-                .strip_suffix(suffix.as_bytes())
-                .is_some_and(|stem| stem.len() >= 2 && known(stem))
-        });
-        if known(lower) || contraction {
+        if known(lower) {
             return None;
         }
+        let contraction = || {
+            ["s", "nt", "re", "ve", "ll", "d", "m"]
+                .iter()
+                .any(|suffix| {
+                    lower
+                        .strip_suffix(suffix.as_bytes())
+                        .is_some_and(|stem| stem.len() >= 2 && known(stem))
+                })
+        };
         let mut hit = None;
         hashes(lower, |h| {
             let s = bloom_slot(h);
@@ -243,7 +247,8 @@ impl Fuzzy {
             }
             hit.is_some()
         });
-        hit.map(|i| i as usize)
+        // Checked only for a hit (rare): the stem of a contraction is a known word.
+        hit.filter(|_| !contraction()).map(|i| i as usize)
     }
 }
 

@@ -150,9 +150,12 @@ pub(crate) fn answered(lists: &NameLists, question: &str, answer: &str) -> Optio
 /// True when `question` asks for a person's name ("may I have your name", "who am I speaking
 /// with", "your first and last name please"), not a company's or a user name.
 fn asks_name(question: &str) -> bool {
-    // Most sentences say neither "name" nor "speaking" nor "have": no lower-cased copy for them.
-    let has = |w: &[u8]| question.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-    if !(has(b"name") || has(b"speaking") || has(b"who do i have")) {
+    // Most sentences say neither "name" nor "speaking": no lower-cased copy for them.
+    let b = question.as_bytes();
+    let has = |first: u8, rest: &[u8]| {
+        memchr::memchr2_iter(first, first.to_ascii_uppercase(), b).any(|i| b.get(i + 1..i + 1 + rest.len()).is_some_and(|x| x.eq_ignore_ascii_case(rest)))
+    };
+    if !(has(b'n', b"ame") || has(b's', b"peaking") || has(b'w', b"ho do i have")) {
         return false;
     }
     let q = question.to_ascii_lowercase();

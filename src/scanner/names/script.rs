@@ -37,7 +37,7 @@ pub(super) fn scan(text: &str, out: &mut Vec<Match>, first: usize) {
     // Lead bytes of Greek and Cyrillic (U+0370-04FF) and of Han and Hangul (U+3400-D7FF) in UTF-8:
     // a text with none of them is left at once.
     let b = text.as_bytes();
-    if text.len() > 4096 || !b.iter().any(|&c| matches!(c, 0xCD..=0xD3 | 0xE3..=0xED)) {
+    if text.is_ascii() || text.len() > 4096 || !b.iter().any(|&c| matches!(c, 0xCD..=0xD3 | 0xE3..=0xED)) {
         return;
     }
     if b.iter().filter(|c| c.is_ascii_alphabetic()).count() < 8 {
