@@ -1313,4 +1313,3 @@ mod parts;
 #[cfg(test)]
 mod tests;
 mod turns;
-

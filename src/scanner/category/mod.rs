@@ -347,7 +347,7 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, n
             // A credit score is about a person only with its value ("my score is 540", "FICO 612",
             // said aloud "five forty").
             let said = slice(text, h.start, h.end).to_ascii_lowercase();
-            // Credit words that say nothing without a value ("my credit", "credit is").
+            // Credit words that say nothing without a value ("credit is", "score is").
             let needs_value = said.contains("score") || said.contains("fico") || matches!(said.as_str(), "credit is" | "credit's" | "credit was");
             // "my credit is like seven ninety", "credit is excellent, like 790": a value said after
             // other credit words counts too; without one they go by their pattern.

@@ -299,7 +299,6 @@ pub(super) fn dialogue(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
             let mut h = *hint;
             h.speech = true;
             h.carried = carry.cues;
-            h.uncued = hint.uncued;
             super::super::scan_identifiers(sc, seg, &h, out);
             for m in out.get_mut(first..).unwrap_or_default() {
                 m.shift(s);
