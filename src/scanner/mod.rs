@@ -225,8 +225,9 @@ impl ScannerBuilder {
 /// True when a typed text names an identifier and says a number in words: the cheap test (an
 /// automaton of a few cue words, then the spoken-number test) before a spoken view is built for
 /// a string that is not a speech field, only in keys of notes and free attributes
-/// ([`FieldHint::notes`]). Card and account words are left out: typed text says them often, and a
-/// spoken view for every note that names one cost 2.5 % of the event path (BENCHMARKS.md).
+/// ([`FieldHint::notes`]). Card and account words count too: the spoken-number test keeps the view
+/// rare (no measurable cost on the event path, BENCHMARKS.md; an earlier version that built the
+/// view for every note naming one cost 2.5 %).
 fn quotes_speech(text: &str) -> bool {
     static CUES: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     if text.len() < 24 || memchr::memchr(b' ', text.as_bytes()).is_none() {
@@ -236,7 +237,7 @@ fn quotes_speech(text: &str) -> bool {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(["social", "ssn", "routing", "licen", "iban"])
+            .build(["social", "ssn", "routing", "licen", "iban", "card", "account", "acct"])
             .expect("static cue words build")
     });
     // A note with digits has its numbers typed: it is read as typed.
