@@ -778,9 +778,7 @@ impl<'s> Walker<'s> {
         let category_field = self.hint.category != 0 && self.sc.categories.is_some();
         // A value that is one specific term by itself (`"diet": "halal"`) is the exception.
         let whole_term = || !in_key && self.sc.categories.is_some_and(|c| c.is_whole_term(s));
-        // A name field's identity without a space ("ricardo.albuquerque", "k.okabe@…").
-        let identity = || !in_key && self.hint.name_field && memchr::memchr3(b'.', b'_', b'@', s.as_bytes()).is_some();
-        if !super::may_hold_finding(s, in_key, category_field) && !whole_term() && !identity() {
+        if !super::may_hold_finding(s, in_key, category_field, self.hint.name_field) && !whole_term() {
             if let Some(array) = self.turn_text.take().filter(|_| !in_key) {
                 let before = self.event().findings.len();
                 self.keep_turn(array, s, before);

@@ -292,11 +292,12 @@ fn shared_categories() -> &'static category::Categories {
 
 /// True when a string could hold a finding of any detector family: the one gate every string passes
 /// before it is scanned or kept for the name rules. Each family's condition is here: identifiers
-/// hold a digit; names a space between two words, or a script written without spaces (not in
-/// keys); category terms a space too (a term alone is no disclosure), except the value of a field
+/// hold a digit; names a space between two words, a script written without spaces (not in keys), or
+/// in a name field an identity without a space (`ricardo.albuquerque`, `k.okabe@…`); category terms a space too (a term alone is no disclosure), except the value of a field
 /// whose key names a category (`religion: "Buddhist"`).
-pub(crate) fn may_hold_finding(s: &str, in_key: bool, category_field: bool) -> bool {
-    swar::has_digit_or_space(s.as_bytes()) || (!in_key && (!s.is_ascii() || category_field))
+pub(crate) fn may_hold_finding(s: &str, in_key: bool, category_field: bool, name_field: bool) -> bool {
+    swar::has_digit_or_space(s.as_bytes())
+        || (!in_key && (!s.is_ascii() || category_field || name_field && memchr::memchr3(b'.', b'_', b'@', s.as_bytes()).is_some()))
 }
 
 /// Category findings in `text` appended to `out`; the run of `out` from `first` is kept ordered by

@@ -397,8 +397,21 @@ pub(crate) const UNCUED_CONFIDENCE: f32 = 0.7;
 
 /// True when five digits in a row count up or down ("12345", "98765"): someone counting.
 fn counting(d: &[u8]) -> bool {
-    let steps: Vec<i16> = d.windows(2).map(|w| i16::from(w[1]) - i16::from(w[0])).collect();
-    steps.windows(4).any(|s| s.iter().all(|&x| x == 1) || s.iter().all(|&x| x == -1))
+    d.windows(5).any(|w| w.windows(2).all(|p| p[1] == p[0] + 1) || w.windows(2).all(|p| p[0] == p[1] + 1))
+}
+
+/// The word of ASCII letters that ends where the bytes in `seps` before `end` begin: its start and
+/// end (equal when no letter stands there).
+fn word_before(hay: &[u8], end: usize, seps: &[u8]) -> (usize, usize) {
+    let mut e = end;
+    while e > 0 && hay.get(e - 1).is_some_and(|c| seps.contains(c)) {
+        e -= 1;
+    }
+    let mut s = e;
+    while s > 0 && hay.get(s - 1).is_some_and(u8::is_ascii_alphabetic) {
+        s -= 1;
+    }
+    (s, e)
 }
 
 /// True when a label ends right before `start`: "policy number is", "… #", "member id:" (whatever it
@@ -406,27 +419,15 @@ fn counting(d: &[u8]) -> bool {
 fn labelled(hay: &[u8], start: usize) -> bool {
     let mut i = start;
     for _ in 0..2 {
-        while i > 0 && matches!(hay.get(i - 1), Some(b' ' | b':' | b'-' | b'.' | b',')) {
-            i -= 1;
-        }
-        if i > 0 && hay.get(i - 1) == Some(&b'#') {
+        let (s, e) = word_before(hay, i, b" :-.,");
+        if e > 0 && hay.get(e - 1) == Some(&b'#') {
             return true;
         }
-        let e = i;
-        while i > 0 && hay.get(i - 1).is_some_and(u8::is_ascii_alphabetic) {
-            i -= 1;
-        }
-        let w = hay.get(i..e).unwrap_or_default();
+        i = s;
+        let w = hay.get(s..e).unwrap_or_default();
         if ["number", "num", "no", "nbr", "id"].iter().any(|l| w.eq_ignore_ascii_case(l.as_bytes())) {
             // "policy number is …" names what it numbers; "the number is …" does not.
-            let mut j = i;
-            while j > 0 && hay.get(j - 1) == Some(&b' ') {
-                j -= 1;
-            }
-            let k = j;
-            while j > 0 && hay.get(j - 1).is_some_and(u8::is_ascii_alphabetic) {
-                j -= 1;
-            }
+            let (j, k) = word_before(hay, s, b" ");
             let before = hay.get(j..k).unwrap_or_default();
             return !before.is_empty() && !["the", "my", "a", "your", "this", "that", "his", "her", "our", "their"].iter().any(|l| before.eq_ignore_ascii_case(l.as_bytes()));
         }
@@ -447,13 +448,8 @@ fn labelled_other(hay: &[u8], start: usize) -> bool {
     let mut i = start;
     for _ in 0..4 {
         // Back over separators, then one word.
-        while i > 0 && matches!(hay.get(i - 1), Some(b' ' | b'#' | b':' | b'-' | b'.')) {
-            i -= 1;
-        }
-        let e = i;
-        while i > 0 && hay.get(i - 1).is_some_and(u8::is_ascii_alphabetic) {
-            i -= 1;
-        }
+        let (s, e) = word_before(hay, i, b" #:-.");
+        i = s;
         if i == e || hay.get(i.wrapping_sub(1)).is_some_and(|c| c.is_ascii_alphanumeric() || *c >= 0x80) && i > 0 {
             return false;
         }
