@@ -3,7 +3,8 @@
 //! same at every run. Runs one corpus `reps` times through the scanner with the category pass on or
 //! off; `scripts/category-cost.sh` runs it under cachegrind and prints the ratio (BENCHMARKS.md).
 //!
-//! Usage: `category_cost <clean|hardneg|dense|events|inputs:FILE> <on|off> <reps>`. `inputs:FILE`
+//! Usage: `category_cost <clean|hardneg|dense|events|inputs:FILE> <on|off|model> <reps>` (`model`:
+//! the category pass with the learned category scorer). `inputs:FILE`
 //! runs the event path, command JSON included, over a file the scanner bench wrote with
 //! `PIIGUARD_BENCH_INPUTS` (`events-voice.json`, `events-categories.json`, ...): two builds measured
 //! on the same bytes.
@@ -19,9 +20,10 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (corpus, mode, reps) = match args.as_slice() {
         [_, c, m, r] => (c.as_str(), m.as_str(), r.parse::<usize>().expect("reps: a number")),
-        _ => panic!("usage: category_cost <clean|hardneg|dense|events|inputs:FILE> <on|off> <reps>"),
+        _ => panic!("usage: category_cost <clean|hardneg|dense|events|inputs:FILE> <on|off|model> <reps>"),
     };
-    let scanner = ScannerBuilder::new().categories(mode == "on").build().expect("scanner");
+    // `model`: the category pass and the learned category scorer (opt-in, README).
+    let scanner = ScannerBuilder::new().categories(mode != "off").category_model(mode == "model").build().expect("scanner");
     let mut out = 0usize;
     if let Some(path) = corpus.strip_prefix("inputs:") {
         let p = Processor { scanner, policy: Policy::default(), fingerprinter: Fingerprinter::new(&[3; 32]).expect("key"), max_record_bytes: 1 << 20 };

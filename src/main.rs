@@ -373,7 +373,7 @@ impl ScannerArgs {
         };
         let mut p = build_processor(self.policy.as_deref(), fingerprinter, self.preview, self.max_record_bytes)?;
         if conversations {
-            p.scanner = ScannerBuilder::new().masked_preview(self.preview).categories(p.policy.categories.any_enabled()).conversations(true).build()?;
+            p.scanner = ScannerBuilder::new().masked_preview(self.preview).categories(p.policy.categories.any_enabled()).category_model(p.policy.categories.uses_model()).conversations(true).build()?;
         }
         Ok(p)
     }
@@ -388,7 +388,7 @@ fn build_processor(policy: Option<&Path>, fingerprinter: Fingerprinter, preview:
         None => Policy::default(),
     };
     // With every category disabled the scanner skips the category pass altogether.
-    let scanner = ScannerBuilder::new().masked_preview(preview).categories(policy.categories.any_enabled()).build()?;
+    let scanner = ScannerBuilder::new().masked_preview(preview).categories(policy.categories.any_enabled()).category_model(policy.categories.uses_model()).build()?;
     if max_record_bytes == 0 {
         bail!("--max-record-bytes must be positive");
     }
@@ -453,7 +453,7 @@ fn service_processor(s: &Settings) -> anyhow::Result<(Processor, String)> {
     let mut p = build_processor(s.policy.as_deref(), fingerprinter, s.preview, s.max_record_bytes)?;
     if s.conversations.findings_topic.is_some() {
         // The conversation stage needs names from every event and SMS parties.
-        p.scanner = ScannerBuilder::new().masked_preview(s.preview).categories(p.policy.categories.any_enabled()).conversations(true).build()?;
+        p.scanner = ScannerBuilder::new().masked_preview(s.preview).categories(p.policy.categories.any_enabled()).category_model(p.policy.categories.uses_model()).conversations(true).build()?;
     }
     Ok((p, source))
 }

@@ -116,8 +116,9 @@ pub struct CategoryPolicy {
     pub enabled: bool,
     /// `redact` (default), `delete` or `tag`.
     pub action: Action,
-    /// Which kinds of evidence count: `disclosure`, `subject`, `field`, `validator`, `answer`
-    /// (default: all). Each finding's `detector` says which one found it.
+    /// Which kinds of evidence count: `disclosure`, `subject`, `field`, `validator`, `answer` (the
+    /// default: all of these), and `model`, the learned scorer (opt-in: it costs about 10 % of the
+    /// event path). Each finding's `detector` says which one found it.
     pub evidence: Vec<CategoryEvidence>,
 }
 
@@ -160,6 +161,12 @@ impl Categories {
             Kind::Fin => Some(&self.fin),
             _ => None,
         }
+    }
+
+    /// True when an enabled category counts the learned scorer's findings (`evidence` lists
+    /// `model`): the scanner runs the scorer only then.
+    pub fn uses_model(&self) -> bool {
+        Kind::CATEGORIES.iter().filter_map(|k| self.get(*k)).any(|c| c.enabled && c.evidence.contains(&CategoryEvidence::Model))
     }
 
     /// True when any category is enabled (else the scanner can skip the category pass).
@@ -267,7 +274,7 @@ impl Policy {
         for k in Kind::CATEGORIES {
             if p.categories.get(k).is_some_and(|c| c.enabled && c.evidence.is_empty()) {
                 return Err(PolicyError::Invalid(format!(
-                    "categories.{}.evidence must list at least one of disclosure, subject, field, validator, answer (or set enabled = false)",
+                    "categories.{}.evidence must list at least one of disclosure, subject, field, validator, answer, model (or set enabled = false)",
                     k.as_str()
                 )));
             }
@@ -305,6 +312,18 @@ impl<'de> Deserialize<'de> for Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_learned_scorer_runs_only_when_an_enabled_category_counts_it() {
+        let mut c = Categories::default();
+        assert!(!c.uses_model(), "off by default");
+        c.so.evidence.push(CategoryEvidence::Model);
+        assert!(c.uses_model());
+        c.so.enabled = false;
+        assert!(!c.uses_model(), "a disabled category asks for nothing");
+        let p: Policy = toml::from_str("[categories.fin]\nevidence = [\"model\", \"disclosure\"]").unwrap();
+        assert!(p.categories.uses_model());
+    }
 
     #[test]
     fn example_file_is_the_default() {

@@ -129,3 +129,32 @@ fn a_line_the_scanner_panics_on_is_reported_by_number_gets_an_unscanned_command_
         assert!(!err.contains(secret), "{secret} in {err}");
     }
 }
+
+/// The learned category scorer is off by default and on when the policy counts it: one event whose
+/// orientation the rules miss (round 2's `c2-069`, a partner told without an orientation word).
+#[test]
+fn the_learned_scorer_runs_when_the_policy_lists_model_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = std::fs::read_dir("tests/corpus/unseen/round2/categories")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .flat_map(|p| toml::from_str::<toml::Value>(&std::fs::read_to_string(p).unwrap()).unwrap()["case"].as_array().cloned().unwrap_or_default())
+        .find(|c| c["id"].as_str() == Some("c2-069"))
+        .expect("case c2-069");
+    let events = dir.path().join("events.jsonl");
+    std::fs::write(&events, format!("{}\n", case["input"].as_str().unwrap())).unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, "[categories.so]\nevidence = [\"disclosure\", \"subject\", \"field\", \"validator\", \"answer\", \"model\"]\n").unwrap();
+    let detectors = |o: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .flat_map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["findings"].as_array().cloned().unwrap_or_default())
+            .map(|f| format!("{} {}", f["category"].as_str().unwrap_or(""), f["detector"].as_str().unwrap_or("")))
+            .collect()
+    };
+    let off = piiguard(&["scan", "-q", "--exit-zero", "--hmac-key-file", KEY, events.to_str().unwrap()]);
+    assert_eq!(detectors(&off), Vec::<String>::new(), "off by default: the rules miss it");
+    let on = piiguard(&["scan", "-q", "--exit-zero", "--hmac-key-file", KEY, "--policy", policy.to_str().unwrap(), events.to_str().unwrap()]);
+    assert_eq!(detectors(&on), ["SO category_model"]);
+}

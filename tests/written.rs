@@ -165,9 +165,11 @@ fn multilingual_corpus_precision_and_recall() {
 }
 
 /// The sets written for the accuracy work on text nobody here wrote (`tests/corpus/unseen/`, see
-/// its README): rounds 1 and 2 were studied after their first runs, round 3 was scored once before
-/// any of its cases was read. Their first-run figures are in the README; the floors sit just under today's
-/// figures, so a new miss or false positive fails, and every miss is printed with its reason.
+/// its README): each round was scored once, figures only, before any of its cases was read (those
+/// first-run figures are in the README); rounds 1 to 3 were studied after that. The floors sit just
+/// under today's figures, so a new miss or false positive fails, and every miss is printed with its
+/// reason. Measured under the default policy (the learned category scorer off); with it on, see
+/// `tests/categories.rs`.
 #[test]
 fn unseen_typed_and_voice_sets_are_reported_and_above_their_floors() {
     // (set, combination P, combination R, any-command P, any-command R)
@@ -176,8 +178,10 @@ fn unseen_typed_and_voice_sets_are_reported_and_above_their_floors() {
         ("unseen/round1/voice", 0.995, 0.80, 0.995, 0.83),
         ("unseen/round2/typed", 0.935, 0.70, 0.985, 0.905),
         ("unseen/round2/voice", 0.995, 0.83, 0.995, 0.905),
-        ("unseen/round3/typed", 0.935, 0.78, 0.995, 0.89),
+        ("unseen/round3/typed", 0.935, 0.78, 0.995, 0.90),
         ("unseen/round3/voice", 0.955, 0.62, 0.995, 0.83),
+        ("unseen/round4/typed", 0.905, 0.765, 0.975, 0.925),
+        ("unseen/round4/voice", 0.975, 0.76, 0.995, 0.75),
     ];
     for (set, cp, cr, ap, ar) in floors {
         let m = measure(set, &cases_in(set));

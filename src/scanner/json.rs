@@ -253,6 +253,20 @@ pub fn is_sid(s: &str) -> bool {
 impl Scanner {
     /// Scans one record. Invalid JSON is scanned as raw text and reported in [`RecordScan::error`].
     pub fn scan_record(&self, bytes: &[u8], fp: &Fingerprinter) -> RecordScan {
+        self.scan_record_with(bytes, fp, None)
+    }
+
+    /// The learned category scorer's features of each event of a record (empty for a record that
+    /// is not JSON), as the scanner reads them: what `examples/train_category_model.rs` trains on.
+    #[doc(hidden)]
+    pub fn category_features(&self, bytes: &[u8]) -> Vec<Vec<u64>> {
+        let mut out = Vec::new();
+        let fp = Fingerprinter::new(&[0; 32]).expect("a 32-byte key");
+        self.scan_record_with(bytes, &fp, Some(&mut out));
+        out
+    }
+
+    fn scan_record_with(&self, bytes: &[u8], fp: &Fingerprinter, collect: Option<&mut Vec<Vec<u64>>>) -> RecordScan {
         let inner = self.inner();
         let raw = |error: RecordError, pos: Option<(usize, usize)>| {
             let mut r = self.scan_record_raw(bytes, fp);
@@ -269,13 +283,18 @@ impl Scanner {
             return raw(RecordError::InvalidUtf8, None);
         };
         let mut w = Walker::new(inner, fp, text);
+        w.collect = collect.is_some().then(Vec::new);
         let mut de = serde_json::Deserializer::from_str(text);
         let res = Node { w: &mut w, depth: 0 }.deserialize(&mut de).and_then(|()| de.end());
+        if let (Some(out), Some(collected)) = (collect, w.collect.take()) {
+            *out = collected;
+        }
         match res {
             Ok(()) => {
                 if w.events.is_empty() {
                     w.events.push(EventScan::default());
                 }
+                w.model_findings();
                 for e in &mut w.events {
                     e.sids.sort_unstable();
                     e.sids.dedup();
@@ -485,6 +504,12 @@ struct Walker<'s> {
     /// Identifier cues from the URL of the request whose parameters are being visited
     /// (`…/voice/verify/ssn`): a Gather's `Digits` there take them.
     url_cues: Cues,
+    /// The learned category scorer's running score per event (see `scored`).
+    scores: Vec<scored::EventScore>,
+    /// Where the strings that scored most are: their paths, and values not in the record.
+    located: String,
+    /// Each event's model features, collected for training (`Scanner::category_features`).
+    collect: Option<Vec<Vec<u64>>>,
 }
 
 /// (outer pointer, inner pointers) for `path` inside the embedded JSON levels `inner`, the outer
@@ -661,6 +686,9 @@ impl<'s> Walker<'s> {
             name_parts: [None, None],
             name_parts_event: 0,
             name_parts_done: false,
+            scores: Vec::new(),
+            located: String::new(),
+            collect: None,
         }
     }
 
@@ -794,6 +822,10 @@ impl<'s> Walker<'s> {
         let turn = if in_key { None } else { self.turn_text.take() };
         let done = embedded && turn.is_none() && self.embedded(s);
         if !done {
+            // The learned category scorer's words (when the policy asks for it).
+            if !in_key {
+                self.score_string(s);
+            }
             // Nine digits said or keyed with no cue: an SSN, unless the record names something
             // that is not personal data (an order asked for in a transcript's earlier sentence),
             // which is looked for only when such an SSN was found.
@@ -862,6 +894,8 @@ impl<'s> Walker<'s> {
         let pending = self.pending.items.len();
         let turns = self.turns.len();
         let ident_event = self.ident_event;
+        let scores = self.scores.get(ev).copied();
+        let collected = self.collect.as_ref().and_then(|c| c.get(ev)).map(Vec::len);
         self.inner.push(saved_path.clone());
         let mut de = serde_json::Deserializer::from_str(s);
         let ok = Node { w: self, depth: EVENT_DEPTH_EMBEDDED }.deserialize(&mut de).and_then(|()| de.end()).is_ok();
@@ -875,6 +909,20 @@ impl<'s> Walker<'s> {
             self.pending.items.truncate(pending);
             self.turns.truncate(turns);
             self.ident_event = ident_event;
+            // Nor may its strings count twice toward the learned score.
+            self.scores.truncate(ev + 1);
+            if let (Some(slot), Some(saved)) = (self.scores.get_mut(ev), scores) {
+                *slot = saved;
+            } else {
+                self.scores.truncate(ev);
+            }
+            if let Some(c) = self.collect.as_mut() {
+                c.truncate(ev + 1);
+                match (c.get_mut(ev), collected) {
+                    (Some(v), Some(n)) => v.truncate(n),
+                    _ => c.truncate(ev),
+                }
+            }
         }
         // An attempt that failed inside an object leaves its keys behind.
         self.keys.truncate(keys.0);
@@ -1308,6 +1356,7 @@ fn itoa(i: usize) -> String {
 }
 
 mod parts;
+mod scored;
 #[cfg(test)]
 mod tests;
 mod turns;

@@ -119,6 +119,7 @@ pub struct ScannerBuilder {
     names_everywhere: bool,
     parties: bool,
     categories: bool,
+    category_model: bool,
 }
 
 impl Default for ScannerBuilder {
@@ -133,6 +134,7 @@ impl Default for ScannerBuilder {
             names_everywhere: false,
             parties: false,
             categories: true,
+            category_model: false,
         }
     }
 }
@@ -193,6 +195,13 @@ impl ScannerBuilder {
         self.categories = on;
         self
     }
+    /// Run the learned category scorer (`category::model`) over every string with words, for the
+    /// policy's `model` evidence. Off by default: it reads every word of the text once more (about
+    /// 10 % of the event path, BENCHMARKS.md); on only when a category's `evidence` lists `model`.
+    pub fn category_model(mut self, on: bool) -> Self {
+        self.category_model = on;
+        self
+    }
     /// Compiles the scanner.
     pub fn build(self) -> Result<Scanner, BuildError> {
         if !(8..=1000).contains(&self.cue_window) {
@@ -213,6 +222,7 @@ impl ScannerBuilder {
             states: dl::StateFinder::new()?,
             names,
             categories: self.categories.then(shared_categories),
+            category_model: self.categories && self.category_model,
             cue_window: self.cue_window,
             max_depth: self.max_depth,
             max_findings: self.max_findings,
@@ -295,6 +305,7 @@ fn shared_categories() -> &'static category::Categories {
 /// hold a digit; names a space between two words, a script written without spaces (not in keys), or
 /// in a name field an identity without a space (`ricardo.albuquerque`, `k.okabe@…`); category terms a space too (a term alone is no disclosure), except the value of a field
 /// whose key names a category (`religion: "Buddhist"`).
+#[inline(always)]
 pub(crate) fn may_hold_finding(s: &str, in_key: bool, category_field: bool, name_field: bool) -> bool {
     swar::has_digit_or_space(s.as_bytes())
         || (!in_key && (!s.is_ascii() || category_field || name_field && memchr::memchr3(b'.', b'_', b'@', s.as_bytes()).is_some()))
@@ -349,6 +360,8 @@ pub(crate) struct Inner {
     states: dl::StateFinder,
     names: Arc<NameLists>,
     categories: Option<&'static category::Categories>,
+    /// Run the learned category scorer ([`ScannerBuilder::category_model`]).
+    category_model: bool,
     cue_window: usize,
     max_depth: usize,
     max_findings: usize,

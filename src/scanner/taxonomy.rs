@@ -172,6 +172,10 @@ pub enum Detector {
     /// data regarding it. Reported with the category's action when `categories.negated` is
     /// `denials` (the default), with action `tag` when it is `tag`.
     CategoryDenial,
+    /// The learned category scorer ([`crate::scanner::category`]'s model): an event whose words
+    /// score at or over the category's threshold when no rule found that category in it. The
+    /// finding covers the string that added most to the score.
+    CategoryModel,
 }
 
 /// What kind of evidence found a name: the policy can require some (`[combination] name_evidence`).
@@ -216,6 +220,8 @@ pub enum CategoryEvidence {
     Validator,
     /// An agent's question answered yes (`category_answer`).
     Answer,
+    /// The learned scorer, over an event's words (`category_model`).
+    Model,
 }
 
 impl Detector {
@@ -227,6 +233,7 @@ impl Detector {
             Detector::CategoryField => Some(CategoryEvidence::Field),
             Detector::CategoryValidator => Some(CategoryEvidence::Validator),
             Detector::CategoryAnswer => Some(CategoryEvidence::Answer),
+            Detector::CategoryModel => Some(CategoryEvidence::Model),
             _ => None,
         }
     }

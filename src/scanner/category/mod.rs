@@ -16,6 +16,7 @@ pub mod fields;
 mod fuzzy;
 mod gates;
 mod lexicon;
+pub mod model;
 mod phi;
 mod prefilter;
 
@@ -32,6 +33,7 @@ pub use gates::answers_yes;
 /// The compiled category detectors.
 pub struct Categories {
     lex: Lexicon,
+    model: model::Model,
 }
 
 /// A lexicon hit: a term, an allow phrase, a health-identifier cue or a health word.
@@ -47,7 +49,12 @@ struct Hit {
 impl Categories {
     /// Builds the bundled lexicons.
     pub fn new() -> Categories {
-        Categories { lex: Lexicon::bundled() }
+        Categories { lex: Lexicon::bundled(), model: model::Model::bundled() }
+    }
+
+    /// The learned scorer.
+    pub(crate) fn model(&self) -> &model::Model {
+        &self.model
     }
 
     /// The lexicon hits in `text`, and the starts of the words in it that may be amounts or codes
