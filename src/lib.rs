@@ -39,4 +39,5 @@ pub mod replay;
 pub mod rule;
 pub mod scan;
 pub mod scanner;
+pub mod train;
 pub mod shutdown;

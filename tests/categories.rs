@@ -327,3 +327,18 @@ fn unseen_above(floors: &[(&str, Floors)], model: bool) {
         }
     }
 }
+
+/// The shipped model (`data/categories/model.tsv`) is what `piiguard::train` makes from the
+/// repository's sets: a change to the sets, or to which words the scanner reads, fails here until
+/// the model is retrained (`cargo run --release --example train_category_model`).
+#[test]
+fn the_shipped_model_is_what_the_trainer_makes_from_the_sets() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shipped = std::fs::read_to_string(root.join("data/categories/model.tsv")).unwrap();
+    let made = piiguard::train::bundled_model_text(root, &piiguard::scanner::ScannerBuilder::new().build().unwrap()).unwrap();
+    let differ = shipped.lines().zip(made.lines()).filter(|(a, b)| a != b).count() + shipped.lines().count().abs_diff(made.lines().count());
+    assert!(
+        differ == 0,
+        "data/categories/model.tsv differs from what the trainer makes in {differ} lines: retrain with `cargo run --release --example train_category_model`"
+    );
+}
