@@ -189,3 +189,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(crate::fuzz_json::config(1000))]
+
+    /// With the learned category scorer on (opt-in), any text, in plain, embedded and broken
+    /// embedded JSON, is scanned without a panic, and every span lies on character boundaries in
+    /// the string its path names (a scorer finding covers its whole string).
+    #[test]
+    fn the_learned_scorer_never_fails_the_scanner(texts in proptest::collection::vec(strings(), 1..4), words in proptest::collection::vec(prop_oneof![
+        Just("I filed for bankruptcy "), Just("my wife and I "), Just("diabetes "), Just("we go to mass "), Just("ÉCOLE "), Just("मेरी पत्नी "), Just("{broken json "),
+    ], 0..6)) {
+        let mut p = common::processor();
+        p.scanner = piiguard::scanner::ScannerBuilder::new().category_model(true).build().unwrap();
+        for c in [&mut p.policy.categories.med, &mut p.policy.categories.rel, &mut p.policy.categories.so, &mut p.policy.categories.fin] {
+            c.evidence.push(piiguard::scanner::CategoryEvidence::Model);
+        }
+        let mut texts = texts;
+        texts.push(words.concat());
+        // One field holds the others as embedded JSON, and one a string that only looks like it.
+        let mut obj = serde_json::Map::new();
+        for (i, t) in texts.iter().enumerate() {
+            obj.insert(format!("f{i}"), Value::String(t.clone()));
+        }
+        let inner = Value::Object(obj.clone()).to_string();
+        let record = serde_json::json!({"top": obj, "attrs": inner, "note": format!("{{{}}}", words.concat())}).to_string();
+        let out = p.process(record.as_bytes(), &Source::File { file: "f".into(), line: 1 }, Mode::Scan);
+        prop_assert_ne!(out.error, Some(RecordError::ScanPanic));
+        let scan = p.scanner.scan_record(record.as_bytes(), &p.fingerprinter);
+        prop_assert_eq!(scan.error, None);
+        for f in scan.events.iter().flat_map(|e| &e.findings) {
+            let Some(i) = f.path.strip_prefix("/top/f").or_else(|| f.inner_path.first().and_then(|p| p.strip_prefix("/f"))) else { continue };
+            let s = &texts[i.parse::<usize>().unwrap()];
+            prop_assert!(s.is_char_boundary(f.byte_start) && s.is_char_boundary(f.byte_end) && f.byte_start < f.byte_end);
+            prop_assert_eq!(s[..f.byte_end].chars().count(), f.end);
+        }
+    }
+}
