@@ -117,7 +117,7 @@ pub struct CategoryPolicy {
     /// `redact` (default), `delete` or `tag`.
     pub action: Action,
     /// Which kinds of evidence count: `disclosure`, `subject`, `field`, `validator`, `answer` (the
-    /// default: all of these), and `model`, the learned scorer (opt-in: it costs about 10 % of the
+    /// default: all of these), and `model`, the learned scorer (opt-in: it costs about 8 % of the
     /// event path). Each finding's `detector` says which one found it.
     pub evidence: Vec<CategoryEvidence>,
 }

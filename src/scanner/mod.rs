@@ -196,8 +196,9 @@ impl ScannerBuilder {
         self
     }
     /// Run the learned category scorer (`category::model`) over every string with words, for the
-    /// policy's `model` evidence. Off by default: it reads every word of the text once more (about
-    /// 10 % of the event path, BENCHMARKS.md); on only when a category's `evidence` lists `model`.
+    /// policy's `model` evidence. Off by default: it reads every word of the text once more (7.9 %
+    /// of the event path's instructions, BENCHMARKS.md); on only when a category's `evidence` lists
+    /// `model`.
     pub fn category_model(mut self, on: bool) -> Self {
         self.category_model = on;
         self

@@ -33,10 +33,6 @@ pub const CATEGORIES: usize = 5;
 /// The width of a stored row of weights.
 const LANES: usize = 8;
 
-/// Bits in the filter in front of the table: a feature whose bit is clear has no weight (most word
-/// pairs), and costs no probe.
-const FILTER_BITS: usize = 1 << 16;
-
 /// The bundled model.
 const BUNDLED: &str = include_str!("../../../data/categories/model.tsv");
 
@@ -50,8 +46,6 @@ pub struct Model {
     values: Box<[[f32; LANES]]>,
     /// `keys.len()` is `1 << bits`.
     bits: u32,
-    /// One bit per 16 bits of hash (bits 32 to 47) of the features with a weight.
-    filter: Box<[u64]>,
     bias: [f32; CATEGORIES],
     threshold: [f32; CATEGORIES],
 }
@@ -97,7 +91,6 @@ impl Model {
             keys: vec![0; 1 << bits].into_boxed_slice(),
             values: vec![[0.0; LANES]; 1 << bits].into_boxed_slice(),
             bits,
-            filter: vec![0; FILTER_BITS / 64].into_boxed_slice(),
             bias,
             threshold,
         };
@@ -111,8 +104,6 @@ impl Model {
                 i = (i + 1) & (m.keys.len() - 1);
             }
             *m.keys.get_mut(i)? = h;
-            let bit = (h >> 32) as usize & (FILTER_BITS - 1);
-            *m.filter.get_mut(bit / 64)? |= 1 << (bit % 64);
             let row = m.values.get_mut(i)?;
             row.get_mut(..CATEGORIES)?.copy_from_slice(&v);
         }
@@ -141,14 +132,6 @@ impl Model {
     /// Adds the weights of feature `h` to `own`.
     #[inline]
     fn accumulate(&self, h: u64, own: &mut [f32; LANES]) {
-        let bit = (h >> 32) as usize & (FILTER_BITS - 1);
-        if self
-            .filter
-            .get(bit / 64)
-            .is_some_and(|w| w & (1 << (bit % 64)) == 0)
-        {
-            return;
-        }
         if let Some(w) = self.weights(h) {
             for (o, w) in own.iter_mut().zip(w) {
                 *o += w;
@@ -422,7 +405,7 @@ mod tests {
             }
         });
         assert_eq!((own, s.features), (sums, n));
-        assert_eq!(m.weights(h ^ 1).filter(|_| false), None);
+        assert!(m.weights(0).is_none(), "0 marks an empty slot: never a feature");
         assert!(
             m.threshold.iter().all(|t| (0.5..=1.0).contains(t)),
             "{:?}",
