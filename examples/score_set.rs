@@ -122,13 +122,7 @@ fn main() {
         })
         .collect();
     if model {
-        for c in [
-            &mut policy.categories.med,
-            &mut policy.categories.phi,
-            &mut policy.categories.rel,
-            &mut policy.categories.so,
-            &mut policy.categories.fin,
-        ] {
+        for c in policy.categories.all_mut() {
             c.evidence.push(piiguard::scanner::CategoryEvidence::Model);
         }
     }

@@ -35,7 +35,7 @@ use piiguard::commands::{Mode, Source};
 use piiguard::fingerprint::Fingerprinter;
 use piiguard::policy::Policy;
 use piiguard::process::Processor;
-use piiguard::scanner::{CategoryEvidence, ScannerBuilder};
+use piiguard::scanner::ScannerBuilder;
 use piiguard::train::{load, train, Event, CATEGORIES, LAMBDA, THRESHOLDS};
 
 /// The categories the rules find in an event (the model's evidence left out).
@@ -144,16 +144,8 @@ fn main() {
         return;
     }
 
-    let mut policy = Policy::default();
-    for k in [
-        &mut policy.categories.med,
-        &mut policy.categories.phi,
-        &mut policy.categories.rel,
-        &mut policy.categories.so,
-        &mut policy.categories.fin,
-    ] {
-        k.evidence.retain(|e| *e != CategoryEvidence::Model);
-    }
+    // The default policy does not count the scorer's findings: the rules alone.
+    let policy = Policy::default();
     let processor = Processor {
         scanner,
         policy,

@@ -163,6 +163,11 @@ impl Categories {
         }
     }
 
+    /// Every category's settings, in [`Kind::CATEGORIES`] order, to change them all alike.
+    pub fn all_mut(&mut self) -> [&mut CategoryPolicy; 5] {
+        [&mut self.med, &mut self.phi, &mut self.rel, &mut self.so, &mut self.fin]
+    }
+
     /// True when an enabled category counts the learned scorer's findings (`evidence` lists
     /// `model`): the scanner runs the scorer only then.
     pub fn uses_model(&self) -> bool {

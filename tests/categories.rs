@@ -305,7 +305,7 @@ type Floors = [(&'static str, f64, f64); 5];
 fn model_processor() -> piiguard::process::Processor {
     let mut p = common::processor();
     p.scanner = piiguard::scanner::ScannerBuilder::new().category_model(true).build().expect("scanner builds");
-    for c in [&mut p.policy.categories.med, &mut p.policy.categories.phi, &mut p.policy.categories.rel, &mut p.policy.categories.so, &mut p.policy.categories.fin] {
+    for c in p.policy.categories.all_mut() {
         c.evidence.push(piiguard::scanner::CategoryEvidence::Model);
     }
     p

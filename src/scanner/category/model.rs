@@ -405,7 +405,10 @@ mod tests {
             }
         });
         assert_eq!((own, s.features), (sums, n));
-        assert!(m.weights(0).is_none(), "0 marks an empty slot: never a feature");
+        assert!(
+            m.weights(0).is_none(),
+            "0 marks an empty slot: never a feature"
+        );
         assert!(
             m.threshold.iter().all(|t| (0.5..=1.0).contains(t)),
             "{:?}",
