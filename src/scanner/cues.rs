@@ -241,6 +241,22 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("teléfono", Cues::NOT_PII),
     ("telefono", Cues::NOT_PII),
     ("pedido", Cues::NOT_PII),
+    // Reference numbers of bookings, returns and paperwork, often SSN- or card-shaped.
+    ("reservation", Cues::NOT_PII),
+    ("booking", Cues::NOT_PII),
+    ("itinerary", Cues::NOT_PII),
+    ("pnr", Cues::NOT_PII),
+    ("locator", Cues::NOT_PII),
+    ("rma", Cues::NOT_PII),
+    ("inv", Cues::NOT_PII),
+    ("receipt", Cues::NOT_PII),
+    ("quote", Cues::NOT_PII),
+    ("estimate", Cues::NOT_PII),
+    ("work order", Cues::NOT_PII),
+    ("shipment", Cues::NOT_PII),
+    ("vin", Cues::NOT_PII),
+    ("lot", Cues::NOT_PII),
+    ("batch", Cues::NOT_PII),
 ];
 
 /// A cue found in a window: what it announces and where it is (byte offsets into the haystack).

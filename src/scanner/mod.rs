@@ -335,7 +335,22 @@ fn scan_names(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>,
         return;
     }
     let mid = out.len();
-    names::scan(inner, text, hint, out);
+    // Emoji between a name's words and typographic spaces ("Maya 🌸 Thompson", a no-break space)
+    // are read as one space, as the identifier rules read them.
+    match (!text.is_ascii()).then(|| view::normalise(text)).flatten() {
+        Some(v) => {
+            names::scan(inner, &v.text, hint, out);
+            for m in out.get_mut(mid..).unwrap_or_default() {
+                m.start = v.original(m.start);
+                m.end = v.original_end(m.end);
+                for p in &mut m.parts {
+                    p.start = v.original(p.start);
+                    p.end = v.original_end(p.end);
+                }
+            }
+        }
+        None => names::scan(inner, text, hint, out),
+    }
     if out.len() > mid && mid > from {
         // Names never overlap identifiers (identifiers hold a digit); merge the two sorted runs.
         out.get_mut(from..).unwrap_or_default().sort_by_key(|m| m.start);

@@ -128,7 +128,7 @@ fn vocabulary() -> &'static rustc_hash::FxHashMap<&'static str, Tok> {
             m.insert(w, t);
         }
         // Fillers said inside a number ("four seven six um six six three like six nine three").
-        for w in ["uh", "uhh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hmm", "mm", "like", "este"] {
+        for w in ["uh", "uhh", "um", "uhm", "umm", "er", "erm", "ah", "eh", "hmm", "hm", "mm", "mhm", "mmhm", "huh", "like", "este"] {
             m.insert(w, Tok::Filler);
         }
         for w in NATO {

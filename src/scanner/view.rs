@@ -62,6 +62,18 @@ fn replacement(c: char) -> Option<char> {
     }
 }
 
+/// Emoji and pictographs (U+2600-27BF, U+1F000-1FAFF): a space between the words and digits they
+/// stand between ("Maya 🌸 Thompson", "4802 🤞 1195").
+fn pictograph(c: char) -> bool {
+    matches!(c as u32, 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
+}
+
+/// Parts of an emoji that are nothing by themselves: variation selectors, the zero-width joiner,
+/// the keycap mark ("2️⃣" is the digit 2), tag characters.
+fn emoji_part(c: char) -> bool {
+    matches!(c as u32, 0xFE0E | 0xFE0F | 0x200D | 0x20E3 | 0xE0020..=0xE007F)
+}
+
 /// True when a line break stands between digits ("4111 1111\n1111 1111").
 fn digit_line_break(b: &[u8]) -> bool {
     memchr::memchr_iter(b'\n', b).any(|i| {
@@ -76,8 +88,8 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
     let b = text.as_bytes();
     // Every replaced character's UTF-8 form starts with 0xC2, 0xE2, 0xE3 or 0xEF: texts with accents
     // only (0xC3, 0xC5 …) are not walked character by character.
-    let typography = (memchr::memchr3(0xC2, 0xE2, 0xEF, b).is_some() || memchr::memchr(0xE3, b).is_some())
-        && text.chars().any(|c| replacement(c).is_some());
+    let typography = (memchr::memchr3(0xC2, 0xE2, 0xEF, b).is_some() || memchr::memchr2(0xE3, 0xF0, b).is_some())
+        && text.chars().any(|c| replacement(c).is_some() || pictograph(c) || emoji_part(c));
     let breaks = memchr::memchr(b'\n', b).is_some() && digit_line_break(b);
     if !typography && !breaks {
         return None;
@@ -85,7 +97,21 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len() + 1);
     let mut chars = text.char_indices().peekable();
+    // The character before was an emoji read as a space: a space after it is the same gap.
+    let mut after_symbol = false;
     while let Some((i, c)) = chars.next() {
+        if emoji_part(c) {
+            continue;
+        }
+        if pictograph(c) || c == ' ' && after_symbol {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+                map.push(i as u32);
+            }
+            after_symbol = true;
+            continue;
+        }
+        after_symbol = false;
         let r = replacement(c).or_else(|| {
             // "1111\n1111", "1111\r\n1111", "1111 \n 1111": one space for the break and its blanks.
             if c == '\n' || c == '\r' {
@@ -143,5 +169,18 @@ mod tests {
         let v = normalise(t).unwrap();
         assert_eq!(v.text, "card 4407946843477618 ok");
         assert_eq!(&t[v.original(5)..v.original(21)], "44079468\n43477618");
+    }
+
+    #[test]
+    fn emoji_are_gaps_and_keycaps_digits() {
+        let t = "✨Nia✨Okoro✨ 4802 🤞 1195 💳 ok";
+        let v = normalise(t).unwrap();
+        assert_eq!(v.text, "Nia Okoro 4802 1195 ok");
+        let s = v.text.find("Okoro").unwrap();
+        assert_eq!(&t[v.original(s)..v.original(s + 5)], "Okoro");
+        let t = "his social is 2️⃣1️⃣9️⃣-5️⃣7️⃣ 👨‍👩‍👧";
+        let v = normalise(t).unwrap();
+        assert_eq!(v.text, "his social is 219-57 ");
+        assert_eq!(&t[v.original(14)..v.original(20)], "2️⃣1️⃣9️⃣-5️⃣7️⃣");
     }
 }

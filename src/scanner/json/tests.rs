@@ -274,3 +274,39 @@ fn raw_sids_are_read_from_bytes_whatever_surrounds_them() {
     assert_eq!(r.error, Some(RecordError::ParseError));
     assert_eq!(r.events[0].sids.iter().map(|s| s.as_str()).collect::<Vec<_>>(), [sm]);
 }
+
+#[test]
+fn a_number_one_speaker_reads_while_the_other_prompts_or_echoes_is_one_finding() {
+    // Prompts between the groups.
+    let r = scan(&sentences(&[
+        (1, "Alright, first three of the social."),
+        (2, "five one two"),
+        (1, "Then two."),
+        (2, "four four"),
+        (1, "Last four."),
+        (2, "nine oh seven one"),
+    ]));
+    let f = &r.events[0].findings;
+    assert_eq!(f.iter().map(|f| (f.kind, f.path.as_str())).collect::<Vec<_>>(), [(Kind::Ssn, "/sentences/1/transcript")], "{f:?}");
+    assert_eq!(f[0].continued.len(), 2);
+    // The agent echoing each group, once in other words ("zero" for "oh").
+    let r = scan(&sentences(&[
+        (2, "my card is four five three two"),
+        (1, "four five three two"),
+        (2, "oh one one five"),
+        (1, "zero one one five"),
+        (2, "one nine six two"),
+        (1, "one nine six two"),
+        (2, "eight eight oh oh"),
+    ]));
+    let kinds: Vec<Kind> = r.events[0].findings.iter().map(|f| f.kind).collect();
+    assert!(kinds.contains(&Kind::Card), "{kinds:?}");
+    // Two last-fours asked for one after the other are two numbers, not one.
+    let r = scan(&sentences(&[
+        (1, "I need the last four of the checking account."),
+        (2, "Three one seven two."),
+        (1, "And the last four of the card on file?"),
+        (2, "Oh eight eight five."),
+    ]));
+    assert!(r.events[0].findings.is_empty(), "{:?}", r.events[0].findings);
+}

@@ -178,6 +178,76 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
         }
         i = last.max(i) + 1;
     }
+    let more = by_speaker(sc, fp, turns, &carried_at, &out);
+    out.extend(more);
+    out
+}
+
+/// At most this many sentences of the other speakers between two parts of a number one speaker
+/// reads (a prompt, an echo, an acknowledgement).
+const OTHERS_BETWEEN: usize = 3;
+
+/// Identifiers one speaker reads over several sentences while another speaker prompts ("Middle
+/// two."), echoes each group ("five one six seven" / "five one six seven") or acknowledges between
+/// them: that speaker's sentences, read as one text when each ends with a number and the next
+/// starts with one. Only transcripts whose speakers are known; the chain above reads a number
+/// whose parts are adjacent, so a group here has another speaker's sentence inside it.
+fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cues], done: &[(usize, Vec<Finding>)]) -> Vec<(usize, Vec<Finding>)> {
+    let mut out = Vec::new();
+    let mut speakers: Vec<u64> = Vec::new();
+    for c in turns.iter().filter_map(|t| t.channel) {
+        if !speakers.contains(&c) {
+            speakers.push(c);
+        }
+    }
+    if speakers.len() < 2 {
+        return out;
+    }
+    for ch in speakers {
+        let own: Vec<usize> = (0..turns.len()).filter(|&i| turns.get(i).is_some_and(|t| t.channel == Some(ch))).collect();
+        let mut k = 0;
+        while let Some(&head) = own.get(k) {
+            k += 1;
+            if !turns.get(head).is_some_and(|t| spoken::ends_with_number(&t.text)) {
+                continue;
+            }
+            let mut group = vec![head];
+            while let (Some(&j), Some(&prev)) = (own.get(k), group.last()) {
+                let Some(t) = turns.get(j) else { break };
+                // A prompt between the parts that names what is asked for ("And the last four of
+                // the card?") asks for another number.
+                let named = (prev + 1..j).filter_map(|g| turns.get(g)).any(|p| {
+                    let c = sc.cues.cues_in(p.text.as_bytes(), 0, p.text.len());
+                    !ident_cues(c).is_empty() || c.contains(Cues::NOT_PII)
+                });
+                if group.len() >= 6 || j - prev - 1 > OTHERS_BETWEEN || named || !spoken::starts_with_number(&t.text) {
+                    break;
+                }
+                group.push(j);
+                k += 1;
+                // A sentence that says more after its number ("five five one eight. and it's
+                // under …") ends the read.
+                if !spoken::continues_number(&t.text) || !spoken::ends_with_number(&t.text) {
+                    break;
+                }
+            }
+            if group.len() < 2 || group.windows(2).all(|w| matches!(w, [a, b] if b - a == 1)) {
+                continue;
+            }
+            let chain: Vec<&Turn> = group.iter().filter_map(|&g| turns.get(g).copied()).collect();
+            let first = group.first().copied().unwrap_or(0);
+            // The cues of the group's own sentences, else those carried into its first.
+            let mine = chain.iter().fold(Cues::empty(), |c, t| c | sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len()));
+            let carried = if ident_cues(mine).is_empty() { carried_at.get(first).copied().unwrap_or_else(Cues::empty) } else { Cues::empty() };
+            let Some(found) = (2..=chain.len()).rev().find_map(|n| across(sc, fp, chain.get(..n)?, carried)) else { continue };
+            // The same number already read from adjacent sentences is not found twice.
+            let seen = |f: &Finding| done.iter().any(|(i, fs)| *i == first && fs.iter().any(|g| g.kind == f.kind && g.start == f.start));
+            let found: Vec<Finding> = found.into_iter().filter(|f| !seen(f)).collect();
+            if !found.is_empty() {
+                out.push((first, found));
+            }
+        }
+    }
     out
 }
 

@@ -35,6 +35,7 @@ mod field;
 pub mod lists;
 mod negative;
 mod script;
+mod slot;
 mod spelled;
 pub(crate) mod word;
 
@@ -95,6 +96,7 @@ pub(super) fn scan(sc: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match
         cued::name_parts(sc, text, out, first);
         spelled::scan(sc, text, out, first);
         script::scan(text, out, first);
+        slot::scan(sc, text, out, first);
     }
     if out.len() > first + 1 {
         out.get_mut(first..).unwrap_or_default().sort_by_key(|m| m.start);
@@ -351,7 +353,9 @@ fn last_first(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
     }
     let w2 = next_word(text, w1.end + 1)?;
     let l = &sc.names;
-    if !w2.is_capitalised() || l.is_common(w1) || (w1.is_upper() != w2.is_upper() && w2.chars() > 1) {
+    // The pronoun "I" and its contractions ("Ngozi, I'll need …") are no given name.
+    let pronoun = w2.text == "I" || w2.text.starts_with("I'") || w2.text.starts_with("I\u{2019}");
+    if !w2.is_capitalised() || pronoun || l.is_common(w1) || (w1.is_upper() != w2.is_upper() && w2.chars() > 1) {
         return None;
     }
     let surname = l.is_last(w1) || parts(w1, |p| l.is_last(p)) || l.score(w1.text) >= SCORE_UNCUED;

@@ -98,6 +98,20 @@ t!(signature_after_card, "card 4111111111111111 -maria gonzalez", ["maria gonzal
 t!(signature_initials, "4111111111111111 jp ardoin", ["jp ardoin"]);
 t!(no_signature_in_prose, "card 4111111111111111 maria said ok", []);
 // A listed surname vouches for a given name no list holds ("Last, First" in free text).
+// A first name addressed before the pronoun is no `Last, First`.
+t!(last_first_not_a_pronoun, "Ngozi, I'll need the SSN for the credit check", []);
+// A name alone in a part of a message, in lower case and of everyday words, or in a caseless
+// script inside Latin text.
+t!(slot_lower_case_before_a_number, "daniel brook 219 44 0183 pls update", ["daniel brook"]);
+t!(slot_after_a_dash, "acct 0042 8817 rtn 011000015 - helen stone", ["helen stone"]);
+t!(slot_initial, "k. marsh / ssn 219440183", ["k. marsh"]);
+t!(slot_not_a_sentence, "daniel brook says hi, ssn 219440183", []);
+t!(slot_not_two_words, "thank you / card 4111 1111 1111 1111", []);
+t!(slot_hebrew, "from: דנה לוי\nacct 88120455 rtn 011000015", ["דנה לוי"]);
+t!(slot_devanagari, "राहुल वर्मा — license D1234567 for the claim", ["राहुल वर्मा"]);
+t!(slot_not_a_whole_sentence_in_that_script, "note: यह मेरा नया कार्ड है 4111 1111 1111 1111", []);
+// Emoji between the words of a name.
+t!(emoji_between_names, "🌟 Carla 🌟 Mendes 🌟 here, card 4111 1111 1111 1111", ["Carla 🌟 Mendes"]);
 t!(last_first_unlisted_given, "name on the acct is Nakamura, Haruto. ssn next", ["Nakamura, Haruto"]);
 // After a self-introduction, a listed surname that is an everyday word.
 t!(intro_common_surname, "hi this is eamon carpenter, need to dispute a charge", ["eamon carpenter"]);

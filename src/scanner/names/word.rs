@@ -125,7 +125,7 @@ pub(crate) fn is_cjk(c: char) -> bool {
 }
 
 /// Combining marks (Devanagari vowel signs, decomposed accents): part of the word they follow.
-fn is_mark(c: char) -> bool {
+pub(crate) fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0B82..=0x0BCD | 0x0C00..=0x0C4D | 0x0E31..=0x0E4E | 0x064B..=0x065F)
 }
 
