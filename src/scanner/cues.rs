@@ -528,7 +528,7 @@ pub enum TurnKey {
 
 /// The part `key` plays in a turn object, if any.
 pub fn turn_key(key: &str) -> Option<TurnKey> {
-    const TEXT: &[&str] = &["transcript", "text", "content", "body", "message", "utterance", "speechresult", "said", "speech"];
+    const TEXT: &[&str] = &["transcript", "text", "content", "body", "message", "utterance", "speechresult", "said", "speech", "digits"];
     const SPEAKER: &[&str] = &[
         "media_channel", "mediachannel", "channel", "speaker", "role", "participant", "channel_participant", "author", "track",
         "from", "speaker_label", "speakerlabel", "participant_role", "participantrole",

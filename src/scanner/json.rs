@@ -488,6 +488,10 @@ struct Walker<'s> {
     turn_arrays: u32,
     /// The value being visited is a turn array (set from its key, taken by `visit_seq`).
     next_is_turn_array: bool,
+    /// The value being visited is a Studio context's `widgets` object: each widget's gathered
+    /// `SpeechResult` or `Digits` is a turn, in the widgets' order (set from its key, taken by
+    /// `visit_map`): an SSN gathered in three widgets is read as one number.
+    next_is_widgets: bool,
     /// The value being visited is an element object of a turn array (taken by `visit_map`).
     next_is_turn: Option<u32>,
     /// The next string is a sentence's text, in turn array `.0`.
@@ -678,6 +682,7 @@ impl<'s> Walker<'s> {
             turns: Vec::new(),
             turn_arrays: 0,
             next_is_turn_array: false,
+            next_is_widgets: false,
             next_is_turn: None,
             turn_text: None,
             turn_channel: None,
@@ -1217,6 +1222,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         let event_data = self.w.sc.parties && self.depth == 1 + usize::from(self.w.top_is_array) && self.w.inner.is_empty() && self.w.path.ends_with("/data");
         // An element of a turn array: its speaker and SID are noted for its sentence.
         let turn = self.w.next_is_turn.take();
+        // A Studio context's widgets: each widget object is one turn of one speaker.
+        let widgets = (std::mem::take(&mut self.w.next_is_widgets) && turn.is_none()).then(|| {
+            self.w.turn_arrays += 1;
+            (self.w.turn_arrays, self.w.turns.len())
+        });
         let saved_turn = (std::mem::take(&mut self.w.turn_channel), std::mem::take(&mut self.w.turn_sid));
         let turns_before = self.w.turns.len();
         let saved_url = self.w.url_cues;
@@ -1308,6 +1318,8 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
                 }
             }
             self.w.next_is_turn_array = hint.turn_array;
+            self.w.next_is_widgets = key.as_ref() == "widgets";
+            self.w.next_is_turn = widgets.map(|(id, _)| id);
             if hint.url {
                 self.w.capture = Some(Capture::Url);
             }
@@ -1331,6 +1343,8 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             self.w.capture = None;
             self.w.turn_text = None;
             self.w.next_is_turn_array = false;
+            self.w.next_is_widgets = false;
+            self.w.next_is_turn = None;
             self.w.path.truncate(mark);
             self.w.hint = saved_hint;
             self.w.occurrence = saved_occ;
@@ -1347,6 +1361,9 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         }
         (self.w.turn_channel, self.w.turn_sid) = saved_turn;
         self.w.url_cues = saved_url;
+        if let Some((id, from)) = widgets {
+            self.w.turn_pass(id, from);
+        }
         Ok(())
     }
 }

@@ -615,7 +615,14 @@ enum Gap {
     /// A correction ("sorry", "no wait", "I mean", "actually"): the second run replaces the end of
     /// the first.
     Correction,
+    /// Only "and": two numbers ("… three four and one two three"), unless a long number is being
+    /// read in groups ("five two nine eight got it one one six five mm hmm four four oh seven and
+    /// three one nine four").
+    And,
 }
+
+/// A number read this far in groups goes on across an "and".
+const LONG_READ: usize = 12;
 
 /// Words that say the speaker is correcting what was just said.
 const CORRECTIONS: &[&str] =
@@ -627,27 +634,53 @@ const HESITATIONS: &[&str] = &[
     "that's", "thats", "said", "make", "start", "over", "again", "got", "right", "was", "and", "pues", "a", "ver", "eso", "es",
 ];
 
-/// What the words `between` two runs say (at most six words, no question or line break).
+/// Words that mark an aside inside a number being read ("hang on the light's bad in here", "let
+/// me grab it real quick", "you know", "the rest is"): with one of them, other words may stand in
+/// the aside too.
+const ASIDE_MARKS: &[&str] = &[
+    "hang", "hold", "wait", "sec", "second", "moment", "minute", "lemme", "let", "grab", "think", "rest", "know", "check", "find",
+    "looking", "reading", "squint", "momento", "espera",
+];
+
+/// Words that name a number: an aside holding one starts another number ("… hold on, my phone is
+/// …", "… and the expiry is …").
+const NUMBER_NOUNS: &[&str] = &[
+    "exp", "expiry", "expires", "expiration", "cvv", "cvc", "security", "code", "pin", "zip", "postal", "phone", "cell", "mobile",
+    "extension", "ext", "routing", "account", "acct", "checking", "savings", "card", "license", "licence", "social", "ssn", "iban",
+    "date", "dob", "born", "birthday", "amount", "dollars", "bucks", "cents", "order", "ticket", "confirmation", "reference",
+    "teléfono", "telefono", "cuenta", "tarjeta",
+];
+
+/// What the words `between` two runs say (at most eight words, no question or line break).
 fn gap(text: &str, between: &[W]) -> Gap {
-    if between.is_empty() || between.len() > 6 || between.iter().any(|w| w.stop) {
+    if between.is_empty() || between.len() > 8 || between.iter().any(|w| w.stop) {
         return Gap::Apart;
     }
     let mut correction = false;
     let mut only_and = true;
+    let mut plain = true;
+    let mut marked = false;
     for w in between {
         let word = slice(text, w.s, w.e);
         let is = |set: &[&str]| set.iter().any(|x| word.eq_ignore_ascii_case(x));
+        if is(NUMBER_NOUNS) {
+            return Gap::Apart;
+        }
         if is(CORRECTIONS) {
             correction = true;
-        } else if !(w.t == Tok::Filler || is(HESITATIONS)) {
-            return Gap::Apart;
+        } else if w.t == Tok::Filler || is(ASIDE_MARKS) {
+            marked = true;
+        } else if !is(HESITATIONS) {
+            plain = false;
         }
         only_and &= w.t == Tok::And;
     }
+    if !plain && !marked {
+        return Gap::Apart;
+    }
     match (correction, only_and) {
         (true, _) => Gap::Correction,
-        // "… three four and one two three" is two numbers.
-        (false, true) => Gap::Apart,
+        (false, true) => Gap::And,
         (false, false) => Gap::Hesitation,
     }
 }
@@ -703,7 +736,12 @@ pub(crate) fn normalise(text: &str) -> Option<View> {
                     prev.1 = b;
                     continue;
                 }
-                Gap::Apart => {}
+                Gap::And if prev.2.chars.len() >= LONG_READ && read.chars.len() >= 4 => {
+                    join(&mut prev.2, read, None);
+                    prev.1 = b;
+                    continue;
+                }
+                Gap::And | Gap::Apart => {}
             }
         }
         read_runs.push((a, b, read));

@@ -388,7 +388,8 @@ pub(crate) fn parts(w: &Word, f: impl Fn(&Word) -> bool) -> bool {
 pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bool) -> Option<Run<'a>> {
     let lists = &sc.names;
     // "J. Doe", and after a cue "m hollingworth".
-    let initial = initial_at(text, &w1).or_else(|| (any_case && w1.chars() == 1 && w1.first_char().is_alphabetic()).then_some(w1.end));
+    // Not the article "a" or the pronoun "I" ("it's a JCB").
+    let initial = initial_at(text, &w1).or_else(|| (any_case && w1.chars() == 1 && w1.first_char().is_alphabetic() && !matches!(w1.first_char(), 'a' | 'I')).then_some(w1.end));
     let mut p = initial.unwrap_or(w1.end);
     let mut words: [Option<Word>; 4] = [Some(w1), None, None, None];
     let mut n = 1;
@@ -413,6 +414,11 @@ pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bo
             break;
         }
         if glued_to_digit(text.as_bytes(), w.end) {
+            break;
+        }
+        // A lower-case function word ("Gina from Rossi Plumbing") or the pronoun "I" ("mrs
+        // petrova I'll read that back") ends a name.
+        if !w.is_capitalised() && w.is_one_of(cued::FUNCTION_WORDS) || w.text == "I" || w.text.starts_with("I'") || w.text.starts_with("I\u{2019}") {
             break;
         }
         let shaped = if any_case {

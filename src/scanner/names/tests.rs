@@ -112,6 +112,10 @@ t!(slot_devanagari, "राहुल वर्मा — license D1234567 for th
 t!(slot_not_a_whole_sentence_in_that_script, "note: यह मेरा नया कार्ड है 4111 1111 1111 1111", []);
 // Emoji between the words of a name.
 t!(emoji_between_names, "🌟 Carla 🌟 Mendes 🌟 here, card 4111 1111 1111 1111", ["Carla 🌟 Mendes"]);
+// A cue's run ends at a function word or the pronoun; "a" after a cue is no initial.
+t!(cued_run_ends_at_from, "It's Wanda from Ferraro Roofing and Gutters, card 4111 1111 1111 1111", []);
+t!(cued_run_ends_at_the_pronoun, "okay mrs hollis I'll read that back, card 4111 1111 1111 1111", []);
+t!(cued_a_is_no_initial, "It's a JCB, card 4111 1111 1111 1111", []);
 t!(last_first_unlisted_given, "name on the acct is Nakamura, Haruto. ssn next", ["Nakamura, Haruto"]);
 // After a self-introduction, a listed surname that is an everyday word.
 t!(intro_common_surname, "hi this is eamon carpenter, need to dispute a charge", ["eamon carpenter"]);
@@ -149,4 +153,10 @@ fn a_name_given_in_answer() {
     assert_eq!(&"yeah its tamsin okonkwo"[m.start..m.end], "tamsin okonkwo");
     assert!(super::field::answered(lists, "what's your user name", "blue falcon").is_none());
     assert!(super::field::answered(lists, "may i have your name", "billing support").is_none());
+}
+#[test]
+fn tmp_probe() {
+    let s = ScannerBuilder::new().names_everywhere(true).build().unwrap();
+    let t = "Hi my name's Radu, last name Ciobanu, c i o b a n u";
+    for m in s.scan_text(t) { eprintln!("PROBE {:?} {:?} {:?}", m.kind, m.detector, &t[m.start..m.end]); }
 }
