@@ -260,11 +260,12 @@ fn commands_never_hold_the_category_words_they_point_at() {
 /// category (precision, recall), so a new miss or false positive fails; every miss is printed.
 #[test]
 fn unseen_category_sets_are_reported_and_above_their_floors() {
-    let floors: [(&str, Floors); 4] = [
+    let floors: [(&str, Floors); 5] = [
         ("round1", [("FIN", 0.99, 0.64), ("MED", 0.89, 0.78), ("PHI", 0.95, 0.78), ("REL", 0.99, 0.855), ("SO", 0.99, 0.635)]),
         ("round2", [("FIN", 0.95, 0.74), ("MED", 0.825, 0.78), ("PHI", 0.865, 0.83), ("REL", 0.99, 0.99), ("SO", 0.99, 0.755)]),
         ("round3", [("FIN", 0.865, 0.52), ("MED", 0.885, 0.795), ("PHI", 0.895, 0.78), ("REL", 0.945, 0.63), ("SO", 0.91, 0.45)]),
         ("round4", [("FIN", 0.805, 0.47), ("MED", 0.815, 0.77), ("PHI", 0.685, 0.475), ("REL", 0.955, 0.705), ("SO", 0.99, 0.51)]),
+        ("round5", [("FIN", 0.995, 0.71), ("MED", 0.81, 0.81), ("PHI", 0.87, 0.675), ("REL", 0.945, 0.59), ("SO", 0.995, 0.465)]),
     ];
     unseen_above(&floors, false);
 }
@@ -276,16 +277,17 @@ fn unseen_category_sets_are_reported_and_above_their_floors() {
 /// the events with no identifier (a category finding makes a command).
 #[test]
 fn unseen_category_sets_with_the_learned_scorer_are_above_their_floors() {
-    let floors: [(&str, Floors); 4] = [
-        ("round1", [("FIN", 0.99, 0.965), ("MED", 0.9, 0.87), ("PHI", 0.96, 0.925), ("REL", 0.99, 0.96), ("SO", 0.99, 0.99)]),
-        ("round2", [("FIN", 0.96, 0.99), ("MED", 0.84, 0.86), ("PHI", 0.875, 0.915), ("REL", 0.99, 0.99), ("SO", 0.99, 0.99)]),
-        ("round3", [("FIN", 0.92, 0.945), ("MED", 0.895, 0.895), ("PHI", 0.915, 0.955), ("REL", 0.965, 0.93), ("SO", 0.955, 0.99)]),
-        ("round4", [("FIN", 0.895, 0.97), ("MED", 0.835, 0.885), ("PHI", 0.79, 0.825), ("REL", 0.965, 0.965), ("SO", 0.99, 0.99)]),
+    let floors: [(&str, Floors); 5] = [
+        ("round1", [("FIN", 0.995, 0.935), ("MED", 0.9, 0.865), ("PHI", 0.955, 0.89), ("REL", 0.995, 0.96), ("SO", 0.995, 0.995)]),
+        ("round2", [("FIN", 0.96, 0.995), ("MED", 0.84, 0.86), ("PHI", 0.88, 0.955), ("REL", 0.995, 0.995), ("SO", 0.995, 0.995)]),
+        ("round3", [("FIN", 0.92, 0.945), ("MED", 0.895, 0.895), ("PHI", 0.915, 0.955), ("REL", 0.96, 0.93), ("SO", 0.955, 0.995)]),
+        ("round4", [("FIN", 0.895, 0.97), ("MED", 0.83, 0.855), ("PHI", 0.795, 0.865), ("REL", 0.965, 0.965), ("SO", 0.995, 0.995)]),
+        ("round5", [("FIN", 0.995, 0.995), ("MED", 0.815, 0.84), ("PHI", 0.9, 0.93), ("REL", 0.965, 0.9), ("SO", 0.995, 0.995)]),
     ];
     unseen_above(&floors, true);
     let p = model_processor();
     let mut flagged = Vec::new();
-    for round in 1..=4 {
+    for round in 1..=5 {
         for kind in ["typed", "voice"] {
             for (id, _, input, expect, _) in crate::written::cases_in(&format!("unseen/round{round}/{kind}")) {
                 let by_model = common::commands(&p, &input, 1).iter().any(|c| c.findings.iter().any(|f| f.detector == piiguard::scanner::Detector::CategoryModel));

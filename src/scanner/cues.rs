@@ -257,6 +257,9 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("vin", Cues::NOT_PII),
     ("lot", Cues::NOT_PII),
     ("batch", Cues::NOT_PII),
+    ("policy number", Cues::NOT_PII),
+    ("policy #", Cues::NOT_PII),
+    ("policy no", Cues::NOT_PII),
 ];
 
 /// A cue found in a window: what it announces and where it is (byte offsets into the haystack).

@@ -77,7 +77,7 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
             t.end = p;
         } else if t.n == MAX_GROUPS || t.len > t.digits.len() {
             // Skip the rest of this long run of digits and separators.
-            while p < hay.len() && (hay[p].is_ascii_digit() || matches!(hay[p], b' ' | b'-' | b'.')) {
+            while p < hay.len() && (hay[p].is_ascii_digit() || matches!(hay[p], b' ' | b'-' | b'.' | b'/')) {
                 p += 1;
             }
             return Err(p);
@@ -88,7 +88,7 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
             t.end = p;
         }
         // Continue over one separator followed by a digit; the separator must stay the same.
-        if p + 1 < hay.len() && matches!(hay[p], b' ' | b'-' | b'.') && hay[p + 1].is_ascii_digit() {
+        if p + 1 < hay.len() && matches!(hay[p], b' ' | b'-' | b'.' | b'/') && hay[p + 1].is_ascii_digit() {
             match t.sep {
                 None => t.sep = Some(hay[p]),
                 Some(s) if s == hay[p] => {}
@@ -268,11 +268,55 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
     }
 }
 
-fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match> {
-    // Dots separate groups only in the SSN and card layouts ("123.45.6789", "4111.1111.1111.1111");
-    // anything else with dots is a decimal, a version, an address or a date.
-    if t.sep == Some(b'.') && t.layout() != [3, 2, 4] && !CARD_LAYOUTS.contains(&t.layout()) {
+/// A card in any grouping a person types ("4007 94402176 1766", "52700321 51903296", "404 417 736
+/// 620 158 6", "49-1644-8271-05-5937", "4981/2770/5364/4125", "3.0.1.2.8.8 …"): 13 to 19 digits in
+/// groups of two or more (the last may be one digit), or one digit at a time, with one separator;
+/// a brand's prefix and Luhn decide, as for any card.
+/// The card may be followed by more groups (an expiry or a CVV on the next line): the longest run
+/// of whole groups from the start that makes one is taken.
+fn odd_card(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match> {
+    let layout = t.layout();
+    let d = t.digits();
+    if t.sep.is_none() || glued_before(hay, t.start) {
         return None;
+    }
+    if t.singles > 0 || layout.iter().all(|&g| g == 1) {
+        return ((13..=19).contains(&d.len()) && !glued_after(hay, t.end)).then(|| card(sc, hay, d, t.start, t.end, hint)).flatten();
+    }
+    // Whole groups from the start, longest first.
+    let mut nd = 0;
+    let mut spans = Vec::new();
+    for (k, &g) in layout.iter().enumerate() {
+        nd += g as usize;
+        let whole = layout.get(..k).is_some_and(|rest| rest.iter().all(|&x| x >= 2));
+        if whole && (13..=19).contains(&nd) {
+            spans.push((k, nd));
+        }
+    }
+    spans.into_iter().rev().find_map(|(k, nd)| {
+        let end = t.ends.get(k).copied()?;
+        if k + 1 == t.n && glued_after(hay, end) {
+            return None;
+        }
+        // What follows a card is an expiry or a CVV (two to four digits), not a stray digit.
+        if layout.get(k + 1).is_some_and(|&g| !(2..=4).contains(&g)) {
+            return None;
+        }
+        card(sc, hay, d.get(..nd)?, t.start, end, hint)
+    })
+}
+
+fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match> {
+    // Slashes separate a card's groups only ("4981/2770/5364/4125"); anything else with them is a
+    // date, a fraction or a path.
+    if t.sep == Some(b'/') {
+        return if CARD_LAYOUTS.contains(&t.layout()) || t.n >= 3 { odd_card(sc, hay, t, hint) } else { None };
+    }
+    // Dots separate groups only in the SSN and card layouts ("123.45.6789", "4111.1111.1111.1111")
+    // and in a card typed oddly; anything else with dots is a decimal, a version, an address or a
+    // date.
+    if t.sep == Some(b'.') && t.layout() != [3, 2, 4] && !CARD_LAYOUTS.contains(&t.layout()) {
+        return odd_card(sc, hay, t, hint);
     }
     // Cards first: a grouped card may be followed by more digits (a CVV), so try group prefixes.
     if t.sep.is_some() {
@@ -290,6 +334,11 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
             }
         }
     }
+    // A card typed in an unusual grouping, perhaps with an expiry glued after it ("… 44197360
+    // 07/29").
+    if let Some(m) = odd_card(sc, hay, t, hint) {
+        return Some(m);
+    }
     if embedded(hay, t.start, t.end) {
         return None;
     }
@@ -305,13 +354,6 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     }
     let d = t.digits();
     let layout = t.layout();
-    // A card typed in an unusual grouping ("4007 94402176 1766", "52700321 51903296", "5351 278
-    // 804 419 261"): groups of three or more, 13 to 19 digits, a brand's prefix and Luhn.
-    if matches!(t.sep, Some(b' ' | b'-')) && (2..=6).contains(&t.n) && layout.iter().all(|&g| g >= 3) && (13..=19).contains(&d.len()) && !glued_after(hay, t.end) {
-        if let Some(m) = card(sc, hay, d, t.start, t.end, hint) {
-            return Some(m);
-        }
-    }
     if t.sep.is_none() && (12..=19).contains(&d.len()) {
         if let Some(m) = card(sc, hay, d, t.start, t.end, hint) {
             return Some(m);
@@ -443,8 +485,11 @@ fn labelled(hay: &[u8], start: usize) -> bool {
 /// confirmation is 552-19-8873". Only a label word followed by nothing but "number", "#", "is" and
 /// the like counts (a cue found inside a name, "EŞREF", does not).
 fn labelled_other(hay: &[u8], start: usize) -> bool {
-    const LABELS: &[&str] = &["order", "ticket", "confirmation", "conf", "ref", "reference", "claim", "case", "invoice", "booking", "tracking", "reservation", "appointment", "appt"];
-    const FILLERS: &[&str] = &["number", "no", "num", "nbr", "is", "was", "id"];
+    const LABELS: &[&str] = &[
+        "order", "ticket", "confirmation", "conf", "ref", "reference", "claim", "case", "invoice", "booking", "tracking", "reservation",
+        "appointment", "appt", "policy", "rma", "inv", "receipt", "quote",
+    ];
+    const FILLERS: &[&str] = &["number", "no", "num", "nbr", "is", "was", "id", "code"];
     let mut i = start;
     for _ in 0..4 {
         // Back over separators, then one word.

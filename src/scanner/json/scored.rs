@@ -51,8 +51,10 @@ impl Walker<'_> {
         if !self.sc.category_model && self.collect.is_none() {
             return;
         }
-        // Words are read from text: a value without a space (a time, a number, an id) adds none.
-        if memchr::memchr(b' ', s.as_bytes()).is_none() {
+        // Words are read from text: a value without a space (a time, a number, an id) adds none;
+        // nor does a person's name (`CallerName`, `ProfileName`, `customers.name`), which says
+        // nothing about health, faith, orientation or money.
+        if memchr::memchr(b' ', s.as_bytes()).is_none() || self.hint.name_field {
             return;
         }
         let Some(model) = self.sc.categories.as_ref().map(|c| c.model()) else {

@@ -270,6 +270,10 @@ fn after(sc: &Inner, text: &str, e: usize, cue: Cue) -> Option<Match> {
     if w1.is_caseless() {
         return caseless(sc, text, w1, cue);
     }
+    // Two listed names that end the clause, everyday words or not ("im dawn summers.").
+    if let Some(m) = super::slot::after_cue(sc, text, &w1) {
+        return Some(m);
+    }
     // Most cue hits are followed by everyday words ("thanks for", "this is a", "I am looking"):
     // stop before reading a run when the first word is one and no name list holds it.
     if w1.chars() > 1

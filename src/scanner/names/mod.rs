@@ -35,7 +35,7 @@ mod field;
 pub mod lists;
 mod negative;
 mod script;
-mod slot;
+pub(crate) mod slot;
 mod spelled;
 pub(crate) mod word;
 
@@ -167,6 +167,11 @@ fn capitalised(sc: &Inner, text: &str, out: &mut Vec<Match>) {
             continue;
         }
         if let Some(m) = last_first(sc, text, &w1) {
+            pos = m.end;
+            out.push(m);
+            continue;
+        }
+        if let Some(m) = caps_then_given(sc, text, &w1) {
             pos = m.end;
             out.push(m);
             continue;
@@ -355,7 +360,10 @@ fn last_first(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
     let l = &sc.names;
     // The pronoun "I" and its contractions ("Ngozi, I'll need …") are no given name.
     let pronoun = w2.text == "I" || w2.text.starts_with("I'") || w2.text.starts_with("I\u{2019}");
-    if !w2.is_capitalised() || pronoun || l.is_common(w1) || (w1.is_upper() != w2.is_upper() && w2.chars() > 1) {
+    // A surname in capitals before a given name in title case ("OYELARAN, Tunde") is a form's
+    // way of writing it, when the given name is listed.
+    let caps_form = w1.is_upper() && !w2.is_upper() && w1.chars() >= 3 && (l.is_first(&w2) || parts(&w2, |p| l.is_first(p))) && !l.is_common(&w2);
+    if !w2.is_capitalised() || pronoun || l.is_common(w1) || (w1.is_upper() != w2.is_upper() && w2.chars() > 1 && !caps_form) {
         return None;
     }
     let surname = l.is_last(w1) || parts(w1, |p| l.is_last(p)) || l.score(w1.text) >= SCORE_UNCUED;
@@ -367,6 +375,22 @@ fn last_first(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
     let after = next_word(text, end).is_none_or(|w| !w.is_capitalised());
     (surname && (given || initial_at(text, &w2).is_some()) && after)
         .then(|| Match::new(Kind::Name, Detector::NamePair, w1.start, end, 0.8))
+}
+
+/// "DELACROIX Mathieu": a surname in capitals (listed or name-like, no acronym or everyday word)
+/// and a listed given name in title case, as forms and notes write a name, ending there.
+fn caps_then_given(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
+    let l = &sc.names;
+    if !w1.is_upper() || w1.chars() < 3 || l.is_common(w1) || negative::class(w1) & negative::class::ACRONYM != 0 {
+        return None;
+    }
+    let w2 = next_word(text, w1.end)?;
+    if !w2.is_capitalised() || w2.is_upper() || w2.chars() < 2 || l.is_common(&w2) || !(l.is_first(&w2) || parts(&w2, |p| l.is_first(p))) {
+        return None;
+    }
+    let surname = l.is_last(w1) || parts(w1, |p| l.is_last(p)) || l.score(w1.text) >= SCORE_UNCUED;
+    let after = next_word(text, w2.end).is_none_or(|w| !w.is_capitalised());
+    (surname && after).then(|| Match::new(Kind::Name, Detector::NamePair, w1.start, w2.end, 0.8))
 }
 
 /// True when a hyphenated word has a part for which `f` holds ("Lefèvre-Duval", "Seo-yeon").
@@ -537,6 +561,12 @@ pub(crate) fn negative_evidence(_sc: &Inner, text: &str, run: &Run) -> bool {
         }
     }
     if after.is_some_and(|w| negative::class(&w) & negative::class::PLACE_OR_ORG_AFTER != 0) {
+        return true;
+    }
+    // "Jack Henry & Associates", "Rossi and Sons".
+    let b = text.as_bytes();
+    let joined = [" & ", " and "].iter().find_map(|j| b.get(run.end..run.end + j.len()).filter(|x| x == &j.as_bytes()).map(|_| run.end + j.len() - 1));
+    if joined.and_then(|e| next_word(text, e)).is_some_and(|w| w.is_capitalised() && negative::class(&w) & negative::class::PLACE_OR_ORG_AFTER != 0 || w.is_one_of(&["sons", "daughters", "associates", "partners", "co"])) {
         return true;
     }
     run.middle == 0 && negative::not_people(run.first.text, run.last.text)

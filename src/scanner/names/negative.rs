@@ -19,6 +19,12 @@ pub(crate) const PLACE_OR_ORG_AFTER: &[&str] = &[
     "springs", "river", "valley", "elementary", "middle", "high", "stores", "store", "market",
     "pharmacy", "motors", "auto", "dealership", "apartments", "building", "tower", "towers", "village",
     "estates", "gardens", "mortgage", "capital", "advisors", "wealth", "brokerage", "law", "firm",
+    // Trades and shops named after their owner ("Ben Franklin Plumbing", "Sam Houston State").
+    "plumbing", "heating", "roofing", "electric", "electrical", "hvac", "landscaping", "construction",
+    "realty", "dental", "bakery", "cafe", "café", "salon", "spa", "studio", "studios", "consulting",
+    "solutions", "enterprises", "industries", "logistics", "trucking", "repair", "services", "supply",
+    "foods", "farms", "ranch", "restaurant", "grill", "pizza", "kitchen", "diner", "tavern", "brewery",
+    "winery", "state", "univ",
 ];
 
 /// Two-word brands, institutions and places that are shaped like "First Last" (lower case).

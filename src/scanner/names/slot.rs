@@ -248,3 +248,26 @@ fn few_words_in(text: &str, s: u8) -> bool {
     }
     words <= 4
 }
+
+/// After a name cue ("im", "this is", "my name is"), two words that end the clause ("im dawn
+/// summers.", "this is grace wood, the acct holder", "my name is will hunter (…"): a listed first
+/// name and a listed surname, everyday words or not. The punctuation after them is the evidence a
+/// capital would give.
+pub(super) fn after_cue<'a>(sc: &Inner, text: &'a str, w1: &Word<'a>) -> Option<Match> {
+    let l = &sc.names;
+    let w2 = super::word::next_word(text, w1.end)?;
+    let b = text.as_bytes();
+    let mut i = w2.end;
+    while b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let ends = b.get(i).is_none_or(|c| matches!(c, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'-' | b'/' | b'\n' | b'\r'));
+    let ascii = |w: &Word| w.text.bytes().all(|c| c.is_ascii_alphabetic() || c == b'\'' || c == b'-');
+    if !ends || !ascii(w1) || !ascii(&w2) || w1.chars() < 2 || w2.chars() < 2 || w1.is_one_of(cued::FUNCTION_WORDS) || w2.is_one_of(cued::FUNCTION_WORDS) {
+        return None;
+    }
+    let given = l.is_first(w1) || parts(w1, |q| l.is_first(q));
+    let surname = l.is_last(&w2) || parts(&w2, |q| l.is_last(q));
+    let run = Run { words: [Some(*w1), Some(w2), None, None], n: 2, first: *w1, last: w2, middle: 0, particle: false, end: w2.end, initial: false };
+    (given && surname && !negative_evidence(sc, text, &run)).then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.75))
+}

@@ -116,6 +116,13 @@ t!(emoji_between_names, "🌟 Carla 🌟 Mendes 🌟 here, card 4111 1111 1111 1
 t!(cued_run_ends_at_from, "It's Wanda from Ferraro Roofing and Gutters, card 4111 1111 1111 1111", []);
 t!(cued_run_ends_at_the_pronoun, "okay mrs hollis I'll read that back, card 4111 1111 1111 1111", []);
 t!(cued_a_is_no_initial, "It's a JCB, card 4111 1111 1111 1111", []);
+// A surname in capitals and a given name in title case, with or without a comma.
+t!(caps_surname_comma_given, "re: the form for HALVORSEN, Ingrid — ssn 219440183", ["HALVORSEN, Ingrid"]);
+t!(caps_surname_given, "update card for MOREAU Julien 4111 1111 1111 1111", ["MOREAU Julien"]);
+t!(caps_acronym_is_no_surname, "PLEASE Mark this paid, 4111 1111 1111 1111", []);
+// After a cue, two listed names that end the clause, everyday words or not.
+t!(cued_everyday_words_ending_the_clause, "hey im rose meadows. ssn 219440183", ["rose meadows"]);
+t!(cued_everyday_words_going_on, "hey im rose and i need my ssn 219440183", []);
 t!(last_first_unlisted_given, "name on the acct is Nakamura, Haruto. ssn next", ["Nakamura, Haruto"]);
 // After a self-introduction, a listed surname that is an everyday word.
 t!(intro_common_surname, "hi this is eamon carpenter, need to dispute a charge", ["eamon carpenter"]);

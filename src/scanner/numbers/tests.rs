@@ -114,3 +114,18 @@ t!(counting_one_at_a_time, "testing 1 2 3 4 5 6 7 8 9", []);
 // Cards in any grouping of three or more digits, with a brand's prefix and Luhn.
 t!(card_in_threes, "5351 278 804 419 261 is the mastercard", [(Card, "5351 278 804 419 261")]);
 t!(ss_cue, "ss 157398824", [(Ssn, "157398824")]);
+#[test]
+fn cards_in_any_grouping_with_an_expiry_after() {
+    let s = crate::scanner::ScannerBuilder::new().build().unwrap();
+    let cards = |t: &str| s.scan_text(t).into_iter().filter(|m| m.kind == Kind::Card).map(|m| t[m.start..m.end].to_owned()).collect::<Vec<_>>();
+    // Two halves on two lines, the expiry on a third.
+    assert_eq!(cards("Odile Brandt\n45170228\n44197360\n07/29"), ["45170228\n44197360"]);
+    assert_eq!(cards("4517022844197360 07"), ["4517022844197360"]);
+    assert_eq!(cards("45-1702-2844-19-7360 ok"), ["45-1702-2844-19-7360"]);
+    assert_eq!(cards("card 4517/0228/4419/7360 exp 07/29"), ["4517/0228/4419/7360"]);
+    assert_eq!(cards("4.5.1.7.0.2.2.8.4.4.1.9.7.3.6.0"), ["4.5.1.7.0.2.2.8.4.4.1.9.7.3.6.0"]);
+    // A date, a fraction, a version: no card.
+    assert!(cards("due 07/29/2026, 3/4 done, v4.5.17.0228").is_empty());
+    // Luhn fails: no card.
+    assert!(cards("45-1702-2844-19-7361").is_empty());
+}
