@@ -13,7 +13,7 @@ use regex::Regex;
 /// finds them with the terms).
 pub(super) const TRIGGERS: &[&str] = &[
     "both", "wife", "wives", "husband", "husbands", "girlfriend", "boyfriend", "married", "dads", "moms", "mums", "mothers",
-    "fathers", "partner", "fiance", "fiancee", "esposo", "esposa", "novio", "novia", "marido",
+    "fathers", "partner", "fiance", "fiancee", "esposo", "esposa", "novio", "novia", "marido", "pareja",
 ];
 
 /// A man's title or mark ("Mr. Paiva", "Sr. Gómez", "cx (M)") and a woman's ("Mrs Abiodun", "Ms.
@@ -56,6 +56,94 @@ pub(super) fn titled_couple(text: &str) -> Option<(usize, usize)> {
     } else {
         None
     }
+}
+
+/// A person's sex as a given name tells it (`data/names/gendered-first.tsv`: names almost always one
+/// sex's in the US Census 1990 first-name files); `true` for a man's name.
+fn given_name_is_male(name: &str) -> Option<bool> {
+    static M: OnceLock<rustc_hash::FxHashMap<String, bool>> = OnceLock::new();
+    let map = M.get_or_init(|| {
+        include_str!("../../../data/names/gendered-first.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(n, g)| (n.to_lowercase(), g == "M"))
+            .collect()
+    });
+    // "Andrés" is looked up as "andres".
+    let folded: String = name
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c => c,
+        })
+        .collect();
+    map.get(&folded).copied()
+}
+
+/// The writer's or speaker's own given name: after "I'm", "this is", "soy", "my name is" …, or a
+/// sign-off at the end ("… thx - Josie"). Not a possessive ("this is Greg's wife").
+fn own_names(text: &str) -> impl Iterator<Item = &str> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?:\b(?:[Ii]'?m|I am|[Tt]his is|[Ii]t'?s|[Ss]oy|[Mm]e llamo|[Mm]y name is|[Mm]y name's)\s+|[-\u{2013}\u{2014}~]\s*)([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)")
+            .expect("static regex builds")
+    });
+    re.captures_iter(text).filter_map(move |c| {
+        let whole = c.get(0)?;
+        let m = c.get(1)?;
+        let after = text.get(m.end()..).unwrap_or_default();
+        if after.starts_with('\'') || after.starts_with('\u{2019}') {
+            return None;
+        }
+        // A sign-off ends the text (after punctuation or a surname).
+        let sign_off = whole.as_str().starts_with(['-', '\u{2013}', '\u{2014}', '~']);
+        // At most a surname or an initial after it, then the end.
+        let rest = after.trim_start().trim_start_matches(|c: char| c.is_alphabetic() || c == '.');
+        if sign_off && !rest.trim_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()).is_empty() {
+            return None;
+        }
+        Some(m.as_str())
+    })
+}
+
+/// The partner the writer names, and whether a man: "my husband", "my ex boyfriend", "mi esposa",
+/// "my partner Lena" (by the partner's name); the byte range of the phrase.
+fn own_partner(text: &str) -> Option<(bool, usize, usize)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:my|mi)\s+(?:ex[- ]?)?(husband|boyfriend|esposo|novio|marido|wife|esposa|novia|mujer|partner|pareja)\b(?:,?\s+([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+))?")
+            .expect("static regex builds")
+    });
+    let c = re.captures(text)?;
+    let whole = c.get(0)?;
+    let word = c.get(1)?.as_str().to_ascii_lowercase();
+    let male = match word.as_str() {
+        "husband" | "boyfriend" | "esposo" | "novio" | "marido" => true,
+        "wife" | "esposa" | "novia" | "mujer" => false,
+        // A partner by name: only a name whose sex the list knows.
+        _ => given_name_is_male(c.get(2)?.as_str())?,
+    };
+    Some((male, whole.start(), whole.end()))
+}
+
+/// Where `text` tells of a same-sex couple by the writer's own given name and the partner they
+/// name ("Hi, this is Greg. My husband Paul will sign", "Soy Andrés, mi novio Julián …", "my
+/// partner Lena and our daughter … - Josie"): both the same sex. Names of either sex ("Jordan")
+/// tell nothing.
+pub(super) fn named_couple(text: &str) -> Option<(usize, usize)> {
+    let (male, s, e) = own_partner(text)?;
+    let mut sexes = own_names(text).filter_map(given_name_is_male);
+    let first = sexes.next()?;
+    // Two own names of different sexes (a quoted name): no reading.
+    (first == male && sexes.all(|x| x == first)).then_some((s, e))
 }
 
 fn patterns() -> &'static Regex {
@@ -125,5 +213,12 @@ mod tests {
         assert!(titled_couple("pronouns: he/him. adding my husband to the plan").is_some());
         assert!(titled_couple("Mr. Lee here, my wife will call").is_none());
         assert!(titled_couple("Ms. Rao: my girlfriend and I are going to the concert").is_none(), "a friend");
+        assert!(named_couple("Hi, this is Derek. My husband will sign for it").is_some());
+        assert!(named_couple("my partner Ingrid and I are moving, can you transfer the plan? - Marta").is_some());
+        assert!(named_couple("Soy Andrés, mi novio Julián va a pasar").is_some());
+        assert!(named_couple("Hi, this is Derek. My wife will sign for it").is_none());
+        assert!(named_couple("I'm Jordan and my husband is away").is_none(), "a name of either sex");
+        assert!(named_couple("this is Derek's wife, my husband asked me to call").is_none(), "a possessive");
+        assert!(named_couple("my husband - Derek Smith said to call you about the bill later today").is_none(), "not a sign-off");
     }
 }

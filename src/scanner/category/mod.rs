@@ -229,7 +229,7 @@ impl Categories {
         }
         // A same-sex couple told without an orientation word.
         let couple = hits.iter().any(|h| matches!(h.pattern, Pattern::Couple));
-        if let Some((s, e)) = couple.then(|| couples::same_sex_couple(text).or_else(|| couples::titled_couple(text))).flatten() {
+        if let Some((s, e)) = couple.then(|| couples::same_sex_couple(text).or_else(|| couples::titled_couple(text)).or_else(|| couples::named_couple(text))).flatten() {
             if !out.get(first..).unwrap_or_default().iter().any(|m| m.kind == Kind::So) {
                 out.push(found(Kind::So, Detector::CategoryDisclosure, s, e, 0.8, "SO.ORIENTATION"));
             }
