@@ -277,23 +277,27 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
 fn odd_card(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match> {
     let layout = t.layout();
     let d = t.digits();
-    if t.sep.is_none() || glued_before(hay, t.start) {
+    if t.sep.is_none() || d.len() < 13 || glued_before(hay, t.start) {
         return None;
     }
     if t.singles > 0 || layout.iter().all(|&g| g == 1) {
         return ((13..=19).contains(&d.len()) && !glued_after(hay, t.end)).then(|| card(sc, hay, d, t.start, t.end, hint)).flatten();
     }
-    // Whole groups from the start, longest first.
+    // Whole groups from the start, longest first (no allocation: at most MAX_GROUPS prefixes).
+    let mut sums = [0usize; MAX_GROUPS];
     let mut nd = 0;
-    let mut spans = Vec::new();
     for (k, &g) in layout.iter().enumerate() {
         nd += g as usize;
-        let whole = layout.get(..k).is_some_and(|rest| rest.iter().all(|&x| x >= 2));
-        if whole && (13..=19).contains(&nd) {
-            spans.push((k, nd));
+        if let Some(slot) = sums.get_mut(k) {
+            *slot = nd;
         }
     }
-    spans.into_iter().rev().find_map(|(k, nd)| {
+    (0..t.n).rev().find_map(|k| {
+        let nd = sums.get(k).copied()?;
+        let whole = layout.get(..k).is_some_and(|rest| rest.iter().all(|&x| x >= 2));
+        if !whole || !(13..=19).contains(&nd) {
+            return None;
+        }
         let end = t.ends.get(k).copied()?;
         if k + 1 == t.n && glued_after(hay, end) {
             return None;
@@ -373,6 +377,14 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     // An SSN layout that failed validation is not re-read as an account number.
     if layout == [3, 2, 4] {
         return None;
+    }
+    // Nine digits in another grouping ("2063 5881 7", "51 24 73 991") right after an SSN cue:
+    // the cue says what they are, the SSA rules check them.
+    if t.n >= 2 && d.len() == 9 && validate::is_ssn(d) && !labelled_other(hay, t.start) {
+        let ctx = context(sc, hay, t.start, t.end, hint);
+        if ctx.nearest.contains(Cues::SSN) {
+            return Some(Match::new(Kind::Ssn, Detector::Ssn, t.start, t.end, 0.9));
+        }
     }
     if PHONE_LAYOUTS.contains(&layout) || matches!(layout, [4, 2, 2] | [2, 2, 4] | [5, 4]) {
         return None;

@@ -223,8 +223,35 @@ fn lead_in(t: Tok, w: &str) -> bool {
 /// True when `text` ends with a number (a numeral or a number word, after trailing punctuation and
 /// fillers): a sentence that may go on in the next one.
 pub(crate) fn ends_with_number(text: &str) -> bool {
-    let ws: Vec<(usize, usize)> = words(text).collect();
-    ws.iter().rev().take(3).map(|&(s, e)| (classify(slice(text, s, e)), slice(text, s, e))).find(|(t, w)| !matches!(t, Tok::Filler) && !lead_in(*t, w) || numeric(*t)).is_some_and(|(t, _)| numeric(t) || t == Tok::Oh)
+    last_words(text).into_iter().flatten().map(|(s, e)| (classify(slice(text, s, e)), slice(text, s, e))).find(|(t, w)| !matches!(t, Tok::Filler) && !lead_in(*t, w) || numeric(*t)).is_some_and(|(t, _)| numeric(t) || t == Tok::Oh)
+}
+
+/// The last three words of `text`, the last first, read backwards from its end (the same words as
+/// [`words`] gives, without reading the rest of the text: this runs on every sentence of a
+/// transcript).
+fn last_words(text: &str) -> [Option<(usize, usize)>; 3] {
+    let b = text.as_bytes();
+    let mut out = [None; 3];
+    let mut i = b.len();
+    for slot in &mut out {
+        while i > 0 && !word_byte(b[i - 1]) {
+            i -= 1;
+        }
+        if i == 0 {
+            break;
+        }
+        let e = i;
+        let digits = b[i - 1].is_ascii_digit();
+        while i > 0 && word_byte(b[i - 1]) && b[i - 1].is_ascii_digit() == digits {
+            i -= 1;
+        }
+        // "x-ray" is one word, as `words` reads it.
+        if !digits && slice(text, i, e).eq_ignore_ascii_case("ray") && i >= 2 && b[i - 1] == b'-' && b[i - 2].eq_ignore_ascii_case(&b'x') && (i == 2 || !word_byte(b[i - 3])) {
+            i -= 2;
+        }
+        *slot = Some((i, e));
+    }
+    out
 }
 
 /// True when `text` goes on a number read in the sentence before: it starts with a number (after a

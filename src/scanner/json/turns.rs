@@ -115,10 +115,13 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
     let mut out: Vec<(usize, Vec<Finding>)> = Vec::new();
     // The cue carried into each sentence.
     let mut carried_at = Vec::with_capacity(turns.len());
+    // Each sentence's own cues (read once, for the passes below too).
+    let mut own_at = Vec::with_capacity(turns.len());
     let mut carry = Carry::default();
     for (i, t) in turns.iter().enumerate() {
         carried_at.push(carry.cues);
         let own = sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len());
+        own_at.push(own);
         let mut found = t.idents;
         if !t.idents && !carry.cues.is_empty() {
             let mut hint = t.hint;
@@ -178,7 +181,7 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
         }
         i = last.max(i) + 1;
     }
-    let more = by_speaker(sc, fp, turns, &carried_at, &out);
+    let more = by_speaker(sc, fp, turns, &carried_at, &own_at, &out);
     out.extend(more);
     out
 }
@@ -192,7 +195,7 @@ const OTHERS_BETWEEN: usize = 3;
 /// them: that speaker's sentences, read as one text when each ends with a number and the next
 /// starts with one. Only transcripts whose speakers are known; the chain above reads a number
 /// whose parts are adjacent, so a group here has another speaker's sentence inside it.
-fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cues], done: &[(usize, Vec<Finding>)]) -> Vec<(usize, Vec<Finding>)> {
+fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cues], own_at: &[Cues], done: &[(usize, Vec<Finding>)]) -> Vec<(usize, Vec<Finding>)> {
     let mut out = Vec::new();
     let mut speakers: Vec<u64> = Vec::new();
     for c in turns.iter().filter_map(|t| t.channel) {
@@ -203,12 +206,15 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cue
     if speakers.len() < 2 {
         return out;
     }
+    // Whether each sentence ends with a number, read once.
+    let ends: Vec<bool> = turns.iter().map(|t| spoken::ends_with_number(&t.text)).collect();
     for ch in speakers {
         let own: Vec<usize> = (0..turns.len()).filter(|&i| turns.get(i).is_some_and(|t| t.channel == Some(ch))).collect();
         let mut k = 0;
         while let Some(&head) = own.get(k) {
             k += 1;
-            if !turns.get(head).is_some_and(|t| spoken::ends_with_number(&t.text)) {
+            // A number the chain above already read from this sentence is not read again.
+            if !ends.get(head).copied().unwrap_or(false) || done.iter().any(|(i, _)| *i == head) {
                 continue;
             }
             let mut group = vec![head];
@@ -216,10 +222,7 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cue
                 let Some(t) = turns.get(j) else { break };
                 // A prompt between the parts that names what is asked for ("And the last four of
                 // the card?") asks for another number.
-                let named = (prev + 1..j).filter_map(|g| turns.get(g)).any(|p| {
-                    let c = sc.cues.cues_in(p.text.as_bytes(), 0, p.text.len());
-                    !ident_cues(c).is_empty() || c.contains(Cues::NOT_PII)
-                });
+                let named = (prev + 1..j).filter_map(|g| own_at.get(g)).any(|&c| !ident_cues(c).is_empty() || c.contains(Cues::NOT_PII));
                 if group.len() >= 6 || j - prev - 1 > OTHERS_BETWEEN || named || !spoken::starts_with_number(&t.text) {
                     break;
                 }
@@ -227,7 +230,7 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cue
                 k += 1;
                 // A sentence that says more after its number ("five five one eight. and it's
                 // under …") ends the read.
-                if !spoken::continues_number(&t.text) || !spoken::ends_with_number(&t.text) {
+                if !ends.get(j).copied().unwrap_or(false) || !spoken::continues_number(&t.text) {
                     break;
                 }
             }
@@ -237,9 +240,12 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cue
             let chain: Vec<&Turn> = group.iter().filter_map(|&g| turns.get(g).copied()).collect();
             let first = group.first().copied().unwrap_or(0);
             // The cues of the group's own sentences, else those carried into its first.
-            let mine = chain.iter().fold(Cues::empty(), |c, t| c | sc.cues.cues_in(t.text.as_bytes(), 0, t.text.len()));
+            let mine = group.iter().filter_map(|&g| own_at.get(g)).fold(Cues::empty(), |c, &x| c | x);
             let carried = if ident_cues(mine).is_empty() { carried_at.get(first).copied().unwrap_or_else(Cues::empty) } else { Cues::empty() };
-            let Some(found) = (2..=chain.len()).rev().find_map(|n| across(sc, fp, chain.get(..n)?, carried)) else { continue };
+            // The whole group, else without its last part (an expiry read after the number): a
+            // scan of the joined text each, so no more.
+            let tries = (chain.len().saturating_sub(1).max(2)..=chain.len()).rev();
+            let Some(found) = tries.into_iter().find_map(|n| across(sc, fp, chain.get(..n)?, carried)) else { continue };
             // The same number already read from adjacent sentences is not found twice.
             let seen = |f: &Finding| done.iter().any(|(i, fs)| *i == first && fs.iter().any(|g| g.kind == f.kind && g.start == f.start));
             let found: Vec<Finding> = found.into_iter().filter(|f| !seen(f)).collect();

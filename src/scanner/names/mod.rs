@@ -440,9 +440,8 @@ pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bo
         if glued_to_digit(text.as_bytes(), w.end) {
             break;
         }
-        // A lower-case function word ("Gina from Rossi Plumbing") or the pronoun "I" ("mrs
-        // petrova I'll read that back") ends a name.
-        if !w.is_capitalised() && w.is_one_of(cued::FUNCTION_WORDS) || w.text == "I" || w.text.starts_with("I'") || w.text.starts_with("I\u{2019}") {
+        // The pronoun "I" ("mrs petrova I'll read that back") ends a name.
+        if w.text == "I" || w.text.starts_with("I'") || w.text.starts_with("I\u{2019}") {
             break;
         }
         let shaped = if any_case {
@@ -451,6 +450,10 @@ pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bo
             (w.is_capitalised() || w.is_caseless()) && (w.is_upper() == upper || w.chars() == 1)
         };
         if !shaped {
+            break;
+        }
+        // After a cue, a lower-case function word ends a name ("Gina from Rossi Plumbing").
+        if any_case && !w.is_capitalised() && w.is_one_of(cued::FUNCTION_WORDS) {
             break;
         }
         let is_initial = initial_at(text, &w).is_some();

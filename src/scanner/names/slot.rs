@@ -52,17 +52,21 @@ fn word_script(w: &Word) -> Option<u8> {
     script
 }
 
-/// True when the byte before `at` (after spaces) ends a part of a message, or nothing is there.
-fn opens(b: &[u8], at: usize) -> bool {
-    let mut i = at;
-    while i > 0 && b.get(i - 1) == Some(&b' ') {
-        i -= 1;
-    }
-    match i.checked_sub(1).and_then(|p| b.get(p)) {
-        None => true,
-        Some(&c) => delimiter(c) || c.is_ascii_digit() || c >= 0x80 && dash_or_symbol_before(b, i),
-    }
-}
+/// Sign-off words after which a name ends a message ("xo penelope grant", "ty -j vasquez").
+const SIGN_OFFS: &[&str] = &[
+    "xo",
+    "xoxo",
+    "ty",
+    "thx",
+    "thanks",
+    "cheers",
+    "regards",
+    "love",
+    "best",
+    "sincerely",
+    "gracias",
+    "saludos",
+];
 
 /// True when the byte at `at` (after spaces) ends the part, or the text ends.
 fn closes(b: &[u8], at: usize) -> bool {
@@ -80,7 +84,23 @@ fn closes(b: &[u8], at: usize) -> bool {
     }
 }
 
-fn delimiter(c: u8) -> bool {
+/// Bytes after which a part of a message may start: the delimiters and digits (a table: this is
+/// read for every byte of every string the name rules read).
+#[allow(
+    clippy::indexing_slicing,
+    reason = "a const loop over 0..256 into a table of 256"
+)]
+static STARTS_PART: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = delimiter(c as u8) || (c as u8).is_ascii_digit();
+        c += 1;
+    }
+    t
+};
+
+const fn delimiter(c: u8) -> bool {
     matches!(
         c,
         b'\n'
@@ -97,18 +117,9 @@ fn delimiter(c: u8) -> bool {
             | b'-'
             | b'~'
             | b'#'
+            | b'\''
+            | b'"'
     )
-}
-
-/// An en or em dash, or a symbol (emoji, arrows) ending right before `i`.
-fn dash_or_symbol_before(b: &[u8], i: usize) -> bool {
-    let s = b.get(..i).unwrap_or_default();
-    let Ok(t) = std::str::from_utf8(s.get(s.len().saturating_sub(4)..).unwrap_or_default())
-        .or_else(|_| std::str::from_utf8(s.get(s.len().saturating_sub(3)..).unwrap_or_default()))
-    else {
-        return false;
-    };
-    t.chars().next_back().is_some_and(symbol)
 }
 
 /// An en or em dash, or a symbol, starting at `i`.
@@ -133,29 +144,65 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
     if b.len() > 4096 || memchr::memchr(b' ', b).is_none() {
         return;
     }
-    let latin = b.iter().filter(|c| c.is_ascii_alphabetic()).count();
-    let mut p = 0;
-    while p < b.len() {
-        // The next word start.
-        let Some(w1) = (p..b.len())
+    // Latin letters in the text, counted only when a pair in a caseless script needs it.
+    let latin = || b.iter().filter(|c| c.is_ascii_alphabetic()).count();
+    // Only where a part of the message starts: the text's start and after each delimiter or
+    // number (most words of a text are not there, so most are never read).
+    let mut next = 0;
+    while next < b.len() {
+        let mut s = next;
+        // The next place a part starts, for the next round.
+        next = (s..b.len())
             .find(|&i| {
-                text.is_char_boundary(i)
-                    && super::word::is_word_start(text, i)
-                    && word_at(text, i).is_some()
+                b.get(i)
+                    .is_some_and(|&c| STARTS_PART.get(usize::from(c)).copied().unwrap_or(false))
             })
-            .and_then(|i| word_at(text, i))
-        else {
-            break;
-        };
-        p = w1.end.max(p + 1);
-        if !opens(b, w1.start) {
+            .map_or(b.len(), |i| {
+                let mut e = i + 1;
+                while b.get(e).is_some_and(u8::is_ascii_digit) {
+                    e += 1;
+                }
+                e
+            });
+        while matches!(b.get(s), Some(b' ' | b'-' | b'.' | b'\t')) {
+            s += 1;
+        }
+        if !text.is_char_boundary(s)
+            || s > 0 && b.get(s - 1).is_some_and(|c| c.is_ascii_alphanumeric())
+        {
             continue;
         }
-        // "r. king": an initial and its dot.
-        let initial = w1.chars() == 1
+        let Some(mut w1) = word_at(text, s) else {
+            continue;
+        };
+        // A sign-off word first ("xo maren holt", "ty -j vasquez"): the name follows it.
+        let mut signed = false;
+        let maybe_sign_off = w1.text.len() <= 9
+            && matches!(
+                b.get(w1.start).map(|c| c | 0x20),
+                Some(b'x' | b't' | b'c' | b'r' | b'l' | b'b' | b's' | b'g')
+            );
+        if maybe_sign_off && w1.is_one_of(SIGN_OFFS) {
+            let mut q = w1.end;
+            while matches!(b.get(q), Some(b' ' | b'-' | b',')) {
+                q += 1;
+            }
+            let Some(w) = word_at(text, q) else { continue };
+            w1 = w;
+            signed = true;
+        }
+        // "r. king": an initial and its dot; after a dash or a sign-off, without one ("-j vasquez").
+        let letter = w1.chars() == 1
             && w1.first_char().is_ascii_alphabetic()
-            && b.get(w1.end) == Some(&b'.');
-        let gap = if initial { w1.end + 1 } else { w1.end };
+            && !matches!(w1.first_char(), 'a' | 'A' | 'i' | 'I');
+        let dashed = w1
+            .start
+            .checked_sub(1)
+            .and_then(|p| b.get(p))
+            .is_some_and(|&c| c == b'-');
+        let dot = b.get(w1.end) == Some(&b'.');
+        let initial = letter && (dot || signed || dashed);
+        let gap = if initial && dot { w1.end + 1 } else { w1.end };
         if b.get(gap) != Some(&b' ') {
             continue;
         }
@@ -176,7 +223,7 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
                 s1 == s2
                     && w1.chars() >= 2
                     && w2.chars() >= 2
-                    && latin >= 8
+                    && latin() >= 8
                     && few_words_in(text, s1)
             }
             (None, None) => latin_name(sc, text, &w1, &w2, initial),
@@ -190,7 +237,7 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
                 w2.end,
                 0.7,
             ));
-            p = w2.end;
+            next = next.max(w2.end);
         }
     }
 }
@@ -261,13 +308,39 @@ pub(super) fn after_cue<'a>(sc: &Inner, text: &'a str, w1: &Word<'a>) -> Option<
     while b.get(i) == Some(&b' ') {
         i += 1;
     }
-    let ends = b.get(i).is_none_or(|c| matches!(c, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'-' | b'/' | b'\n' | b'\r'));
-    let ascii = |w: &Word| w.text.bytes().all(|c| c.is_ascii_alphabetic() || c == b'\'' || c == b'-');
-    if !ends || !ascii(w1) || !ascii(&w2) || w1.chars() < 2 || w2.chars() < 2 || w1.is_one_of(cued::FUNCTION_WORDS) || w2.is_one_of(cued::FUNCTION_WORDS) {
+    let ends = b.get(i).is_none_or(|c| {
+        matches!(
+            c,
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'-' | b'/' | b'\n' | b'\r'
+        )
+    });
+    let ascii = |w: &Word| {
+        w.text
+            .bytes()
+            .all(|c| c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
+    };
+    if !ends
+        || !ascii(w1)
+        || !ascii(&w2)
+        || w1.chars() < 2
+        || w2.chars() < 2
+        || w1.is_one_of(cued::FUNCTION_WORDS)
+        || w2.is_one_of(cued::FUNCTION_WORDS)
+    {
         return None;
     }
     let given = l.is_first(w1) || parts(w1, |q| l.is_first(q));
     let surname = l.is_last(&w2) || parts(&w2, |q| l.is_last(q));
-    let run = Run { words: [Some(*w1), Some(w2), None, None], n: 2, first: *w1, last: w2, middle: 0, particle: false, end: w2.end, initial: false };
-    (given && surname && !negative_evidence(sc, text, &run)).then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.75))
+    let run = Run {
+        words: [Some(*w1), Some(w2), None, None],
+        n: 2,
+        first: *w1,
+        last: w2,
+        middle: 0,
+        particle: false,
+        end: w2.end,
+        initial: false,
+    };
+    (given && surname && !negative_evidence(sc, text, &run))
+        .then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.75))
 }

@@ -107,6 +107,8 @@ t!(slot_after_a_dash, "acct 0042 8817 rtn 011000015 - helen stone", ["helen ston
 t!(slot_initial, "k. marsh / ssn 219440183", ["k. marsh"]);
 t!(slot_not_a_sentence, "daniel brook says hi, ssn 219440183", []);
 t!(slot_not_two_words, "thank you / card 4111 1111 1111 1111", []);
+t!(slot_after_a_sign_off, "4111111111111111 cvv 123\nxo maren holt", ["maren holt"]);
+t!(slot_dashed_initial, "lic A04718362 ty -k brennan", ["k brennan"]);
 t!(slot_hebrew, "from: דנה לוי\nacct 88120455 rtn 011000015", ["דנה לוי"]);
 t!(slot_devanagari, "राहुल वर्मा — license D1234567 for the claim", ["राहुल वर्मा"]);
 t!(slot_not_a_whole_sentence_in_that_script, "note: यह मेरा नया कार्ड है 4111 1111 1111 1111", []);
@@ -167,3 +169,4 @@ fn tmp_probe() {
     let t = "Hi my name's Radu, last name Ciobanu, c i o b a n u";
     for m in s.scan_text(t) { eprintln!("PROBE {:?} {:?} {:?}", m.kind, m.detector, &t[m.start..m.end]); }
 }
+t!(slot_after_a_quote_and_a_sign_off, "agent typed back 'thanks fern silver, ssn 781-18-9698 verified' in the chat", ["fern silver"]);

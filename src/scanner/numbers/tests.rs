@@ -42,6 +42,8 @@ t!(card_all_zero, "0000 0000 0000 0000", []);
 // People type cards in other groupings too (4-8-4, 8-8): Luhn and a brand's prefix decide.
 t!(card_odd_layout, "4111 11111111 1111", [(Card, "4111 11111111 1111")]);
 t!(card_eight_eight, "its 41111111 11111111 ok", [(Card, "41111111 11111111")]);
+t!(ssn_odd_grouping_after_its_cue, "my social: 2194 4018 3", [(Ssn, "2194 4018 3")]);
+t!(nine_digits_odd_grouping_no_cue, "parts 2194 4018 3 in stock", []);
 t!(card_bad_layout, "4111 111 11111 1111 3", []);
 t!(spaced_single_digits_ssn, "my ssn is 3 6 7 4 0 1 9 6 5", [(Ssn, "3 6 7 4 0 1 9 6 5")]);
 t!(spaced_single_digits_card, "here u go 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", [(Card, "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1")]);

@@ -107,3 +107,13 @@ fn spelled_iban_and_corrections() {
     assert_eq!(view("three one eight nine three i mean nine two four four zero six"), "318924406");
     assert_eq!(view("four three four and one two three"), "434 and 123");
 }
+
+#[test]
+fn last_words_are_the_words_read_forwards() {
+    for t in ["", "  ", "four one one one.", "it's 4111 ok", "Call x-ray now", "a,b;c  d", "nine B as in boy", "déjà vu 42", "uh... um"] {
+        let fwd: Vec<(usize, usize)> = words(t).collect();
+        let want: Vec<(usize, usize)> = fwd.iter().rev().take(3).copied().collect();
+        let got: Vec<(usize, usize)> = last_words(t).into_iter().flatten().collect();
+        assert_eq!(got, want, "{t:?}");
+    }
+}
