@@ -166,7 +166,7 @@ fn multilingual_corpus_precision_and_recall() {
 
 /// The sets written for the accuracy work on text nobody here wrote (`tests/corpus/unseen/`, see
 /// its README): each round was scored once, figures only, before any of its cases was read (those
-/// first-run figures are in the README); rounds 1 to 3 were studied after that. The floors sit just
+/// first-run figures are in the README); rounds 1 to 5 were studied after that (round 6 is kept as it was scored). The floors sit just
 /// under today's figures, so a new miss or false positive fails, and every miss is printed with its
 /// reason. Measured under the default policy (the learned category scorer off); with it on, see
 /// `tests/categories.rs`.
@@ -174,16 +174,18 @@ fn multilingual_corpus_precision_and_recall() {
 fn unseen_typed_and_voice_sets_are_reported_and_above_their_floors() {
     // (set, combination P, combination R, any-command P, any-command R)
     let floors = [
-        ("unseen/round1/typed", 0.99, 0.85, 0.995, 0.93),
-        ("unseen/round1/voice", 0.995, 0.80, 0.995, 0.83),
-        ("unseen/round2/typed", 0.935, 0.70, 0.985, 0.905),
-        ("unseen/round2/voice", 0.995, 0.83, 0.995, 0.905),
-        ("unseen/round3/typed", 0.935, 0.78, 0.995, 0.90),
-        ("unseen/round3/voice", 0.955, 0.62, 0.995, 0.83),
-        ("unseen/round4/typed", 0.965, 0.9, 0.995, 0.95),
-        ("unseen/round4/voice", 0.995, 0.86, 0.995, 0.89),
-        ("unseen/round5/typed", 0.945, 0.845, 0.99, 0.925),
-        ("unseen/round5/voice", 0.975, 0.775, 0.995, 0.89),
+        ("unseen/round1/typed", 0.985, 0.88, 0.995, 0.93),
+        ("unseen/round1/voice", 0.995, 0.815, 0.995, 0.87),
+        ("unseen/round2/typed", 0.94, 0.77, 0.98, 0.905),
+        ("unseen/round2/voice", 0.995, 0.845, 0.995, 0.915),
+        ("unseen/round3/typed", 0.94, 0.81, 0.995, 0.895),
+        ("unseen/round3/voice", 0.955, 0.635, 0.995, 0.865),
+        ("unseen/round4/typed", 0.96, 0.9, 0.995, 0.95),
+        ("unseen/round4/voice", 0.995, 0.875, 0.995, 0.905),
+        ("unseen/round5/typed", 0.94, 0.87, 0.985, 0.93),
+        ("unseen/round5/voice", 0.97, 0.775, 0.995, 0.885),
+        ("unseen/round6/typed", 0.89, 0.83, 0.98, 0.88),
+        ("unseen/round6/voice", 0.93, 0.775, 0.98, 0.865),
     ];
     for (set, cp, cr, ap, ar) in floors {
         let m = measure(set, &cases_in(set));
