@@ -163,10 +163,4 @@ fn a_name_given_in_answer() {
     assert!(super::field::answered(lists, "what's your user name", "blue falcon").is_none());
     assert!(super::field::answered(lists, "may i have your name", "billing support").is_none());
 }
-#[test]
-fn tmp_probe() {
-    let s = ScannerBuilder::new().names_everywhere(true).build().unwrap();
-    let t = "Hi my name's Radu, last name Ciobanu, c i o b a n u";
-    for m in s.scan_text(t) { eprintln!("PROBE {:?} {:?} {:?}", m.kind, m.detector, &t[m.start..m.end]); }
-}
 t!(slot_after_a_quote_and_a_sign_off, "agent typed back 'thanks fern silver, ssn 781-18-9698 verified' in the chat", ["fern silver"]);
