@@ -241,7 +241,8 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("teléfono", Cues::NOT_PII),
     ("telefono", Cues::NOT_PII),
     ("pedido", Cues::NOT_PII),
-    // Reference numbers of bookings, returns and paperwork, often SSN- or card-shaped.
+    // Reference numbers of bookings, returns and paperwork, often SSN- or card-shaped (everyday
+    // words such as "lot" or "quote" are not cues: "thanks a lot" would drop a spoken SSN).
     ("reservation", Cues::NOT_PII),
     ("booking", Cues::NOT_PII),
     ("itinerary", Cues::NOT_PII),
@@ -250,13 +251,9 @@ const CUE_WORDS: &[(&str, Cues)] = &[
     ("rma", Cues::NOT_PII),
     ("inv", Cues::NOT_PII),
     ("receipt", Cues::NOT_PII),
-    ("quote", Cues::NOT_PII),
-    ("estimate", Cues::NOT_PII),
     ("work order", Cues::NOT_PII),
     ("shipment", Cues::NOT_PII),
     ("vin", Cues::NOT_PII),
-    ("lot", Cues::NOT_PII),
-    ("batch", Cues::NOT_PII),
     ("policy number", Cues::NOT_PII),
     ("policy #", Cues::NOT_PII),
     ("policy no", Cues::NOT_PII),

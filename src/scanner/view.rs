@@ -1,7 +1,9 @@
 //! A normalised view of a text for the identifier rules: full-width digits become ASCII digits,
 //! non-breaking, thin and ideographic spaces become spaces, en/em/figure dashes and minus signs become
-//! hyphens, and a line break between two digit groups becomes a space (a card number split over two
-//! lines of one message). Offsets found in the view map back to the original text, so findings keep
+//! hyphens, a line break between two digit groups becomes a space (a card number split over two
+//! lines of one message), an emoji becomes a space between the words or digits it stands between
+//! ("Maya 🌸 Thompson", "4802 🤞 1195"), and a keycap digit ("2️⃣") its digit. The name rules read
+//! the same view. Offsets found in the view map back to the original text, so findings keep
 //! exact spans in what was written.
 //!
 //! Built only when a text needs it (non-ASCII typography, or a digit, a line break and a digit), so
@@ -86,8 +88,8 @@ fn digit_line_break(b: &[u8]) -> bool {
 /// The view of `text`, or `None` when it would be the text itself.
 pub(crate) fn normalise(text: &str) -> Option<View> {
     let b = text.as_bytes();
-    // Every replaced character's UTF-8 form starts with 0xC2, 0xE2, 0xE3 or 0xEF: texts with accents
-    // only (0xC3, 0xC5 …) are not walked character by character.
+    // Every replaced character's UTF-8 form starts with 0xC2, 0xE2, 0xE3, 0xEF or (emoji) 0xF0:
+    // texts with accents only (0xC3, 0xC5 …) are not walked character by character.
     let typography = (memchr::memchr3(0xC2, 0xE2, 0xEF, b).is_some() || memchr::memchr2(0xE3, 0xF0, b).is_some())
         && text.chars().any(|c| replacement(c).is_some() || pictograph(c) || emoji_part(c));
     let breaks = memchr::memchr(b'\n', b).is_some() && digit_line_break(b);

@@ -214,7 +214,8 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cue
         while let Some(&head) = own.get(k) {
             k += 1;
             // A number the chain above already read from this sentence is not read again.
-            if !ends.get(head).copied().unwrap_or(false) || done.iter().any(|(i, _)| *i == head) {
+            let read = done.iter().any(|(i, fs)| *i == head && fs.iter().any(|f| f.kind.info().role == Role::Identifier));
+            if !ends.get(head).copied().unwrap_or(false) || read {
                 continue;
             }
             let mut group = vec![head];
@@ -245,11 +246,7 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cue
             // The whole group, else without its last part (an expiry read after the number): a
             // scan of the joined text each, so no more.
             let tries = (chain.len().saturating_sub(1).max(2)..=chain.len()).rev();
-            let Some(found) = tries.into_iter().find_map(|n| across(sc, fp, chain.get(..n)?, carried)) else { continue };
-            // The same number already read from adjacent sentences is not found twice.
-            let seen = |f: &Finding| done.iter().any(|(i, fs)| *i == first && fs.iter().any(|g| g.kind == f.kind && g.start == f.start));
-            let found: Vec<Finding> = found.into_iter().filter(|f| !seen(f)).collect();
-            if !found.is_empty() {
+            if let Some(found) = tries.into_iter().find_map(|n| across(sc, fp, chain.get(..n)?, carried)) {
                 out.push((first, found));
             }
         }

@@ -1,6 +1,7 @@
 //! A name standing alone in its own part of a message: two words with nothing but a message's
 //! structure around them, the start or end of the text or of a line, punctuation that ends a
-//! part (`:` `,` `/` `;` `|` a dash, a bracket) or a number.
+//! part (`:` `,` `/` `;` `|` a dash, a bracket, a quote) or a number; or after a sign-off word at
+//! such a place ("xo maren holt", "ty -j vasquez", where an initial needs no dot).
 //!
 //! People put their name in such a slot when they send it with a number ("omar frost 238-71-…",
 //! "felix moss / license: …", "rtn … chk … - sandra kim", "sender: נועה כהן", "प्रिया शर्मा — DL
