@@ -81,6 +81,16 @@ impl Match {
     }
 
     /// Moves the match and its parts `by` bytes on (a match found in a slice of a larger text).
+    /// Maps the span and its parts, found in view `v`, back to the text the view was made from.
+    pub(crate) fn map_back(&mut self, v: &view::View) {
+        self.start = v.original(self.start);
+        self.end = v.original_end(self.end);
+        for p in &mut self.parts {
+            p.start = v.original(p.start);
+            p.end = v.original_end(p.end);
+        }
+    }
+
     pub(crate) fn shift(&mut self, by: usize) {
         self.start += by;
         self.end += by;
@@ -279,12 +289,7 @@ fn scan_identifiers(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<M
                 // What was said, for the fingerprint: the view's letters and digits of the match.
                 m.said = Some(slice::slice(&v.text, m.start, m.end).chars().filter(char::is_ascii_alphanumeric).collect::<String>().into());
             }
-            m.start = v.original(m.start);
-            m.end = v.original_end(m.end);
-            for p in &mut m.parts {
-                p.start = v.original(p.start);
-                p.end = v.original_end(p.end);
-            }
+            m.map_back(&v);
         }
         return out.len() - first;
     }
@@ -341,12 +346,7 @@ fn scan_names(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>,
         Some(v) => {
             names::scan(inner, &v.text, hint, out);
             for m in out.get_mut(mid..).unwrap_or_default() {
-                m.start = v.original(m.start);
-                m.end = v.original_end(m.end);
-                for p in &mut m.parts {
-                    p.start = v.original(p.start);
-                    p.end = v.original_end(p.end);
-                }
+                m.map_back(&v);
             }
         }
         None => names::scan(inner, text, hint, out),

@@ -142,10 +142,12 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
             }
         }
     }
+    // Whether each sentence ends with a number, read once for both passes below.
+    let ends: Vec<bool> = turns.iter().map(|t| spoken::ends_with_number(&t.text)).collect();
     // Identifiers read out over several sentences.
     let mut i = 0;
     while let Some(&head) = turns.get(i) {
-        if !spoken::ends_with_number(&head.text) {
+        if !ends.get(i).copied().unwrap_or(false) {
             i += 1;
             continue;
         }
@@ -165,7 +167,7 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
             }
             chain.push(t);
             last = j;
-            if !spoken::ends_with_number(&t.text) {
+            if !ends.get(j).copied().unwrap_or(false) {
                 break;
             }
             j += 1;
@@ -181,7 +183,7 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
         }
         i = last.max(i) + 1;
     }
-    let more = by_speaker(sc, fp, turns, &carried_at, &own_at, &out);
+    let more = by_speaker(sc, fp, turns, &Read { carried_at: &carried_at, own_at: &own_at, ends: &ends }, &out);
     out.extend(more);
     out
 }
@@ -195,7 +197,16 @@ const OTHERS_BETWEEN: usize = 3;
 /// them: that speaker's sentences, read as one text when each ends with a number and the next
 /// starts with one. Only transcripts whose speakers are known; the chain above reads a number
 /// whose parts are adjacent, so a group here has another speaker's sentence inside it.
-fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cues], own_at: &[Cues], done: &[(usize, Vec<Finding>)]) -> Vec<(usize, Vec<Finding>)> {
+/// What the first pass read of each sentence: the cue carried into it, its own cues, and whether
+/// it ends with a number.
+struct Read<'a> {
+    carried_at: &'a [Cues],
+    own_at: &'a [Cues],
+    ends: &'a [bool],
+}
+
+fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], read: &Read, done: &[(usize, Vec<Finding>)]) -> Vec<(usize, Vec<Finding>)> {
+    let Read { carried_at, own_at, ends } = *read;
     let mut out = Vec::new();
     let mut speakers: Vec<u64> = Vec::new();
     for c in turns.iter().filter_map(|t| t.channel) {
@@ -206,16 +217,14 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], carried_at: &[Cue
     if speakers.len() < 2 {
         return out;
     }
-    // Whether each sentence ends with a number, read once.
-    let ends: Vec<bool> = turns.iter().map(|t| spoken::ends_with_number(&t.text)).collect();
     for ch in speakers {
         let own: Vec<usize> = (0..turns.len()).filter(|&i| turns.get(i).is_some_and(|t| t.channel == Some(ch))).collect();
         let mut k = 0;
         while let Some(&head) = own.get(k) {
             k += 1;
             // A number the chain above already read from this sentence is not read again.
-            let read = done.iter().any(|(i, fs)| *i == head && fs.iter().any(|f| f.kind.info().role == Role::Identifier));
-            if !ends.get(head).copied().unwrap_or(false) || read {
+            let chained = done.iter().any(|(i, fs)| *i == head && fs.iter().any(|f| f.kind.info().role == Role::Identifier));
+            if !ends.get(head).copied().unwrap_or(false) || chained {
                 continue;
             }
             let mut group = vec![head];

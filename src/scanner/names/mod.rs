@@ -359,7 +359,7 @@ fn last_first(sc: &Inner, text: &str, w1: &Word) -> Option<Match> {
     let w2 = next_word(text, w1.end + 1)?;
     let l = &sc.names;
     // The pronoun "I" and its contractions ("Ngozi, I'll need …") are no given name.
-    let pronoun = w2.text == "I" || w2.text.starts_with("I'") || w2.text.starts_with("I\u{2019}");
+    let pronoun = w2.is_pronoun_i();
     // A surname in capitals before a given name in title case ("OYELARAN, Tunde") is a form's
     // way of writing it, when the given name is listed.
     let caps_form = w1.is_upper() && !w2.is_upper() && w1.chars() >= 3 && (l.is_first(&w2) || parts(&w2, |p| l.is_first(p))) && !l.is_common(&w2);
@@ -441,7 +441,7 @@ pub(crate) fn read_run<'a>(sc: &Inner, text: &'a str, w1: Word<'a>, any_case: bo
             break;
         }
         // The pronoun "I" ("mrs petrova I'll read that back") ends a name.
-        if w.text == "I" || w.text.starts_with("I'") || w.text.starts_with("I\u{2019}") {
+        if w.is_pronoun_i() {
             break;
         }
         let shaped = if any_case {

@@ -246,22 +246,31 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
 /// A listed first name (or an initial) and a listed surname, in one case (both lower, both
 /// capitalised, or both upper), neither a function word.
 fn latin_name(sc: &Inner, text: &str, w1: &Word, w2: &Word, initial: bool) -> bool {
-    let l = &sc.names;
-    let ascii = |w: &Word| {
-        w.text
-            .bytes()
-            .all(|c| c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
-    };
-    if !ascii(w1) || !ascii(w2) || w2.chars() < 2 {
-        return false;
-    }
     let lower = |w: &Word| w.text.bytes().all(|c| !c.is_ascii_uppercase());
     let title = |w: &Word| w.is_capitalised() && !w.is_upper();
     let same_case = lower(w1) && lower(w2)
         || title(w1) && title(w2)
         || w1.is_upper() && w2.is_upper()
         || initial && (lower(w2) || title(w2));
-    if !same_case || w1.is_one_of(cued::FUNCTION_WORDS) || w2.is_one_of(cued::FUNCTION_WORDS) {
+    same_case && listed_pair(sc, text, w1, w2, initial)
+}
+
+/// Two ASCII words, neither a function word, the first a listed first name (or an initial) and
+/// the second a listed surname, with no sign of a place or business around them: what both a
+/// slot and a cue ask of a name in everyday words.
+fn listed_pair(sc: &Inner, text: &str, w1: &Word, w2: &Word, initial: bool) -> bool {
+    let l = &sc.names;
+    let ascii = |w: &Word| {
+        w.text
+            .bytes()
+            .all(|c| c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
+    };
+    if !ascii(w1)
+        || !ascii(w2)
+        || w2.chars() < 2
+        || w1.is_one_of(cued::FUNCTION_WORDS)
+        || w2.is_one_of(cued::FUNCTION_WORDS)
+    {
         return false;
     }
     let given = initial || l.is_first(w1) || parts(w1, |q| l.is_first(q));
@@ -302,7 +311,6 @@ fn few_words_in(text: &str, s: u8) -> bool {
 /// name and a listed surname, everyday words or not. The punctuation after them is the evidence a
 /// capital would give.
 pub(super) fn after_cue<'a>(sc: &Inner, text: &'a str, w1: &Word<'a>) -> Option<Match> {
-    let l = &sc.names;
     let w2 = super::word::next_word(text, w1.end)?;
     let b = text.as_bytes();
     let mut i = w2.end;
@@ -315,33 +323,6 @@ pub(super) fn after_cue<'a>(sc: &Inner, text: &'a str, w1: &Word<'a>) -> Option<
             b'.' | b',' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b'-' | b'/' | b'\n' | b'\r'
         )
     });
-    let ascii = |w: &Word| {
-        w.text
-            .bytes()
-            .all(|c| c.is_ascii_alphabetic() || c == b'\'' || c == b'-')
-    };
-    if !ends
-        || !ascii(w1)
-        || !ascii(&w2)
-        || w1.chars() < 2
-        || w2.chars() < 2
-        || w1.is_one_of(cued::FUNCTION_WORDS)
-        || w2.is_one_of(cued::FUNCTION_WORDS)
-    {
-        return None;
-    }
-    let given = l.is_first(w1) || parts(w1, |q| l.is_first(q));
-    let surname = l.is_last(&w2) || parts(&w2, |q| l.is_last(q));
-    let run = Run {
-        words: [Some(*w1), Some(w2), None, None],
-        n: 2,
-        first: *w1,
-        last: w2,
-        middle: 0,
-        particle: false,
-        end: w2.end,
-        initial: false,
-    };
-    (given && surname && !negative_evidence(sc, text, &run))
+    (ends && w1.chars() >= 2 && listed_pair(sc, text, w1, &w2, false))
         .then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.75))
 }

@@ -74,6 +74,10 @@ impl Word<'_> {
         }
         f(&self.text.to_lowercase())
     }
+    /// The pronoun "I" or one of its contractions ("I'll", "I’m"): never part of a name.
+    pub(crate) fn is_pronoun_i(&self) -> bool {
+        self.text == "I" || self.text.starts_with("I'") || self.text.starts_with("I\u{2019}")
+    }
     /// True when the word, lower-cased, is one of `set`.
     pub(crate) fn is_one_of(&self, set: &[&str]) -> bool {
         if self.text.len() > 16 {
