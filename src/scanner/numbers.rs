@@ -636,6 +636,20 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
             }
         }
     }
+    // "JPM-K81557203": a firm's two to four capitals and a hyphen before a letter-prefixed account
+    // number, after an account cue.
+    if (1..=3).contains(&letters) && s >= 3 && hay[s - 1] == b'-' && tok.len() - letters >= 6 && tok.len() <= 14 && tok[letters..].iter().all(u8::is_ascii_digit) {
+        let mut p = s - 1;
+        while p > 0 && hay[p - 1].is_ascii_uppercase() {
+            p -= 1;
+        }
+        if (2..=4).contains(&(s - 1 - p)) && (p == 0 || !hay[p - 1].is_ascii_alphanumeric() && hay[p - 1] < 0x80) {
+            let ctx = context(sc, hay, p, e, hint);
+            if ctx.all.contains(Cues::ACCOUNT) && !ctx.nearest.contains(Cues::NOT_PII) {
+                out.push(Match::new(Kind::Account, Detector::Account, p, e, 0.75));
+            }
+        }
+    }
     e
 }
 

@@ -1,12 +1,14 @@
 //! Misspelled terms: a word one edit away from a single-word term of the lexicon ("diabeties",
 //! "insullin", "epilepsey", "bankrupcy", "forclosure", "catholick", "bhuddist": a letter added,
-//! dropped, changed, or two swapped) is read as that term, then passes the same gates.
+//! dropped, changed, or two swapped) is read as that term, then passes the gates of an ambiguous term
+//! (class B) when shorter than eight letters, and its own term's gates when longer.
 //!
 //! A symmetric-deletion index (the SymSpell method, Garbe 2012): each term of six letters or more
 //! and each of its one-letter deletions map (by a polynomial hash, so that a word's deletions are
 //! hashed in one pass) to the term; a word matches when it, or one of its
 //! one-letter deletions, is in the index. Checks keep it cheap and precise: a word is looked up only
-//! when its first four letters are a term's (the category prefilter's table) and its first letter,
+//! when no term starts there and its first four letters are a term's (the category prefilter's
+//! table; "catholick" is keyed like "catholic" and looked up when no term matched) and its first letter,
 //! last letter and length fit some term (one bit of a small table), its hashes go through a Bloom
 //! filter before the map, and a word of the English word list is never a misspelling ("cancel" is
 //! not "cancer"). So a misspelling in the first four letters ("forclosure", "numonia") is not found.

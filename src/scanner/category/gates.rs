@@ -125,7 +125,11 @@ const KIN: &[&str] = &[
     "él", "ella", "marido", "novio", "novia", "pareja",
 ];
 const SECOND: &[&str] = &["you", "your", "you're", "youre", "yours", "yourself", "u", "ur"];
-const PLURAL: &[&str] = &["we", "we're", "were", "our", "us", "we've", "they", "they're", "their", "them", "customers", "callers", "couple"];
+const PLURAL: &[&str] = &[
+    "we", "we're", "were", "our", "us", "we've", "they", "they're", "their", "them", "customers", "callers", "couple",
+    // Spanish: "we" and "they", and the verbs that carry them ("somos", "estamos").
+    "nosotros", "nosotras", "ellos", "ellas", "somos", "estamos", "tenemos", "nuestro", "nuestra", "nuestros", "nuestras",
+];
 
 fn subject_of(w: &str) -> Subject {
     if any(w, FIRST) || any(w, THIRD) || any(w, KIN) {
@@ -520,7 +524,9 @@ pub(super) fn name_like(text: &str, start: usize, end: usize) -> bool {
     }
     let first = before.first().map(|w| w.text.as_str()).unwrap_or("");
     let second = before.get(1).map(|w| w.text.as_str()).unwrap_or("");
-    before.iter().take(3).any(|w| {
+    // A word in lower case is a name only right after its cue ("my name is santeri"); "hi, yes
+    // i'm homosexaul" is not one.
+    before.iter().take(if capital { 3 } else { 2 }).any(|w| {
         any(&w.text, NAME_CUES) || matches!(w.text.as_str(), "customer" | "caller" | "agent" | "cx" | "soy" | "llamo")
     }) || first == "is" && matches!(second, "this" | "it") || matches!(first, "its" | "it's")
 }

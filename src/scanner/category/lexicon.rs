@@ -174,6 +174,9 @@ impl Lexicon {
         let mut patterns = Vec::new();
         let mut counts = [0usize; 5];
         let mut seen = rustc_hash::FxHashSet::default();
+        // Spanish terms: their misspellings are not looked for (Spanish words are in no word list
+        // here, so "ayudando" would be one edit from "ayunando").
+        let mut spanish = rustc_hash::FxHashSet::default();
         for (file, text) in [("terms.tsv", TERMS), ("religions-hl7.tsv", HL7_RELIGIONS)] {
             for (n, cols) in rows(text) {
                 let bad = |what: &str| -> ! { panic!("data/categories/{file} line {n}: {what}") };
@@ -194,6 +197,9 @@ impl Lexicon {
                 for v in variants(&surface) {
                     // A term spelled like an allow phrase is never reported.
                     if !allowed.contains(v.as_str()) && seen.insert(v.clone()) {
+                        if cols[0].contains(".ES.") {
+                            spanish.insert(v.clone());
+                        }
                         pats.push(v);
                         patterns.push(Pattern::Term { kind, rule, class });
                     }
@@ -231,8 +237,9 @@ impl Lexicon {
             AhoCorasick::builder().ascii_case_insensitive(true).match_kind(MatchKind::LeftmostLongest).start_kind(kind).build(pats).expect("the bundled lexicon builds")
         };
         let health: Vec<String> = super::phi::HEALTH_WORDS.iter().map(|w| (*w).to_owned()).collect();
-        let fuzzy = super::fuzzy::Fuzzy::new(pats.iter().zip(&patterns).enumerate().filter(|(_, (_, p))| matches!(p, Pattern::Term { .. })).map(|(i, (s, _))| (s.as_str(), i)));
-        for t in pats.iter().zip(&patterns).filter(|(s, p)| matches!(p, Pattern::Term { .. }) && super::fuzzy::indexed(s)) {
+        let misspelt = |s: &String, p: &Pattern| matches!(p, Pattern::Term { .. }) && !spanish.contains(s);
+        let fuzzy = super::fuzzy::Fuzzy::new(pats.iter().zip(&patterns).enumerate().filter(|(_, (s, p))| misspelt(s, p)).map(|(i, (s, _))| (s.as_str(), i)));
+        for t in pats.iter().zip(&patterns).filter(|(s, p)| misspelt(s, p) && super::fuzzy::indexed(s)) {
             prefixes.insert_fuzzy(t.0.as_bytes());
         }
         Lexicon {

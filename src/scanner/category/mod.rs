@@ -76,14 +76,13 @@ impl Categories {
             // hijab" is a pattern of its own, found at its own start).
             let from_lead = |s: usize| anchored(s).filter(|m| m.1 > at).map(|m| (s, m));
             let lead = lead2.and_then(from_lead).or_else(|| lead1.and_then(from_lead));
-            if let Some((s, (pattern, end))) = lead.or_else(|| anchored(at).map(|m| (at, m))) {
-                if let Some(&pattern) = lex.patterns.get(pattern) {
-                    hits.push(Hit { start: s, end, pattern, fuzzy: false });
-                }
+            let (s, (pattern, end)) = lead.or_else(|| anchored(at).map(|m| (at, m)))?;
+            if let Some(&pattern) = lex.patterns.get(pattern) {
+                hits.push(Hit { start: s, end, pattern, fuzzy: false });
             }
             // A term that fails its gates must not hide a term inside it ("positive for covid"):
             // the next word is looked at too (overlapping findings are dropped in `scan`).
-            at
+            Some(at)
         }, |at| fuzzy.push(at));
         if !fuzzy.is_empty() {
             self.misspelled(hay, &fuzzy, &mut hits);
@@ -211,11 +210,14 @@ impl Categories {
                     }
                     // A word one edit from a term is as often a name no list holds ("Divan",
                     // "Santeri", "Mireia"): never in a name field, never capitalised inside a
-                    // sentence, never after a name's cue, and only after a disclosure pattern.
+                    // sentence, never right after a name's cue.
                     if h.fuzzy && (hint.name_field || gates::name_like(text, h.start, h.end)) {
                         continue;
                     }
-                    let class = if h.fuzzy { Class::B } else { class };
+                    // A short misspelling must follow a disclosure pattern; a long one (eight
+                    // letters or more: "homosexaul", "garnishmint") has few neighbours and keeps
+                    // its term's class.
+                    let class = if h.fuzzy && h.end - h.start < 8 { Class::B } else { class };
                     if let Some(m) = term(text, h, kind, rule, class, hint.notes, &view) {
                         covered = m.end;
                         // Disability benefits ("on disability", "SSDI") disclose a disability too.
@@ -315,7 +317,9 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, n
     }
     // A term that opens with a possessive ("my sugar's been high", "lost his job") names its
     // person itself.
-    let own = slice(text, h.start, h.end).split(' ').next().is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "my" | "his" | "her" | "our" | "their"));
+    // Spanish too: "mi", "nos", and "me" as the object a term's verb acts on ("me embargaron el
+    // sueldo", "me operaron").
+    let own = slice(text, h.start, h.end).split(' ').next().is_some_and(|w| matches!(w.to_ascii_lowercase().as_str(), "my" | "his" | "her" | "our" | "their" | "mi" | "mis" | "me" | "nos"));
     if own && v.assertion == gates::Assertion::Affirmed {
         v.pattern = gates::Pattern::Disclosure;
     }

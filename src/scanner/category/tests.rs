@@ -133,3 +133,39 @@ fn an_agents_note_about_the_customers_insolvency() {
     c.scan("veh repo'd 5/28 per the dealer", &FieldHint::default(), &mut out);
     assert!(out.iter().all(|m| m.kind != Kind::Fin), "no person, not a note: {out:?}");
 }
+
+/// A misspelling keyed like its term ("catholick" starts as "catholic" does) is looked up when no
+/// term matched there; a long one keeps its term's class; a lower-case word is a name only right
+/// after its cue.
+#[test]
+fn misspellings_keyed_like_their_term() {
+    for (text, kind) in [
+        ("I'm catholick so we dont eat meat on fridays", Kind::Rel),
+        ("Hi yes I'm homosexaul and my partner is on the lease", Kind::So),
+        ("we are going thru a foreclosre on the house", Kind::Fin),
+    ] {
+        let f = found(text);
+        assert!(f.iter().any(|x| x.0 == kind), "{text}: {f:?}");
+    }
+    for text in ["I'm Cathleen, calling about the order", "can you cancl my order", "hello, my name is santeri lahti"] {
+        assert!(found(text).is_empty(), "{text}");
+    }
+}
+
+/// Spanish: a term that opens with "me" or "mi" names its person; "somos" is a plural subject;
+/// Spanish words are never read as misspellings (no Spanish word list says what is spelt right).
+#[test]
+fn spanish_subjects_and_no_spanish_misspellings() {
+    for (text, kind) in [
+        ("Me embargaron el sueldo por una deuda vieja", Kind::Fin),
+        ("Somos musulmanes y no comemos cerdo", Kind::Rel),
+        ("estoy cobrando el desempleo desde marzo", Kind::Fin),
+        ("mi hermano es diabético", Kind::Med),
+    ] {
+        let f = found(text);
+        assert!(f.iter().any(|x| x.0 == kind), "{text}: {f:?}");
+    }
+    for text in ["la cuenta es de mi hermana, yo solo estoy ayudando con el pago", "la operación fue rechazada por el banco"] {
+        assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+    }
+}

@@ -131,3 +131,6 @@ fn cards_in_any_grouping_with_an_expiry_after() {
     // Luhn fails: no card.
     assert!(cards("45-1702-2844-19-7361").is_empty());
 }
+t!(brokerage_firm_prefix, "my brokerage acct is MSW-T55310928 - can I trade options", [(Account, "MSW-T55310928")]);
+t!(brokerage_by_firm_name, "Schwab Z61-804215 needs closing", [(Account, "Z61-804215")]);
+t!(firm_prefix_needs_a_cue, "ticket MSW-T55310928 is closed", []);
