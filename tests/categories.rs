@@ -256,40 +256,42 @@ fn commands_never_hold_the_category_words_they_point_at() {
 
 /// The category sets of `tests/corpus/unseen/` (labelled with denials as disclosures, the default
 /// policy): each round was scored once before any of its cases was read (first-run figures in the
-/// README), and rounds 1 to 5 were studied after that (round 6 is kept as it was scored). Floors just under today's figures per
+/// README), and rounds 1 to 6 were studied after that (round 7 is kept as it was scored). Floors just under today's figures per
 /// category (precision, recall), so a new miss or false positive fails; every miss is printed.
 #[test]
 fn unseen_category_sets_are_reported_and_above_their_floors() {
-    let floors: [(&str, Floors); 6] = [
-        ("round1", [("FIN", 0.995, 0.64), ("MED", 0.89, 0.775), ("PHI", 0.95, 0.78), ("REL", 0.995, 0.85), ("SO", 0.995, 0.635)]),
-        ("round2", [("FIN", 0.945, 0.735), ("MED", 0.82, 0.775), ("PHI", 0.865, 0.825), ("REL", 0.995, 0.995), ("SO", 0.995, 0.835)]),
-        ("round3", [("FIN", 0.865, 0.52), ("MED", 0.88, 0.795), ("PHI", 0.895, 0.775), ("REL", 0.945, 0.625), ("SO", 0.915, 0.495)]),
-        ("round4", [("FIN", 0.805, 0.465), ("MED", 0.81, 0.765), ("PHI", 0.68, 0.47), ("REL", 0.95, 0.705), ("SO", 0.995, 0.54)]),
-        ("round5", [("FIN", 0.995, 0.705), ("MED", 0.805, 0.805), ("PHI", 0.87, 0.67), ("REL", 0.945, 0.585), ("SO", 0.995, 0.695)]),
-        ("round6", [("FIN", 0.9, 0.55), ("MED", 0.91, 0.64), ("PHI", 0.9, 0.605), ("REL", 0.95, 0.67), ("SO", 0.995, 0.495)]),
+    let floors: [(&str, Floors); 7] = [
+        ("round1", [("FIN", 0.995, 0.701), ("MED", 0.891, 0.777), ("PHI", 0.952, 0.781), ("REL", 0.995, 0.888), ("SO", 0.995, 0.635)]),
+        ("round2", [("FIN", 0.95, 0.773), ("MED", 0.828, 0.806), ("PHI", 0.865, 0.828), ("REL", 0.995, 0.995), ("SO", 0.995, 0.835)]),
+        ("round3", [("FIN", 0.88, 0.6), ("MED", 0.886, 0.815), ("PHI", 0.895, 0.778), ("REL", 0.945, 0.628), ("SO", 0.918, 0.495)]),
+        ("round4", [("FIN", 0.813, 0.495), ("MED", 0.813, 0.766), ("PHI", 0.683, 0.473), ("REL", 0.952, 0.705), ("SO", 0.995, 0.543)]),
+        ("round5", [("FIN", 0.995, 0.766), ("MED", 0.813, 0.839), ("PHI", 0.87, 0.672), ("REL", 0.945, 0.589), ("SO", 0.995, 0.695)]),
+        ("round6", [("FIN", 0.908, 0.578), ("MED", 0.912, 0.642), ("PHI", 0.9, 0.608), ("REL", 0.953, 0.737), ("SO", 0.995, 0.528)]),
+        ("round7", [("FIN", 0.995, 0.412), ("MED", 0.852, 0.662), ("PHI", 0.81, 0.754), ("REL", 0.995, 0.714), ("SO", 0.995, 0.51)]),
     ];
     unseen_above(&floors, false);
 }
 
 /// The same sets with the learned category scorer on (`evidence` lists `model`). It is trained on
-/// all six rounds, so these figures include its fit: what it does on a set it was not trained on
+/// all seven rounds, so these figures include its fit: what it does on a set it was not trained on
 /// is measured by `examples/train_category_model.rs --leave-out` (README, "The learned scorer").
 /// Also: on the typed and voice sets, whose labels are about identifiers, it may flag at most 3 of
 /// the events with no identifier (a category finding makes a command).
 #[test]
 fn unseen_category_sets_with_the_learned_scorer_are_above_their_floors() {
-    let floors: [(&str, Floors); 6] = [
-        ("round1", [("FIN", 0.995, 0.965), ("MED", 0.9, 0.865), ("PHI", 0.955, 0.92), ("REL", 0.995, 0.955), ("SO", 0.995, 0.995)]),
-        ("round2", [("FIN", 0.955, 0.995), ("MED", 0.835, 0.86), ("PHI", 0.88, 0.995), ("REL", 0.995, 0.995), ("SO", 0.995, 0.995)]),
-        ("round3", [("FIN", 0.915, 0.94), ("MED", 0.895, 0.895), ("PHI", 0.91, 0.95), ("REL", 0.96, 0.925), ("SO", 0.955, 0.995)]),
-        ("round4", [("FIN", 0.89, 0.965), ("MED", 0.825, 0.85), ("PHI", 0.8, 0.905), ("REL", 0.96, 0.96), ("SO", 0.995, 0.995)]),
-        ("round5", [("FIN", 0.995, 0.995), ("MED", 0.81, 0.835), ("PHI", 0.905, 0.995), ("REL", 0.96, 0.9), ("SO", 0.995, 0.995)]),
-        ("round6", [("FIN", 0.935, 0.935), ("MED", 0.925, 0.785), ("PHI", 0.925, 0.865), ("REL", 0.96, 0.96), ("SO", 0.995, 0.995)]),
+    let floors: [(&str, Floors); 7] = [
+        ("round1", [("FIN", 0.995, 0.966), ("MED", 0.902, 0.886), ("PHI", 0.957, 0.888), ("REL", 0.995, 0.959), ("SO", 0.995, 0.995)]),
+        ("round2", [("FIN", 0.959, 0.995), ("MED", 0.845, 0.914), ("PHI", 0.884, 0.995), ("REL", 0.995, 0.995), ("SO", 0.995, 0.995)]),
+        ("round3", [("FIN", 0.918, 0.942), ("MED", 0.897, 0.915), ("PHI", 0.912, 0.952), ("REL", 0.961, 0.928), ("SO", 0.955, 0.995)]),
+        ("round4", [("FIN", 0.892, 0.967), ("MED", 0.833, 0.881), ("PHI", 0.787, 0.821), ("REL", 0.963, 0.963), ("SO", 0.995, 0.995)]),
+        ("round5", [("FIN", 0.995, 0.995), ("MED", 0.819, 0.87), ("PHI", 0.904, 0.963), ("REL", 0.962, 0.901), ("SO", 0.995, 0.995)]),
+        ("round6", [("FIN", 0.939, 0.939), ("MED", 0.926, 0.789), ("PHI", 0.924, 0.834), ("REL", 0.964, 0.995), ("SO", 0.995, 0.995)]),
+        ("round7", [("FIN", 0.995, 0.939), ("MED", 0.866, 0.745), ("PHI", 0.843, 0.961), ("REL", 0.995, 0.964), ("SO", 0.995, 0.934)]),
     ];
     unseen_above(&floors, true);
     let p = model_processor();
     let mut flagged = Vec::new();
-    for round in 1..=6 {
+    for round in 1..=7 {
         for kind in ["typed", "voice"] {
             for (id, _, input, expect, _) in crate::written::cases_in(&format!("unseen/round{round}/{kind}")) {
                 let by_model = common::commands(&p, &input, 1).iter().any(|c| c.findings.iter().any(|f| f.detector == piiguard::scanner::Detector::CategoryModel));
@@ -300,7 +302,7 @@ fn unseen_category_sets_with_the_learned_scorer_are_above_their_floors() {
         }
     }
     println!("events with no identifier the learned scorer flags: {flagged:?}");
-    // 3 of the 525 such events of rounds 1 to 6 today: a health-plan member ID said to a member-ID
+    // 3 of the 603 such events of rounds 1 to 7 today: a health-plan member ID said to a member-ID
     // prompt (PHI by the category labels, so not an error), an insurance claim note, a refused SSN.
     assert!(flagged.len() <= 3, "{flagged:?}");
 }

@@ -166,7 +166,7 @@ fn multilingual_corpus_precision_and_recall() {
 
 /// The sets written for the accuracy work on text nobody here wrote (`tests/corpus/unseen/`, see
 /// its README): each round was scored once, figures only, before any of its cases was read (those
-/// first-run figures are in the README); rounds 1 to 5 were studied after that (round 6 is kept as it was scored). The floors sit just
+/// first-run figures are in the README); rounds 1 to 6 were studied after that (round 7 is kept as it was scored). The floors sit just
 /// under today's figures, so a new miss or false positive fails, and every miss is printed with its
 /// reason. Measured under the default policy (the learned category scorer off); with it on, see
 /// `tests/categories.rs`.
@@ -184,8 +184,10 @@ fn unseen_typed_and_voice_sets_are_reported_and_above_their_floors() {
         ("unseen/round4/voice", 0.995, 0.875, 0.995, 0.905),
         ("unseen/round5/typed", 0.94, 0.87, 0.985, 0.93),
         ("unseen/round5/voice", 0.97, 0.775, 0.995, 0.885),
-        ("unseen/round6/typed", 0.89, 0.83, 0.98, 0.88),
+        ("unseen/round6/typed", 0.89, 0.83, 0.98, 0.9),
         ("unseen/round6/voice", 0.93, 0.775, 0.98, 0.865),
+        ("unseen/round7/typed", 0.91, 0.725, 0.99, 0.825),
+        ("unseen/round7/voice", 0.915, 0.79, 0.965, 0.88),
     ];
     for (set, cp, cr, ap, ar) in floors {
         let m = measure(set, &cases_in(set));
