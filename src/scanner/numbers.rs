@@ -102,6 +102,22 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
     Ok(t)
 }
 
+/// True when a word in lower case starts at `at`, right after a digit: a signature or a sign-off
+/// typed without a space ("…0474rosa delgado", "…2271best,", "…018sent from my phone"). The
+/// letters run to a word's end and hold one letter past `f`, so a hex id ("…4a1fbc") is none.
+fn word_after_digits(hay: &[u8], at: usize) -> bool {
+    if !at.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut e = at;
+    let mut past_hex = false;
+    while let Some(&c) = hay.get(e).filter(|c| c.is_ascii_lowercase()) {
+        past_hex |= c > b'f';
+        e += 1;
+    }
+    e - at >= 2 && past_hex && hay.get(e).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+}
+
 /// True when the bytes around `hay[start..end]` make the number part of something else.
 fn embedded(hay: &[u8], start: usize, end: usize) -> bool {
     glued_before(hay, start) || glued_after(hay, end)
@@ -132,7 +148,7 @@ fn glued_before(hay: &[u8], start: usize) -> bool {
 fn glued_after(hay: &[u8], end: usize) -> bool {
     let after = hay.get(end).copied();
     let after2 = hay.get(end + 1).copied();
-    after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+    after.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_') && !word_after_digits(hay, end)
         || matches!(after, Some(b'.' | b',' | b':' | b'/')) && digit(after2)
         || after == Some(b'%')
         || after == Some(b'-') && after2.is_some_and(|b| b.is_ascii_hexdigit())
@@ -257,13 +273,24 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
                 out.push(m);
             }
             // Glued to letters after ("1Z999…", a UUID or hex group): the whole run is one code,
-            // skip it rather than visiting each digit run inside it.
+            // skip it rather than visiting each digit run inside it; an account number right after
+            // its cue may be one ("brokerage account 7RK-40921-3").
             None if hay.get(pos).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') => {
+                if let Some(m) = cued_account(sc, hay, i, hint) {
+                    pos = pos.max(m.end);
+                    out.push(m);
+                    continue;
+                }
                 while pos < hay.len() && (hay[pos].is_ascii_alphanumeric() || hay[pos] == b'_' || hay[pos] == b'-') {
                     pos += 1;
                 }
             }
-            None => {}
+            None => {
+                if let Some(m) = cued_account(sc, hay, i, hint) {
+                    pos = pos.max(m.end);
+                    out.push(m);
+                }
+            }
         }
     }
 }
@@ -571,7 +598,7 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
         s -= 1;
     }
     let mut e = i;
-    while e < hay.len() && hay[e].is_ascii_alphanumeric() {
+    while e < hay.len() && hay[e].is_ascii_alphanumeric() && !word_after_digits(hay, e) {
         e += 1;
     }
     let tok = &hay[s..e];
@@ -647,10 +674,74 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
             let ctx = context(sc, hay, p, e, hint);
             if ctx.all.contains(Cues::ACCOUNT) && !ctx.nearest.contains(Cues::NOT_PII) {
                 out.push(Match::new(Kind::Account, Detector::Account, p, e, 0.75));
+                return e;
             }
         }
     }
+    if let Some(m) = cued_account(sc, hay, i, hint) {
+        let end = m.end;
+        out.push(m);
+        return end.max(e);
+    }
     e
+}
+
+/// An account number with capitals among its digits, right after its cue ("brokerage account
+/// 7RK-40921-3", "roth account 2WB-71846-C", "acct # RPX-208846-3", "account HX-5528107"): the
+/// token around the digit at `i` (capitals, digits, single hyphens, and groups after single spaces
+/// when each holds a digit), 7 to 18 characters with one to four capitals and six digits or more,
+/// and between the cue and the token nothing but ":", "#", "no", "number" or "is".
+fn cued_account(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint) -> Option<Match> {
+    let part = |c: u8| c.is_ascii_digit() || c.is_ascii_uppercase();
+    let mut s = i;
+    while s > 0 && (part(hay[s - 1]) || hay[s - 1] == b'-' && s >= 2 && part(hay[s - 2])) {
+        s -= 1;
+    }
+    if s > 0 && (hay[s - 1].is_ascii_alphanumeric() || hay[s - 1] >= 0x80 || hay[s - 1] == b'_') {
+        return None;
+    }
+    let mut e = i;
+    loop {
+        while e < hay.len() && part(hay[e]) {
+            e += 1;
+        }
+        // A hyphen, or one space before a group that holds a digit ("5MX 28817 4").
+        let sep = hay.get(e).copied();
+        let next = e + 1;
+        let mut g = next;
+        while g < hay.len() && part(hay[g]) {
+            g += 1;
+        }
+        let group_ok = g > next && hay[next..g].iter().any(u8::is_ascii_digit) && hay.get(g).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if sep == Some(b'-') && g > next || sep == Some(b' ') && group_ok && g - s <= 18 {
+            e = g;
+        } else {
+            break;
+        }
+    }
+    if hay.get(e).is_some_and(|c| c.is_ascii_alphanumeric() || *c >= 0x80 || *c == b'_') || !(7..=18).contains(&(e - s)) {
+        return None;
+    }
+    let tok = &hay[s..e];
+    let letters = tok.iter().filter(|c| c.is_ascii_uppercase()).count();
+    let digits = tok.iter().filter(|c| c.is_ascii_digit()).count();
+    if !(1..=4).contains(&letters) || digits < 6 {
+        return None;
+    }
+    // The cue right before: only labels between it and the token.
+    let from = floor_char(hay, s.saturating_sub(40));
+    let cue = sc.cues.last_before(hay, from, s)?;
+    if !cue.cues.contains(Cues::ACCOUNT) {
+        return None;
+    }
+    let fillers = hay[cue.end..s]
+        .split(|c| matches!(c, b' ' | b':' | b'#' | b'.' | b'-' | b'\t'))
+        .filter(|w| !w.is_empty())
+        .all(|w| [&b"no"[..], b"number", b"num", b"nbr", b"is", b"nr"].iter().any(|f| w.eq_ignore_ascii_case(f)));
+    if !fillers || context(sc, hay, s, e, hint).nearest.contains(Cues::NOT_PII) {
+        return None;
+    }
+    Some(Match::new(Kind::Account, Detector::Account, s, e, 0.75))
 }
 
 /// An IBAN starting at `s`, compact ("GB82WEST12345698765432") or printed in groups of four.

@@ -54,7 +54,7 @@ fn word_script(w: &Word) -> Option<u8> {
 }
 
 /// Sign-off words after which a name ends a message ("xo penelope grant", "ty -j vasquez").
-const SIGN_OFFS: &[&str] = &[
+pub(super) const SIGN_OFFS: &[&str] = &[
     "xo",
     "xoxo",
     "ty",

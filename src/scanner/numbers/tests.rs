@@ -134,3 +134,9 @@ fn cards_in_any_grouping_with_an_expiry_after() {
 t!(brokerage_firm_prefix, "my brokerage acct is MSW-T55310928 - can I trade options", [(Account, "MSW-T55310928")]);
 t!(brokerage_by_firm_name, "Schwab Z61-804215 needs closing", [(Account, "Z61-804215")]);
 t!(firm_prefix_needs_a_cue, "ticket MSW-T55310928 is closed", []);
+t!(cued_account_letters_inside, "moving it out of brokerage account 4QT-55012-8 next week", [(Account, "4QT-55012-8")]);
+t!(cued_account_letter_suffix, "my roth acct # 7JD-30391-K", [(Account, "7JD-30391-K")]);
+t!(cued_account_spaced_groups, "investment account 8NB 61730 2 please", [(Account, "8NB 61730 2")]);
+t!(cued_account_letters_first, "account HQ-7710392 for the transfer", [(Account, "HQ-7710392")]);
+t!(cued_account_needs_the_cue_right_before, "account closed; ticket 4QT-55012-8", []);
+t!(cued_account_capitals_only, "account ref ab4417720x and order A7", []);
