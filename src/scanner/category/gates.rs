@@ -448,6 +448,42 @@ pub(super) fn terse(text: &str, start: usize, end: usize, specific: bool) -> boo
     specific && brk || time
 }
 
+/// True when a specific term with no person named around it is still about the record's person:
+/// a message's writer or a caller speaks of themselves without saying "I" ("going on Hajj in June,
+/// need roaming", "at the temple for puja till 11", "got sent to collections and now it's
+/// dragging my report down"). Not in a broadcast (a business writes it: "Reply YES", "STOP to
+/// end", "% off", "Ramadan Mubarak from …"), nor in a sentence that asks or supposes ("Facing
+/// foreclosure?", "how does repossession work in general", "if a customer misses payments").
+pub(super) fn writer_implied(text: &str, start: usize, end: usize) -> bool {
+    let lower = |s: &str| s.to_ascii_lowercase();
+    let all = lower(text);
+    const BROADCAST: &[&str] = &[
+        "reply yes", "reply stop", "reply info", "reply check", "reply help", "stop to", "text stop", "msg&data", "msg & data",
+        "data rates", "% off", "free consult", "mubarak from", "kareem from", "shalom from", "from all of us", "order ahead",
+        "order by", "preorder", "pre-order", "limited time", "call now", "call today", "apply today", "apply now", "in stock",
+        "our pharmacy", "unsubscribe", "opt out", "opt-out",
+    ];
+    if BROADCAST.iter().any(|m| all.contains(m)) {
+        return false;
+    }
+    // The term's sentence: from the last break before it to the first after it.
+    let b = text.as_bytes();
+    let is_break = |c: &u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
+    let s = b.get(..start).and_then(|x| x.iter().rposition(is_break)).map_or(0, |i| i + 1);
+    let e = b.get(end..).and_then(|x| x.iter().position(is_break)).map_or(b.len(), |i| end + i);
+    if b.get(e) == Some(&b'?') {
+        return false;
+    }
+    let sentence = lower(slice(text, s, e));
+    // An agent's note of what was read or offered ("read the hardship disclosure per script,
+    // LIHEAP referral") tells an offer, not a status.
+    const SUPPOSE: &[&str] = &[
+        "if ", "in general", "just curious", "how does", "how do ", "what happens", "whether", "in case", "someone", "anyone", "people ",
+        "script", "offered", "disclosure", "program", "eligib", "screening", "asked about", "asked if",
+    ];
+    !SUPPOSE.iter().any(|m| sentence.contains(m))
+}
+
 /// True when a term is said in an everyday, figurative sense: an object right after it ("bankrupt
 /// me", "killing me"), "about" after a trait ("a bit OCD about my inbox"), or a softener right
 /// before a mental-health word ("a little OCD", "kinda bipolar", "so depressed the Jets lost").
@@ -465,6 +501,14 @@ pub(super) fn figurative(text: &str, start: usize, end: usize, mental: bool) -> 
     let softened = matches!(soft(0), "kinda" | "lowkey" | "totally" | "slightly" | "sorta") || matches!((soft(1), soft(0)), ("a", "bit" | "little") | ("kind" | "sort", "of"));
     let so_cause = soft(0) == "so" && matches!(first, "the" | "that" | "about" | "when");
     softened || first == "about" || so_cause
+}
+
+/// True when a mental-health word with no person named describes a thing ("this app update is so
+/// bipolar", "the weather's kinda depressing"): after a degree word or a copula, or figurative.
+pub(super) fn said_of_a_thing(text: &str, start: usize, end: usize) -> bool {
+    let before = words_before(text, start);
+    let prev = before.first().map(|w| w.text.as_str()).unwrap_or("");
+    figurative(text, start, end, true) || matches!(prev, "so" | "too" | "very" | "super" | "really" | "is" | "was" | "are" | "gets" | "got" | "totally" | "pretty")
 }
 
 /// True when `text` speaks to someone ("you", "your").

@@ -375,7 +375,7 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, n
                 return None;
             } else if v.pattern == gates::Pattern::Disclosure {
                 (Detector::CategoryDisclosure, 0.85, h.end)
-            } else if class == Class::A && (v.subject >= gates::Subject::Plural || gates::subject_after(text, h.end)) {
+            } else if class == Class::A && (v.subject >= gates::Subject::Plural || gates::subject_after(text, h.end) || v.subject == gates::Subject::None && gates::writer_implied(text, h.start, h.end) && !(rule == "MED.MENTAL" && gates::said_of_a_thing(text, h.start, h.end))) {
                 (Detector::CategorySubject, 0.7, h.end)
             } else if gates::terse(text, h.start, h.end, class == Class::A) {
                 // A note or a message that opens with the term ("Celiac. No gluten", "muslim, no

@@ -169,3 +169,23 @@ fn spanish_subjects_and_no_spanish_misspellings() {
         assert!(found(text).is_empty(), "{text}: {:?}", found(text));
     }
 }
+
+/// A specific term with no person named is the writer's own, unless a business broadcasts it or
+/// the sentence asks or supposes.
+#[test]
+fn a_specific_term_with_no_person_is_the_writers() {
+    for (text, kind) in [
+        ("going on Hajj in August, need roaming for three weeks", Kind::Rel),
+        ("the old phone bill got sent to collections and it's hurting my score", Kind::Fin),
+    ] {
+        let f = found(text);
+        assert!(f.iter().any(|x| x.0 == kind), "{text}: {f:?}");
+    }
+    for text in [
+        "Facing foreclosure? Talk to a counselor this week. Reply INFO.",
+        "Eid Mubarak from all of us! Hajj packages 10% off",
+        "how does repossession work in general, asking for a class",
+    ] {
+        assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+    }
+}
