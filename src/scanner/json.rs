@@ -295,6 +295,7 @@ impl Scanner {
                     w.events.push(EventScan::default());
                 }
                 w.model_findings();
+                w.couple_findings();
                 for e in &mut w.events {
                     e.sids.sort_unstable();
                     e.sids.dedup();
@@ -514,6 +515,8 @@ struct Walker<'s> {
     located: String,
     /// Each event's model features, collected for training (`Scanner::category_features`).
     collect: Option<Vec<Vec<u64>>>,
+    /// A partner named and the sex name fields tell, per event (see `couple`).
+    couples: Vec<couple::EventCouple>,
 }
 
 /// (outer pointer, inner pointers) for `path` inside the embedded JSON levels `inner`, the outer
@@ -694,6 +697,7 @@ impl<'s> Walker<'s> {
             scores: Vec::new(),
             located: String::new(),
             collect: None,
+            couples: Vec::new(),
         }
     }
 
@@ -803,6 +807,9 @@ impl<'s> Walker<'s> {
             }
             if self.hint.name_part != 0 {
                 self.name_part(s);
+            }
+            if self.hint.name_field {
+                self.name_sex(s);
             }
         }
         // Nothing without a digit or a space can hold a finding, embedded JSON included (a name in
@@ -954,8 +961,8 @@ impl<'s> Walker<'s> {
         if idents > 0 {
             self.ident_event = Some(ev_idx);
         }
-        if !in_key {
-            super::scan_categories(self.sc, s, &hint, &mut matches, 0);
+        if !in_key && super::scan_categories(self.sc, s, &hint, &mut matches, 0) && !hint.name_field {
+            self.partner(s);
         }
         if self.ident_event == Some(ev_idx) || self.sc.names_everywhere {
             super::scan_names(self.sc, s, &hint, &mut matches, 0);
@@ -1372,6 +1379,7 @@ fn itoa(i: usize) -> String {
     i.to_string()
 }
 
+mod couple;
 mod parts;
 mod scored;
 #[cfg(test)]

@@ -319,13 +319,16 @@ pub(crate) fn may_hold_finding(s: &str, in_key: bool, category_field: bool, name
 
 /// Category findings in `text` appended to `out`; the run of `out` from `first` is kept ordered by
 /// start when matches of other detectors were already in it.
-fn scan_categories(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>, first: usize) {
-    let Some(c) = inner.categories else { return };
+/// Category findings in `text`, merged into `out[first..]` by start; true when the text names a
+/// partner and tells no orientation (see [`category::Categories::scan`]).
+fn scan_categories(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>, first: usize) -> bool {
+    let Some(c) = inner.categories else { return false };
     let mid = out.len();
-    c.scan(text, hint, out);
+    let partner = c.scan(text, hint, out);
     if out.len() > mid && mid > first {
         out.get_mut(first..).unwrap_or_default().sort_by_key(|m| m.start);
     }
+    partner
 }
 
 /// True when `text` could hold a name the name rules would find: a space between two words, a name

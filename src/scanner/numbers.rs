@@ -276,7 +276,7 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
             // skip it rather than visiting each digit run inside it; an account number right after
             // its cue may be one ("brokerage account 7RK-40921-3").
             None if hay.get(pos).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') => {
-                if let Some(m) = cued_account(sc, hay, i, hint) {
+                if let Some(m) = hay.get(pos).is_some_and(u8::is_ascii_uppercase).then(|| cued_account(sc, hay, i, hint)).flatten() {
                     pos = pos.max(m.end);
                     out.push(m);
                     continue;
@@ -285,12 +285,14 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
                     pos += 1;
                 }
             }
-            None => {
+            // "HX-5528107": capitals and a hyphen before the digits.
+            None if i >= 2 && hay[i - 1] == b'-' && hay[i - 2].is_ascii_uppercase() => {
                 if let Some(m) = cued_account(sc, hay, i, hint) {
                     pos = pos.max(m.end);
                     out.push(m);
                 }
             }
+            None => {}
         }
     }
 }
@@ -692,6 +694,19 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
 /// when each holds a digit), 7 to 18 characters with one to four capitals and six digits or more,
 /// and between the cue and the token nothing but ":", "#", "no", "number" or "is".
 fn cued_account(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint) -> Option<Match> {
+    // Most digit runs have no capital next to them ("2024 was", "$40"): out before any work.
+    let mut d = i;
+    while d < hay.len() && hay[d].is_ascii_digit() {
+        d += 1;
+    }
+    let cap = |j: usize| hay.get(j).is_some_and(u8::is_ascii_uppercase);
+    let capital_near = i > 0 && cap(i - 1)
+        || i > 1 && hay[i - 1] == b'-' && hay[i - 2].is_ascii_alphanumeric()
+        || cap(d)
+        || matches!(hay.get(d), Some(b'-' | b' ')) && cap(d + 1);
+    if !capital_near {
+        return None;
+    }
     let part = |c: u8| c.is_ascii_digit() || c.is_ascii_uppercase();
     let mut s = i;
     while s > 0 && (part(hay[s - 1]) || hay[s - 1] == b'-' && s >= 2 && part(hay[s - 2])) {
@@ -728,20 +743,32 @@ fn cued_account(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint) -> Option<Ma
     if !(1..=4).contains(&letters) || digits < 6 {
         return None;
     }
-    // The cue right before: only labels between it and the token.
-    let from = floor_char(hay, s.saturating_sub(40));
-    let cue = sc.cues.last_before(hay, from, s)?;
-    if !cue.cues.contains(Cues::ACCOUNT) {
-        return None;
+    // The cue right before, read back word by word over labels (a few byte comparisons: this runs
+    // on every code with capitals and digits, most of them order or ticket numbers).
+    const LABELS: &[&[u8]] = &[b"no", b"number", b"num", b"nbr", b"is", b"nr"];
+    const ACCOUNT: &[&[u8]] = &[
+        b"account", b"acct", b"acc", b"a/c", b"brokerage", b"ira", b"roth", b"401k", b"fidelity", b"schwab", b"vanguard",
+        b"etrade", b"ameritrade", b"merrill", b"robinhood", b"webull",
+    ];
+    let mut p = s;
+    for _ in 0..4 {
+        while p > 0 && matches!(hay[p - 1], b' ' | b':' | b'#' | b'.' | b'-' | b'\t') {
+            p -= 1;
+        }
+        let mut w = p;
+        while w > 0 && (hay[w - 1].is_ascii_alphanumeric() || hay[w - 1] == b'/') {
+            w -= 1;
+        }
+        let word = &hay[w..p];
+        if ACCOUNT.iter().any(|a| word.eq_ignore_ascii_case(a)) {
+            return (!context(sc, hay, s, e, hint).nearest.contains(Cues::NOT_PII)).then(|| Match::new(Kind::Account, Detector::Account, s, e, 0.75));
+        }
+        if word.is_empty() || !LABELS.iter().any(|l| word.eq_ignore_ascii_case(l)) {
+            return None;
+        }
+        p = w;
     }
-    let fillers = hay[cue.end..s]
-        .split(|c| matches!(c, b' ' | b':' | b'#' | b'.' | b'-' | b'\t'))
-        .filter(|w| !w.is_empty())
-        .all(|w| [&b"no"[..], b"number", b"num", b"nbr", b"is", b"nr"].iter().any(|f| w.eq_ignore_ascii_case(f)));
-    if !fillers || context(sc, hay, s, e, hint).nearest.contains(Cues::NOT_PII) {
-        return None;
-    }
-    Some(Match::new(Kind::Account, Detector::Account, s, e, 0.75))
+    None
 }
 
 /// An IBAN starting at `s`, compact ("GB82WEST12345698765432") or printed in groups of four.

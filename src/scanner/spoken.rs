@@ -269,6 +269,23 @@ pub(crate) fn continues_number(text: &str) -> bool {
     last_number.is_some_and(|k| ws.len() - 1 - k <= 3)
 }
 
+/// Where the number a sentence ends with starts, when an aside with no number comes before it
+/// ("sorry, the dog, hang on, okay, seven four", "wait is this the one you need? okay so oh five
+/// eight"): the aside, at most twelve words, holds no digit and no number word. `None` for a
+/// sentence that starts with its number (see [`starts_with_number`]) or holds another.
+pub(crate) fn number_after_aside(text: &str) -> Option<usize> {
+    if !ends_with_number(text) {
+        return None;
+    }
+    let ws: Vec<(usize, usize, Tok)> = words(text).map(|(s, e)| (s, e, classify(slice(text, s, e)))).collect();
+    let part = |t: Tok| numeric(t) || t == Tok::Oh || matches!(t, Tok::And | Tok::Filler);
+    // The trailing run of number words (with "oh", "and" and fillers inside it).
+    let k = ws.iter().rposition(|w| !part(w.2)).map_or(0, |k| k + 1);
+    let (tail, aside) = (ws.get(k..)?, ws.get(..k)?);
+    let first = tail.iter().find(|w| numeric(w.2) || w.2 == Tok::Oh)?;
+    (!aside.is_empty() && aside.len() <= 12 && !aside.iter().any(|w| numeric(w.2))).then_some(first.0)
+}
+
 /// True when `text` starts with a number (after a few words such as "and", "uh", "it's").
 pub(crate) fn starts_with_number(text: &str) -> bool {
     words(text).take(4).map(|(s, e)| (classify(slice(text, s, e)), slice(text, s, e))).find(|(t, w)| !lead_in(*t, w) || numeric(*t)).is_some_and(|(t, _)| numeric(t) || t == Tok::Oh || matches!(t, Tok::Letter(_)))

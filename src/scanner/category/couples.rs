@@ -134,6 +134,54 @@ fn own_partner(text: &str) -> Option<(bool, usize, usize)> {
     Some((male, whole.start(), whole.end()))
 }
 
+/// A partner the text's person names in a string where nothing else tells that person's sex ("add
+/// my wife Folake as a secondary", "adding husband Paul as authorized user"), and whether a man:
+/// read with the sex a name field of the same event tells (`sex_of_name`). Not a partner the
+/// string is about ("calling for my husband", "my wife's account"): the name field may be theirs.
+pub(super) fn partner_of_the_person(text: &str) -> Option<(bool, usize, usize)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let adding = R.get_or_init(|| Regex::new(r"(?i)\b(?:adding|add|added)\s+(?:(?:his|her)\s+)?(husband|wife)\b").expect("static regex builds"));
+    let (male, s, e) = own_partner(text).or_else(|| {
+        let c = adding.captures(text)?;
+        let whole = c.get(0)?;
+        Some((c.get(1)?.as_str().eq_ignore_ascii_case("husband"), whole.start(), whole.end()))
+    })?;
+    let before = text.get(..s).unwrap_or_default().trim_end().to_ascii_lowercase();
+    let about = ["for", "of", "about", "para", "de"].iter().any(|w| before.ends_with(&format!(" {w}")) || before == *w);
+    let possessive = text.get(e..).is_some_and(|a| a.starts_with("'s") || a.starts_with("\u{2019}s"));
+    (!about && !possessive).then_some((male, s, e))
+}
+
+/// The sex a person's name field tells: a title ("Mr. Joseph Adeyemi", "Mrs. Okoro"), else the
+/// given name when the census lists tell it (`true` for a man): the word after the comma of
+/// "Last, First", either word of a caller ID in capitals ("MCALLISTER JAMES"), else the first
+/// word. Not an address, a number or a handle.
+pub(crate) fn sex_of_name(name: &str) -> Option<bool> {
+    if name.len() > 60 || name.contains('@') || name.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (man, woman) = titles();
+    match (man.is_match(name), woman.is_match(name)) {
+        (true, false) => return Some(true),
+        (false, true) => return Some(false),
+        (true, true) => return None,
+        _ => {}
+    }
+    if let Some((_, given)) = name.split_once(',') {
+        return given.split_whitespace().next().and_then(given_name_is_male);
+    }
+    let words: Vec<&str> = name.split(|c: char| !c.is_alphabetic() && c != '\'').filter(|w| !w.is_empty()).collect();
+    if name.chars().any(char::is_lowercase) {
+        return words.first().and_then(|w| given_name_is_male(w));
+    }
+    let sexes: Vec<bool> = words.iter().take(2).filter_map(|w| given_name_is_male(w)).collect();
+    match sexes.as_slice() {
+        [x] => Some(*x),
+        [a, b] if a == b => Some(*a),
+        _ => None,
+    }
+}
+
 /// Where `text` tells of a same-sex couple by the writer's own given name and the partner they
 /// name ("Hi, this is Greg. My husband Paul will sign", "Soy Andrés, mi novio Julián …", "my
 /// partner Lena and our daughter … - Josie"): both the same sex. Names of either sex ("Jordan")

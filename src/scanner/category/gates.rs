@@ -455,33 +455,31 @@ pub(super) fn terse(text: &str, start: usize, end: usize, specific: bool) -> boo
 /// end", "% off", "Ramadan Mubarak from …"), nor in a sentence that asks or supposes ("Facing
 /// foreclosure?", "how does repossession work in general", "if a customer misses payments").
 pub(super) fn writer_implied(text: &str, start: usize, end: usize) -> bool {
-    let lower = |s: &str| s.to_ascii_lowercase();
-    let all = lower(text);
+    use aho_corasick::AhoCorasick;
+    use std::sync::OnceLock;
     const BROADCAST: &[&str] = &[
         "reply yes", "reply stop", "reply info", "reply check", "reply help", "stop to", "text stop", "msg&data", "msg & data",
         "data rates", "% off", "free consult", "mubarak from", "kareem from", "shalom from", "from all of us", "order ahead",
         "order by", "preorder", "pre-order", "limited time", "call now", "call today", "apply today", "apply now", "in stock",
         "our pharmacy", "unsubscribe", "opt out", "opt-out",
     ];
-    if BROADCAST.iter().any(|m| all.contains(m)) {
-        return false;
-    }
-    // The term's sentence: from the last break before it to the first after it.
-    let b = text.as_bytes();
-    let is_break = |c: &u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
-    let s = b.get(..start).and_then(|x| x.iter().rposition(is_break)).map_or(0, |i| i + 1);
-    let e = b.get(end..).and_then(|x| x.iter().position(is_break)).map_or(b.len(), |i| end + i);
-    if b.get(e) == Some(&b'?') {
-        return false;
-    }
-    let sentence = lower(slice(text, s, e));
     // An agent's note of what was read or offered ("read the hardship disclosure per script,
     // LIHEAP referral") tells an offer, not a status.
     const SUPPOSE: &[&str] = &[
         "if ", "in general", "just curious", "how does", "how do ", "what happens", "whether", "in case", "someone", "anyone", "people ",
         "script", "offered", "disclosure", "program", "eligib", "screening", "asked about", "asked if",
     ];
-    !SUPPOSE.iter().any(|m| sentence.contains(m))
+    static AC: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
+    let (broadcast, suppose) = AC.get_or_init(|| {
+        let build = |p: &[&str]| AhoCorasick::builder().ascii_case_insensitive(true).build(p).expect("static markers build");
+        (build(BROADCAST), build(SUPPOSE))
+    });
+    // The term's sentence: from the last break before it to the first after it.
+    let b = text.as_bytes();
+    let is_break = |c: &u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
+    let s = b.get(..start).and_then(|x| x.iter().rposition(is_break)).map_or(0, |i| i + 1);
+    let e = b.get(end..).and_then(|x| x.iter().position(is_break)).map_or(b.len(), |i| end + i);
+    b.get(e) != Some(&b'?') && !suppose.is_match(b.get(s..e).unwrap_or_default()) && !broadcast.is_match(b)
 }
 
 /// True when a term is said in an everyday, figurative sense: an object right after it ("bankrupt

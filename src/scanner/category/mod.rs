@@ -11,7 +11,7 @@
 // Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
-mod couples;
+pub(crate) mod couples;
 pub mod fields;
 mod fuzzy;
 mod gates;
@@ -159,11 +159,14 @@ impl Categories {
     }
 
     /// Category findings in `text`, the value of a field described by `hint`, appended to `out`.
-    pub fn scan(&self, text: &str, hint: &FieldHint, out: &mut Vec<Match>) {
+    /// Returns true when the text names a partner ("my wife", "husband") and tells no orientation:
+    /// the walker reads it with the sex a name field of the event tells
+    /// ([`Categories::partner_of_the_person`]).
+    pub fn scan(&self, text: &str, hint: &FieldHint, out: &mut Vec<Match>) -> bool {
         let first = out.len();
         if hint.category != 0 {
             field(text, hint.category, out);
-            return;
+            return false;
         }
         // Fields written into a string ("credit_tier=D (subprime)", "member_id:QHN447120983",
         // "Primary dx: asthma"): a key that names a category makes its value a finding.
@@ -179,7 +182,7 @@ impl Categories {
             if let Some(m) = self.whole_value(text, hint) {
                 out.push(m);
             }
-            return;
+            return false;
         }
         let (hits, numbers) = self.hits(text);
         // The end of the last term finding: a term inside it is not a second finding.
@@ -258,6 +261,16 @@ impl Categories {
                 }
             }
         }
+        couple && !out.get(first..).unwrap_or_default().iter().any(|m| m.kind == Kind::So)
+    }
+
+    /// The partner the person of a text names, as a finding, and whether a man ("add my wife
+    /// Folake", "adding husband Paul"): an orientation when a name field of the same event tells
+    /// that the person is of the partner's sex ([`couples::sex_of_name`]). Tried on a text for which
+    /// [`Categories::scan`] returned true.
+    pub(crate) fn partner_of_the_person(text: &str) -> Option<(bool, Match)> {
+        let (male, s, e) = couples::partner_of_the_person(text)?;
+        Some((male, found(Kind::So, Detector::CategoryDisclosure, s, e, 0.7, "SO.ORIENTATION")))
     }
 
     /// The health identifier a reply gives to a question that asked for one ("Can I get your

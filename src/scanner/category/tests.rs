@@ -189,3 +189,19 @@ fn a_specific_term_with_no_person_is_the_writers() {
         assert!(found(text).is_empty(), "{text}: {:?}", found(text));
     }
 }
+
+/// The sex a name field tells, and the partner a text's person names.
+#[test]
+fn sex_of_a_name_and_the_persons_partner() {
+    use super::couples::{partner_of_the_person, sex_of_name};
+    assert_eq!(sex_of_name("Mr. Joseph Adeyemi"), Some(true));
+    assert_eq!(sex_of_name("Ms Kaur"), Some(false));
+    assert_eq!(sex_of_name("WASHINGTON MARY"), Some(false));
+    assert_eq!(sex_of_name("Okafor, Daniel"), Some(true));
+    assert_eq!(sex_of_name("Jordan Lee"), None);
+    assert_eq!(sex_of_name("+15550100123"), None);
+    assert_eq!(partner_of_the_person("adding husband Paul as authorized user").map(|p| p.0), Some(true));
+    assert_eq!(partner_of_the_person("add my wife Folake as a secondary").map(|p| p.0), Some(false));
+    assert_eq!(partner_of_the_person("I'm calling for my husband"), None);
+    assert_eq!(partner_of_the_person("it's my wife's card"), None);
+}

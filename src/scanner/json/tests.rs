@@ -310,3 +310,28 @@ fn a_number_one_speaker_reads_while_the_other_prompts_or_echoes_is_one_finding()
     ]));
     assert!(r.events[0].findings.is_empty(), "{:?}", r.events[0].findings);
 }
+
+/// A partner named in one field and the person's sex in a name field of the same event: an
+/// orientation on the partner's span; not when the sexes differ, the name field is an agent's, the
+/// partner is the one the text is about, or the partner is in another event.
+#[test]
+fn a_couple_told_across_fields() {
+    let so = |json: &str| scan(json).events.iter().map(|e| e.findings.iter().filter(|f| f.kind == Kind::So).count()).collect::<Vec<_>>();
+    assert_eq!(so(r#"{"Body":"please add my wife Dana to the plan","Attributes":"{\"customerName\":\"Mrs. Priya Nair\"}"}"#), [1]);
+    assert_eq!(so(r#"{"CallerName":"OKAFOR DANIEL","SpeechResult":"add my boyfriend to the account"}"#), [1]);
+    assert_eq!(so(r#"{"CallerName":"OKAFOR DANIEL","SpeechResult":"add my wife to the account"}"#), [0]);
+    assert_eq!(so(r#"{"agent_name":"Mr. Tom Reyes","Body":"please add my husband to the plan"}"#), [0]);
+    assert_eq!(so(r#"{"CallerName":"REYES TOMAS","SpeechResult":"I'm calling for my husband, he can't talk"}"#), [0]);
+    assert_eq!(so(r#"[{"name":"Mr. Tom Reyes","Body":"hi"},{"Body":"add my husband please"}]"#), [0, 0]);
+}
+
+/// A number read over sentences where one part comes after an aside ("sorry, hold on …, okay,
+/// four seven"): one finding, its spans in each sentence, none on the aside's words.
+#[test]
+fn a_number_read_over_sentences_with_an_aside() {
+    let r = scan(r#"{"sentences":[{"media_channel":1,"transcript":"And the social?"},{"media_channel":2,"transcript":"five two one"},{"media_channel":2,"transcript":"sorry, hold on, the kids, okay, four seven"},{"media_channel":2,"transcript":"one one two three"}]}"#);
+    let ssn: Vec<_> = r.events.iter().flat_map(|e| &e.findings).filter(|f| f.kind == Kind::Ssn).collect();
+    assert_eq!(ssn.len(), 1, "{:?}", paths(&r));
+    assert_eq!(ssn[0].continued.len(), 2);
+    assert_eq!(ssn[0].continued[0].byte_start, "sorry, hold on, the kids, okay, ".len());
+}

@@ -162,7 +162,7 @@ pub(super) fn pass(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn]) -> Vec<(usiz
                 j += 1;
                 continue;
             }
-            if !same || !spoken::continues_number(&t.text) {
+            if !same || !spoken::continues_number(&t.text) && aside(sc, &t.text).is_none() {
                 break;
             }
             chain.push(t);
@@ -233,14 +233,14 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], read: &Read, done
                 // A prompt between the parts that names what is asked for ("And the last four of
                 // the card?") asks for another number.
                 let named = (prev + 1..j).filter_map(|g| own_at.get(g)).any(|&c| !ident_cues(c).is_empty() || c.contains(Cues::NOT_PII));
-                if group.len() >= 6 || j - prev - 1 > OTHERS_BETWEEN || named || !spoken::starts_with_number(&t.text) {
+                if group.len() >= 6 || j - prev - 1 > OTHERS_BETWEEN || named || !spoken::starts_with_number(&t.text) && aside(sc, &t.text).is_none() {
                     break;
                 }
                 group.push(j);
                 k += 1;
                 // A sentence that says more after its number ("five five one eight. and it's
                 // under …") ends the read.
-                if !ends.get(j).copied().unwrap_or(false) || !spoken::continues_number(&t.text) {
+                if !ends.get(j).copied().unwrap_or(false) || !spoken::continues_number(&t.text) && aside(sc, &t.text).is_none() {
                     break;
                 }
             }
@@ -263,6 +263,13 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], read: &Read, done
     out
 }
 
+/// Where a sentence's number starts after an aside ([`spoken::number_after_aside`]) that names
+/// nothing: an aside with a cue ("my order number is …", "and the routing is …") says what the
+/// number is, so it does not go on the one before.
+fn aside(sc: &Inner, text: &str) -> Option<usize> {
+    spoken::number_after_aside(text).filter(|&i| sc.cues.cues_in(text.as_bytes(), 0, i).is_empty())
+}
+
 /// Findings for matches in one sentence's text.
 fn findings(sc: &Inner, fp: &Fingerprinter, t: &Turn, ms: &[Match]) -> Vec<Finding> {
     let mut cc = CharCounter::new(t.text.as_bytes());
@@ -279,12 +286,16 @@ fn findings(sc: &Inner, fp: &Fingerprinter, t: &Turn, ms: &[Match]) -> Vec<Findi
 fn across(sc: &Inner, fp: &Fingerprinter, chain: &[&Turn], carried: Cues) -> Option<Vec<Finding>> {
     let mut joined = String::new();
     let mut bounds = Vec::with_capacity(chain.len());
-    for t in chain {
+    for (k, t) in chain.iter().enumerate() {
         if !joined.is_empty() {
             joined.push(' ');
         }
         let s = joined.len();
-        joined.push_str(&t.text);
+        // A later sentence's aside before its number ("sorry, the dog … okay, seven four") is
+        // read as spaces, so that its words do not break the number (offsets are kept).
+        let aside = if k > 0 && !spoken::starts_with_number(&t.text) { aside(sc, &t.text).unwrap_or(0) } else { 0 };
+        joined.extend(std::iter::repeat_n(' ', aside));
+        joined.push_str(t.text.get(aside..).unwrap_or_default());
         bounds.push((s, joined.len()));
     }
     let head = chain.first()?;

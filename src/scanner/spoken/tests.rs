@@ -117,3 +117,14 @@ fn last_words_are_the_words_read_forwards() {
         assert_eq!(got, want, "{t:?}");
     }
 }
+
+#[test]
+fn a_number_after_an_aside() {
+    use super::number_after_aside;
+    let t = "sorry, the dog, hang on, okay, seven four";
+    assert_eq!(number_after_aside(t).map(|i| &t[i..]), Some("seven four"));
+    // A sentence that starts with its number, or holds another one in its aside, has none.
+    assert_eq!(number_after_aside("five five one"), None);
+    assert_eq!(number_after_aside("it's 12 past, so seven four"), None);
+    assert_eq!(number_after_aside("no number here"), None);
+}
