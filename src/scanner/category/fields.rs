@@ -39,8 +39,8 @@ const EXACT: [(&[&str], Kind); 5] = [
     (
         &[
             "mrn", "medicalrecordnumber", "medicalrecord", "patientid", "patientnumber", "healthplanid", "insuranceid",
-            "insurancememberid", "healthmemberid", "medicaidid", "medicaidnumber", "medicareid", "medicarenumber", "mbi", "npi",
-            "deanumber", "icd10", "icdcode", "icd10code", "diagnosiscode", "dxcode", "memberid", "subscriberid",
+            "insurancememberid", "healthmemberid", "medicaidid", "medicaidnumber", "medicareid", "medicarenumber", "mbi",
+            "icd10", "icdcode", "icd10code", "diagnosiscode", "dxcode", "memberid", "subscriberid",
         ],
         Kind::Phi,
     ),

@@ -377,7 +377,8 @@ pub(super) fn mentions_person(text: &str) -> bool {
 /// its own numbers ("this is Dr. Okonkwo's office, his NPI is …", "credentialing asked for my NPI").
 const PROVIDER_ROLE: &[&str] = &[
     "dr", "doctor", "doctor's", "dr's", "prescriber", "prescriber's", "provider", "provider's", "physician", "practitioner",
-    "credentialing", "credentialed", "enrollment", "enrolment", "prescribing", "rendering", "referring",
+    "credentialing", "credentialed", "enrollment", "enrolment", "prescribing", "rendering", "referring", "np", "md", "rn", "dds",
+    "lcsw", "nurse", "therapist", "physio", "physiotherapist", "dentist", "chiropractor", "pharmacist", "optometrist",
 ];
 /// Words of a patient's role.
 const PATIENT_ROLE: &[&str] = &[
@@ -395,8 +396,17 @@ pub(super) fn provider_own(text: &str) -> bool {
         .filter(|w| !w.is_empty() && w.len() <= 14)
         .map(|w| w.to_ascii_lowercase().replace('\u{2019}', "'"))
         .collect();
-    let provider = words.iter().any(|w| any(w, PROVIDER_ROLE));
-    let number = |w: &str| matches!(w, "npi" | "dea" | "number" | "own" | "office" | "practice" | "clinic");
+    // "my NPI is …": only a provider has one.
+    let own_number = words.windows(2).any(|p| matches!(p, [a, b] if a == "my" && matches!(b.as_str(), "npi" | "dea")));
+    let provider = own_number || words.iter().any(|w| any(w, PROVIDER_ROLE));
+    // What a provider calls "my" besides the number: its office, its paperwork, its contact.
+    let number = |w: &str| {
+        matches!(
+            w,
+            "npi" | "dea" | "number" | "own" | "office" | "practice" | "clinic" | "new" | "email" | "address" | "packet" | "paperwork"
+                | "contract" | "billing" | "license" | "taxonomy" | "group" | "tin" | "info" | "credentialing" | "fax" | "phone"
+        )
+    };
     let patient = words.iter().any(|w| any(w, PATIENT_ROLE) || any(w, KIN) || matches!(w.as_str(), "me" | "i'm" | "im" | "mine" | "i've" | "ive"))
         || words.windows(2).any(|p| matches!(p, [a, b] if a == "my" && !number(b)))
         || words.last().is_some_and(|w| w == "my");

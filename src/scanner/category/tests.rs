@@ -101,6 +101,9 @@ fn provider_numbers_by_context() {
     let phi = |t: &str| found(t).iter().any(|x| x.0 == Kind::Phi);
     assert!(phi("Rx transfer for cust's oxycodone 5mg. Prescriber Dr. Rahman, DEA BR4637255 (verify w/ PDMP)."));
     assert!(!phi("hi its dr tanaka, credentialing asked for my npi: 1860913908"));
+    // "my NPI": only a provider has one; a provider's paperwork and email are not a patient's.
+    assert!(!phi("for the lease form: my NPI is 1245319599, my practice is Reyes Dental Group"));
+    assert!(!phi("RN Dana Cole, NPI 1245319599 - please send the packet to my new email"));
 }
 
 #[test]
