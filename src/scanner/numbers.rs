@@ -105,6 +105,7 @@ fn read_token(hay: &[u8], i: usize) -> Result<Token, usize> {
 /// True when a word in lower case starts at `at`, right after a digit: a signature or a sign-off
 /// typed without a space ("…0474rosa delgado", "…2271best,", "…018sent from my phone"). The
 /// letters run to a word's end and hold one letter past `f`, so a hex id ("…4a1fbc") is none.
+#[inline]
 fn word_after_digits(hay: &[u8], at: usize) -> bool {
     if !at.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit) {
         return false;
@@ -600,7 +601,7 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
         s -= 1;
     }
     let mut e = i;
-    while e < hay.len() && hay[e].is_ascii_alphanumeric() && !word_after_digits(hay, e) {
+    while e < hay.len() && hay[e].is_ascii_alphanumeric() && !(hay[e].is_ascii_lowercase() && word_after_digits(hay, e)) {
         e += 1;
     }
     let tok = &hay[s..e];
@@ -680,7 +681,9 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
             }
         }
     }
-    if let Some(m) = cued_account(sc, hay, i, hint) {
+    // Capitals and digits only, as account numbers are printed (a SID's hex is in lower case).
+    let printed = tok.len() <= 18 && tok.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+    if let Some(m) = printed.then(|| cued_account(sc, hay, i, hint)).flatten() {
         let end = m.end;
         out.push(m);
         return end.max(e);

@@ -277,13 +277,29 @@ pub(crate) fn number_after_aside(text: &str) -> Option<usize> {
     if !ends_with_number(text) {
         return None;
     }
-    let ws: Vec<(usize, usize, Tok)> = words(text).map(|(s, e)| (s, e, classify(slice(text, s, e)))).collect();
     let part = |t: Tok| numeric(t) || t == Tok::Oh || matches!(t, Tok::And | Tok::Filler);
-    // The trailing run of number words (with "oh", "and" and fillers inside it).
-    let k = ws.iter().rposition(|w| !part(w.2)).map_or(0, |k| k + 1);
-    let (tail, aside) = (ws.get(k..)?, ws.get(..k)?);
-    let first = tail.iter().find(|w| numeric(w.2) || w.2 == Tok::Oh)?;
-    (!aside.is_empty() && aside.len() <= 12 && !aside.iter().any(|w| numeric(w.2))).then_some(first.0)
+    // One pass, no allocation: the trailing run of number words (with "oh", "and" and fillers
+    // inside it) and what stands before it.
+    let (mut aside, mut aside_number) = (0usize, false);
+    let (mut tail, mut tail_number, mut first) = (0usize, false, None);
+    for (s, e) in words(text) {
+        let t = classify(slice(text, s, e));
+        if part(t) {
+            tail += 1;
+            tail_number |= numeric(t);
+            if first.is_none() && (numeric(t) || t == Tok::Oh) {
+                first = Some(s);
+            }
+        } else {
+            aside += tail + 1;
+            aside_number |= tail_number;
+            (tail, tail_number, first) = (0, false, None);
+            if aside > 12 || aside_number {
+                return None;
+            }
+        }
+    }
+    (aside > 0).then_some(first).flatten()
 }
 
 /// True when `text` starts with a number (after a few words such as "and", "uh", "it's").
