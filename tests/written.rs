@@ -166,7 +166,7 @@ fn multilingual_corpus_precision_and_recall() {
 
 /// The sets written for the accuracy work on text nobody here wrote (`tests/corpus/unseen/`, see
 /// its README): each round was scored once, figures only, before any of its cases was read (those
-/// first-run figures are in the README); rounds 1 to 6 were studied after that (round 7 is kept as it was scored). The floors sit just
+/// first-run figures are in the README); rounds 1 to 7 were studied after that (round 8 is kept as it was scored). The floors sit just
 /// under today's figures, so a new miss or false positive fails, and every miss is printed with its
 /// reason. Measured under the default policy (the learned category scorer off); with it on, see
 /// `tests/categories.rs`.
@@ -174,20 +174,22 @@ fn multilingual_corpus_precision_and_recall() {
 fn unseen_typed_and_voice_sets_are_reported_and_above_their_floors() {
     // (set, combination P, combination R, any-command P, any-command R)
     let floors = [
-        ("unseen/round1/typed", 0.985, 0.88, 0.995, 0.93),
-        ("unseen/round1/voice", 0.995, 0.815, 0.995, 0.87),
-        ("unseen/round2/typed", 0.94, 0.77, 0.98, 0.905),
-        ("unseen/round2/voice", 0.995, 0.845, 0.995, 0.915),
-        ("unseen/round3/typed", 0.94, 0.81, 0.995, 0.895),
-        ("unseen/round3/voice", 0.955, 0.635, 0.995, 0.865),
-        ("unseen/round4/typed", 0.96, 0.9, 0.995, 0.95),
-        ("unseen/round4/voice", 0.995, 0.875, 0.995, 0.905),
-        ("unseen/round5/typed", 0.94, 0.87, 0.985, 0.93),
-        ("unseen/round5/voice", 0.97, 0.775, 0.995, 0.885),
-        ("unseen/round6/typed", 0.89, 0.83, 0.98, 0.9),
-        ("unseen/round6/voice", 0.93, 0.775, 0.98, 0.865),
-        ("unseen/round7/typed", 0.91, 0.725, 0.99, 0.825),
-        ("unseen/round7/voice", 0.915, 0.79, 0.965, 0.88),
+        ("unseen/round1/typed", 0.986, 0.898, 0.995, 0.945),
+        ("unseen/round1/voice", 0.995, 0.819, 0.995, 0.874),
+        ("unseen/round2/typed", 0.942, 0.799, 0.982, 0.941),
+        ("unseen/round2/voice", 0.995, 0.862, 0.995, 0.928),
+        ("unseen/round3/typed", 0.945, 0.828, 0.995, 0.921),
+        ("unseen/round3/voice", 0.955, 0.635, 0.995, 0.868),
+        ("unseen/round4/typed", 0.964, 0.9, 0.995, 0.95),
+        ("unseen/round4/voice", 0.995, 0.876, 0.995, 0.909),
+        ("unseen/round5/typed", 0.944, 0.89, 0.988, 0.951),
+        ("unseen/round5/voice", 0.974, 0.775, 0.995, 0.899),
+        ("unseen/round6/typed", 0.894, 0.843, 0.981, 0.913),
+        ("unseen/round6/voice", 0.934, 0.775, 0.984, 0.869),
+        ("unseen/round7/typed", 0.916, 0.776, 0.988, 0.894),
+        ("unseen/round7/voice", 0.917, 0.805, 0.963, 0.888),
+        ("unseen/round8/typed", 0.954, 0.671, 0.995, 0.816),
+        ("unseen/round8/voice", 0.953, 0.775, 0.995, 0.86),
     ];
     for (set, cp, cr, ap, ar) in floors {
         let m = measure(set, &cases_in(set));
