@@ -166,7 +166,7 @@ fn multilingual_corpus_precision_and_recall() {
 
 /// The sets written for the accuracy work on text nobody here wrote (`tests/corpus/unseen/`, see
 /// its README): each round was scored once, figures only, before any of its cases was read (those
-/// first-run figures are in the README); rounds 1 to 7 were studied after that (round 8 is kept as it was scored). The floors sit just
+/// first-run figures are in the README); rounds 1 to 7 were studied after that (round 8's typed and voice cases are unread). The floors sit just
 /// under today's figures, so a new miss or false positive fails, and every miss is printed with its
 /// reason. Measured under the default policy (the learned category scorer off); with it on, see
 /// `tests/categories.rs`.

@@ -501,14 +501,50 @@ pub(super) fn figurative(text: &str, start: usize, end: usize, mental: bool) -> 
     if matches!(first, "me" | "us") {
         return true;
     }
+    let before = words_before(text, start);
+    let word = |i: usize| before.get(i).map(|w| w.text.as_str()).unwrap_or("");
+    // A thing that "gives me" a condition ("this bill is giving me a heart attack", "hold music
+    // giving me PTSD"), and "addicted to" a product ("addicted to your oat milk lattes").
+    let article = usize::from(matches!(word(0), "a" | "an"));
+    let causes = word(article) == "me" && matches!(word(article + 1), "giving" | "gives" | "give" | "gave" | "gonna");
+    let term = slice(text, start, end).to_ascii_lowercase();
+    let product = term.starts_with("addicted") && matches!(if term.ends_with(" to") { first } else { next.get(1).map(String::as_str).unwrap_or("") }, "your" | "this" | "these" | "that" | "those" | "the");
+    if causes || product {
+        return true;
+    }
     if !mental {
         return false;
     }
-    let before = words_before(text, start);
     let soft = |i: usize| before.get(i).map(|w| w.text.as_str()).unwrap_or("");
     let softened = matches!(soft(0), "kinda" | "lowkey" | "totally" | "slightly" | "sorta") || matches!((soft(1), soft(0)), ("a", "bit" | "little") | ("kind" | "sort", "of"));
     let so_cause = soft(0) == "so" && matches!(first, "the" | "that" | "about" | "when");
     softened || first == "about" || so_cause
+}
+
+/// True when the term's sentence laughs at itself ("lol", "haha", "😂"): a term said there without
+/// a disclosure pattern is a joke ("… giving me PTSD 😂", "gonna be bankrupt by christmas haha").
+pub(super) fn joking(text: &str, start: usize, end: usize) -> bool {
+    use aho_corasick::AhoCorasick;
+    use std::sync::OnceLock;
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["lol", "lmao", "haha", "rofl", "\u{1F602}", "\u{1F923}", "\u{1F605}", "\u{1F480}"])
+            .expect("static markers build")
+    });
+    let b = text.as_bytes();
+    let is_break = |c: &u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
+    let s = b.get(..start).and_then(|x| x.iter().rposition(is_break)).map_or(0, |i| i + 1);
+    let e = b.get(end..).and_then(|x| x.iter().position(is_break)).map_or(b.len(), |i| end + i);
+    let letter = |i: Option<usize>| i.and_then(|i| b.get(i)).is_some_and(u8::is_ascii_alphabetic);
+    ac.find_iter(b.get(s..e).unwrap_or_default()).any(|m| {
+        // An emoji, or a word ("lol", "haha", "hahaha"), not letters inside one ("lollipop", "Lola").
+        let (ms, me) = (s + m.start(), s + m.end());
+        let emoji = b.get(ms).is_some_and(|c| *c >= 0x80);
+        let laugh = b.get(ms..me).is_some_and(|w| w.eq_ignore_ascii_case(b"haha"));
+        emoji || !letter(ms.checked_sub(1)) && (laugh || !letter(Some(me)))
+    })
 }
 
 /// True when a mental-health word with no person named describes a thing ("this app update is so

@@ -328,6 +328,10 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, n
     if v.animal || gates::figurative(text, h.start, h.end, class == Class::B && rule == "MED.MENTAL") {
         return None;
     }
+    // A joke ("… giving me PTSD 😂"), unless the term opens a terse note ("sober 2 yrs lol").
+    if v.pattern != gates::Pattern::Disclosure && gates::joking(text, h.start, h.end) && !gates::terse(text, h.start, h.end, class == Class::A) {
+        return None;
+    }
     // A term that opens with a possessive ("my sugar's been high", "lost his job") names its
     // person itself.
     // Spanish too: "mi", "nos", and "me" as the object a term's verb acts on ("me embargaron el

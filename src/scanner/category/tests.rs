@@ -208,3 +208,21 @@ fn sex_of_a_name_and_the_persons_partner() {
     assert_eq!(partner_of_the_person("I'm calling for my husband"), None);
     assert_eq!(partner_of_the_person("it's my wife's card"), None);
 }
+
+/// Jokes and figures of speech: a condition a thing "gives me", "addicted to" a product, a term
+/// in a sentence that laughs at itself; not a terse note that laughs ("sober 2 yrs lol") nor a
+/// disclosure pattern.
+#[test]
+fn jokes_and_figures_of_speech() {
+    for text in [
+        "the wait on this line is giving me an ulcer lol",
+        "this invoice gave me a heart attack, why so high?",
+        "honestly addicted to your cold brew, bring back the refill card",
+        "gonna go bankrupt on snacks at this rate haha",
+    ] {
+        assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+    }
+    for (text, kind) in [("sober 3 yrs lol, anyway can I pay by card", Kind::Med), ("lol I have diabetes so no sugar in the box please", Kind::Med)] {
+        assert!(found(text).iter().any(|x| x.0 == kind), "{text}: {:?}", found(text));
+    }
+}

@@ -26,14 +26,15 @@ impl Walker<'_> {
         self.couples.get_mut(ev)
     }
 
-    /// Notes the sex a name field of the customer tells (not an agent's or a worker's name).
+    /// Notes the sex a name field of the customer tells (not an agent's or a worker's name: not
+    /// under a key that names one, at any level, `worker_attributes` holding JSON included).
     pub(super) fn name_sex(&mut self, s: &str) {
         if self.sc.categories.is_none() {
             return;
         }
-        let key = self.path.rsplit('/').next().unwrap_or_default().as_bytes();
-        let has = |w: &[u8]| key.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-        if has(b"agent") || has(b"worker") {
+        let has = |p: &str, w: &[u8]| p.as_bytes().windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+        let staff = |p: &str| has(p, b"agent") || has(p, b"worker");
+        if staff(&self.path) || self.inner.iter().any(|p| staff(p)) {
             return;
         }
         if let Some(male) = couples::sex_of_name(s) {

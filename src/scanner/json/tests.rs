@@ -321,6 +321,7 @@ fn a_couple_told_across_fields() {
     assert_eq!(so(r#"{"CallerName":"OKAFOR DANIEL","SpeechResult":"add my boyfriend to the account"}"#), [1]);
     assert_eq!(so(r#"{"CallerName":"OKAFOR DANIEL","SpeechResult":"add my wife to the account"}"#), [0]);
     assert_eq!(so(r#"{"agent_name":"Mr. Tom Reyes","Body":"please add my husband to the plan"}"#), [0]);
+    assert_eq!(so(r#"{"worker_attributes":"{\"full_name\":\"Tom Reyes\"}","task_attributes":"{\"note\":\"cx asks to add my husband\"}"}"#), [0]);
     assert_eq!(so(r#"{"CallerName":"REYES TOMAS","SpeechResult":"I'm calling for my husband, he can't talk"}"#), [0]);
     assert_eq!(so(r#"[{"name":"Mr. Tom Reyes","Body":"hi"},{"Body":"add my husband please"}]"#), [0, 0]);
 }
