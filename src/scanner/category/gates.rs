@@ -338,7 +338,7 @@ pub(super) fn judge(text: &str, start: usize, end: usize) -> Verdict {
 
 /// The byte that ends the sentence holding `at` (`.`, `!`, `?` or a new line), if any.
 fn sentence_end(text: &str, at: usize) -> Option<u8> {
-    text.as_bytes().get(at..).unwrap_or_default().iter().copied().find(|c| matches!(c, b'.' | b'!' | b'?' | b'\n'))
+    text.as_bytes().get(sentence(text, at, at).1).copied()
 }
 
 /// Words that answer yes.
@@ -458,6 +458,16 @@ pub(super) fn terse(text: &str, start: usize, end: usize, specific: bool) -> boo
     specific && brk || time
 }
 
+/// The sentence of `text[start..end]`: from the last break (`.`, `!`, `?`, a line break) before it
+/// to the first after it (the break's offset, or the end).
+fn sentence(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let b = text.as_bytes();
+    let is_break = |c: &u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
+    let s = b.get(..start).and_then(|x| x.iter().rposition(is_break)).map_or(0, |i| i + 1);
+    let e = b.get(end..).and_then(|x| x.iter().position(is_break)).map_or(b.len(), |i| end + i);
+    (s, e)
+}
+
 /// True when a specific term with no person named around it is still about the record's person:
 /// a message's writer or a caller speaks of themselves without saying "I" ("going on Hajj in June,
 /// need roaming", "at the temple for puja till 11", "got sent to collections and now it's
@@ -484,11 +494,8 @@ pub(super) fn writer_implied(text: &str, start: usize, end: usize) -> bool {
         let build = |p: &[&str]| AhoCorasick::builder().ascii_case_insensitive(true).build(p).expect("static markers build");
         (build(BROADCAST), build(SUPPOSE))
     });
-    // The term's sentence: from the last break before it to the first after it.
     let b = text.as_bytes();
-    let is_break = |c: &u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
-    let s = b.get(..start).and_then(|x| x.iter().rposition(is_break)).map_or(0, |i| i + 1);
-    let e = b.get(end..).and_then(|x| x.iter().position(is_break)).map_or(b.len(), |i| end + i);
+    let (s, e) = sentence(text, start, end);
     b.get(e) != Some(&b'?') && !suppose.is_match(b.get(s..e).unwrap_or_default()) && !broadcast.is_match(b)
 }
 
@@ -534,9 +541,7 @@ pub(super) fn joking(text: &str, start: usize, end: usize) -> bool {
             .expect("static markers build")
     });
     let b = text.as_bytes();
-    let is_break = |c: &u8| matches!(c, b'.' | b'!' | b'?' | b'\n');
-    let s = b.get(..start).and_then(|x| x.iter().rposition(is_break)).map_or(0, |i| i + 1);
-    let e = b.get(end..).and_then(|x| x.iter().position(is_break)).map_or(b.len(), |i| end + i);
+    let (s, e) = sentence(text, start, end);
     let letter = |i: Option<usize>| i.and_then(|i| b.get(i)).is_some_and(u8::is_ascii_alphabetic);
     ac.find_iter(b.get(s..e).unwrap_or_default()).any(|m| {
         // An emoji, or a word ("lol", "haha", "hahaha"), not letters inside one ("lollipop", "Lola").
