@@ -208,7 +208,9 @@ impl Categories {
                     }
                 }
                 Pattern::Term { kind, rule, class } => {
-                    if h.start < covered {
+                    // Letters glued to digits before them are part of a code, not a word (the
+                    // "deaf" that ends the SID "CH…5deaf").
+                    if h.start < covered || byte_before(text.as_bytes(), h.start).is_some_and(|c| c.is_ascii_digit()) {
                         continue;
                     }
                     // A word one edit from a term is as often a name no list holds ("Divan",

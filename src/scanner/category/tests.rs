@@ -226,3 +226,11 @@ fn jokes_and_figures_of_speech() {
         assert!(found(text).iter().any(|x| x.0 == kind), "{text}: {:?}", found(text));
     }
 }
+
+/// Letters glued to digits before them are part of a code: a SID that ends in "deaf" is no
+/// disability.
+#[test]
+fn a_term_glued_to_digits_is_part_of_a_code() {
+    assert!(found("see conversation CHc2b07000d088f91b7bc8d9549fc5deaf. Hi, calling about my bill").is_empty());
+    assert!(!found("I'm deaf, please text me").is_empty());
+}
