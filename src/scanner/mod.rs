@@ -318,9 +318,8 @@ pub(crate) fn may_hold_finding(s: &str, in_key: bool, category_field: bool, name
 }
 
 /// Category findings in `text` appended to `out`; the run of `out` from `first` is kept ordered by
-/// start when matches of other detectors were already in it.
-/// Category findings in `text`, merged into `out[first..]` by start; true when the text names a
-/// partner and tells no orientation (see [`category::Categories::scan`]).
+/// start when matches of other detectors were already in it. True when the text names a partner
+/// and tells no orientation (see [`category::Categories::scan`]).
 fn scan_categories(inner: &Inner, text: &str, hint: &FieldHint, out: &mut Vec<Match>, first: usize) -> bool {
     let Some(c) = inner.categories else { return false };
     let mid = out.len();

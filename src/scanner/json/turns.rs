@@ -11,7 +11,9 @@
 //!   / … A sentence that ends with a number, followed by sentences of the same speaker that start with
 //!   one (short acknowledgements of the other speaker, "okay", "go ahead", between them are skipped),
 //!   are read as one text; an identifier that crosses a sentence boundary is one finding whose first
-//!   span is in the first sentence and whose `continued` spans name each further sentence.
+//!   span is in the first sentence and whose `continued` spans name each further sentence. A later
+//!   sentence may put an aside with no number and no cue before its part ("sorry, the dog, hang on,
+//!   okay, seven four"): the aside is read as spaces.
 // Indexing is checked (`get`): a computed offset past the end is no finding, not a panic.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
