@@ -146,8 +146,9 @@ pub(super) fn partner_of_the_person(text: &str) -> Option<(bool, usize, usize)> 
         let whole = c.get(0)?;
         Some((c.get(1)?.as_str().eq_ignore_ascii_case("husband"), whole.start(), whole.end()))
     })?;
-    let before = text.get(..s).unwrap_or_default().trim_end().to_ascii_lowercase();
-    let about = ["for", "of", "about", "para", "de"].iter().any(|w| before.ends_with(&format!(" {w}")) || before == *w);
+    // The word before the partner, without a copy of the text.
+    let before = text.get(..s).unwrap_or_default().trim_end().rsplit(' ').next().unwrap_or_default();
+    let about = ["for", "of", "about", "para", "de"].iter().any(|w| before.eq_ignore_ascii_case(w));
     let possessive = text.get(e..).is_some_and(|a| a.starts_with("'s") || a.starts_with("\u{2019}s"));
     (!about && !possessive).then_some((male, s, e))
 }

@@ -163,8 +163,7 @@ impl Prefixes {
     /// every load a fixed eight bytes, with no bounds branch per word.
     #[inline]
     #[cfg(test)]
-    pub(super) fn for_each(&self, hay: &[u8], numbers: &mut Vec<usize>, f: impl FnMut(usize) -> usize) {
-        let mut f = f;
+    pub(super) fn for_each(&self, hay: &[u8], numbers: &mut Vec<usize>, mut f: impl FnMut(usize) -> usize) {
         self.for_each_with(hay, numbers, |at| Some(f(at)), |_| {});
     }
 
@@ -210,8 +209,8 @@ impl Prefixes {
                 let k = (word(&buf, p) | 0x2020_2020_2020_2020) & LEN_MASK[len as usize];
                 // A word keyed like a term that is none may be a misspelling of one ("catholick",
                 // "garnishmint").
-                let found = self.maybe(k) && self.pair(hay, base + p, k) && f(base + p).map(|at| skip_to = at).is_some();
-                if found {
+                if let Some(at) = (self.maybe(k) && self.pair(hay, base + p, k)).then(|| f(base + p)).flatten() {
+                    skip_to = at;
                     starts &= from(skip_to, base);
                 } else if len >= 5 && self.fuzzy_maybe(k) {
                     g(base + p);

@@ -232,17 +232,20 @@ fn by_speaker(sc: &Inner, fp: &Fingerprinter, turns: &[&Turn], read: &Read, done
             let mut group = vec![head];
             while let (Some(&j), Some(&prev)) = (own.get(k), group.last()) {
                 let Some(t) = turns.get(j) else { break };
+                // Where its part starts after an aside, read once for both checks below.
+                let after_aside = std::cell::OnceCell::new();
+                let aside_at = || *after_aside.get_or_init(|| aside(sc, &t.text));
                 // A prompt between the parts that names what is asked for ("And the last four of
                 // the card?") asks for another number.
                 let named = (prev + 1..j).filter_map(|g| own_at.get(g)).any(|&c| !ident_cues(c).is_empty() || c.contains(Cues::NOT_PII));
-                if group.len() >= 6 || j - prev - 1 > OTHERS_BETWEEN || named || !spoken::starts_with_number(&t.text) && aside(sc, &t.text).is_none() {
+                if group.len() >= 6 || j - prev - 1 > OTHERS_BETWEEN || named || !spoken::starts_with_number(&t.text) && aside_at().is_none() {
                     break;
                 }
                 group.push(j);
                 k += 1;
                 // A sentence that says more after its number ("five five one eight. and it's
                 // under …") ends the read.
-                if !ends.get(j).copied().unwrap_or(false) || !spoken::continues_number(&t.text) && aside(sc, &t.text).is_none() {
+                if !ends.get(j).copied().unwrap_or(false) || !spoken::continues_number(&t.text) && aside_at().is_none() {
                     break;
                 }
             }

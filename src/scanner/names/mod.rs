@@ -341,8 +341,8 @@ fn signed_off(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
             continue;
         }
         // A sign-off is no given name ("…830xoxo tamsin").
-        let initial = w1.chars() <= 2 && !l.is_common(&w1) && !w1.is_one_of(slot::SIGN_OFFS);
-        let given = initial || (l.is_first(&w1) || !l.is_common(&w1) && l.score(w1.text) >= SCORE_WEAK) && !w1.is_one_of(slot::SIGN_OFFS);
+        let initial = w1.chars() <= 2 && !l.is_common(&w1);
+        let given = !w1.is_one_of(slot::SIGN_OFFS) && (initial || l.is_first(&w1) || !l.is_common(&w1) && l.score(w1.text) >= SCORE_WEAK);
         let surname = l.is_last(&w2) || l.score(w2.text) >= SCORE_WEAK;
         if given && surname && !out.get(first..).unwrap_or_default().iter().any(|m| m.start < w2.end && w1.start < m.end) {
             out.push(Match::new(Kind::Name, Detector::NamePair, w1.start, w2.end, 0.7));
