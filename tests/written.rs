@@ -166,7 +166,7 @@ fn multilingual_corpus_precision_and_recall() {
 
 /// The sets written for the accuracy work on text nobody here wrote (`tests/corpus/unseen/`, see
 /// its README): each round was scored once, figures only, before any of its cases was read (those
-/// first-run figures are in the README); rounds 1 to 7 were studied after that (round 8's typed and voice cases are unread). The floors sit just
+/// first-run figures are in the README); rounds 1 to 9 were studied after that. The floors sit just
 /// under today's figures, so a new miss or false positive fails, and every miss is printed with its
 /// reason. Measured under the default policy (the learned category scorer off); with it on, see
 /// `tests/categories.rs`.
@@ -174,22 +174,24 @@ fn multilingual_corpus_precision_and_recall() {
 fn unseen_typed_and_voice_sets_are_reported_and_above_their_floors() {
     // (set, combination P, combination R, any-command P, any-command R)
     let floors = [
-        ("unseen/round1/typed", 0.986, 0.898, 0.995, 0.945),
+        ("unseen/round1/typed", 0.986, 0.922, 0.995, 0.973),
         ("unseen/round1/voice", 0.995, 0.819, 0.995, 0.874),
-        ("unseen/round2/typed", 0.942, 0.799, 0.982, 0.941),
+        ("unseen/round2/typed", 0.953, 0.807, 0.983, 0.947),
         ("unseen/round2/voice", 0.995, 0.862, 0.995, 0.928),
-        ("unseen/round3/typed", 0.945, 0.828, 0.995, 0.921),
-        ("unseen/round3/voice", 0.955, 0.635, 0.995, 0.868),
-        ("unseen/round4/typed", 0.964, 0.9, 0.995, 0.95),
+        ("unseen/round3/typed", 0.946, 0.855, 0.995, 0.938),
+        ("unseen/round3/voice", 0.956, 0.648, 0.995, 0.877),
+        ("unseen/round4/typed", 0.965, 0.919, 0.995, 0.976),
         ("unseen/round4/voice", 0.995, 0.876, 0.995, 0.909),
-        ("unseen/round5/typed", 0.944, 0.89, 0.988, 0.951),
+        ("unseen/round5/typed", 0.955, 0.919, 0.989, 0.963),
         ("unseen/round5/voice", 0.974, 0.775, 0.995, 0.899),
-        ("unseen/round6/typed", 0.894, 0.843, 0.981, 0.913),
-        ("unseen/round6/voice", 0.934, 0.775, 0.984, 0.869),
-        ("unseen/round7/typed", 0.916, 0.776, 0.988, 0.894),
-        ("unseen/round7/voice", 0.917, 0.805, 0.963, 0.888),
-        ("unseen/round8/typed", 0.954, 0.671, 0.995, 0.816),
-        ("unseen/round8/voice", 0.953, 0.775, 0.995, 0.86),
+        ("unseen/round6/typed", 0.898, 0.881, 0.982, 0.925),
+        ("unseen/round6/voice", 0.933, 0.775, 0.984, 0.869),
+        ("unseen/round7/typed", 0.943, 0.862, 0.988, 0.938),
+        ("unseen/round7/voice", 0.934, 0.805, 0.963, 0.888),
+        ("unseen/round8/typed", 0.963, 0.862, 0.995, 0.899),
+        ("unseen/round8/voice", 0.974, 0.792, 0.995, 0.88),
+        ("unseen/round9/typed", 0.964, 0.881, 0.975, 0.95),
+        ("unseen/round9/voice", 0.932, 0.784, 0.984, 0.889),
     ];
     for (set, cp, cr, ap, ar) in floors {
         let m = measure(set, &cases_in(set));

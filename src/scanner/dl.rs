@@ -181,6 +181,16 @@ pub fn is_dl(token: &[u8], hint: Option<StateHint>) -> bool {
     }
 }
 
+/// True when `token` (upper-case letters and digits, at least one of each) has one of the shapes of
+/// a state in `hint`.
+pub fn is_dl_of(token: &[u8], hint: StateHint) -> bool {
+    let Some((r, n)) = runs(token) else { return false };
+    let r = r.get(..n).unwrap_or_default();
+    r.len() >= 2
+        && token.len() >= 6
+        && STATES.iter().enumerate().any(|(i, (_, _, shapes))| hint.0 & (1 << i) != 0 && shapes.iter().any(|s| shape_matches(s, r)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

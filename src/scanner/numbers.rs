@@ -110,6 +110,13 @@ fn word_after_digits(hay: &[u8], at: usize) -> bool {
     if !at.checked_sub(1).and_then(|i| hay.get(i)).is_some_and(u8::is_ascii_digit) {
         return false;
     }
+    // "…0528r.castellanos": an initial and its dot before the word; "…1196Sent by": a capital.
+    let mut at = at;
+    if hay.get(at).is_some_and(u8::is_ascii_lowercase) && hay.get(at + 1) == Some(&b'.') && hay.get(at + 2).is_some_and(u8::is_ascii_lowercase) {
+        at += 2;
+    } else if hay.get(at).is_some_and(u8::is_ascii_uppercase) && hay.get(at + 1).is_some_and(u8::is_ascii_lowercase) {
+        at += 1;
+    }
     let mut e = at;
     let mut past_hex = false;
     while let Some(&c) = hay.get(e).filter(|c| c.is_ascii_lowercase()) {
@@ -267,6 +274,7 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
         };
         pos = t.end;
         let found = if t.len < 7 && !hint.cues.contains(Cues::DL) { None } else { classify(sc, hay, &t, hint) };
+        let found = found.or_else(|| sep_card(sc, hay, &t, hint));
         match found {
             Some(m) => {
                 let m = with_parts(sc, hay, m);
@@ -277,6 +285,11 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
             // skip it rather than visiting each digit run inside it; an account number right after
             // its cue may be one ("brokerage account 7RK-40921-3").
             None if hay.get(pos).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') => {
+                if let Some(m) = digit_first_dl(sc, hay, i, hint) {
+                    pos = pos.max(m.end);
+                    out.push(m);
+                    continue;
+                }
                 if let Some(m) = hay.get(pos).is_some_and(u8::is_ascii_uppercase).then(|| cued_account(sc, hay, i, hint)).flatten() {
                     pos = pos.max(m.end);
                     out.push(m);
@@ -296,6 +309,49 @@ pub(super) fn scan(sc: &Inner, hay: &[u8], hint: &FieldHint, out: &mut Vec<Match
             None => {}
         }
     }
+}
+
+/// A card with groups joined by a separator numbers do not otherwise use: underscores
+/// ("5384_4730_9710_0204"), thousands commas a spreadsheet added ("6,011,633,595,544,133") or pipes
+/// with spaces ("4075 | 6900 | 7200 | 3171"). Only a card is read this way (IIN, length, Luhn), so
+/// lists and amounts keep their meaning.
+fn sep_card(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match> {
+    if t.n != 1 || t.sep.is_some() || glued_before(hay, t.start) {
+        return None;
+    }
+    let sep: &[u8] = match hay.get(t.end..)? {
+        [b'_' | b',', d, ..] if d.is_ascii_digit() => &hay[t.end..t.end + 1],
+        [b' ', b'|', b' ', d, ..] if d.is_ascii_digit() => b" | ",
+        _ => return None,
+    };
+    let mut digits = [0u8; 19];
+    let mut n = 0;
+    let mut p = t.start;
+    let mut end;
+    loop {
+        let gs = p;
+        while p < hay.len() && hay[p].is_ascii_digit() {
+            if n == digits.len() {
+                return None;
+            }
+            digits[n] = hay[p];
+            n += 1;
+            p += 1;
+        }
+        if p == gs {
+            return None;
+        }
+        end = p;
+        if hay.get(p..p + sep.len()) == Some(sep) && hay.get(p + sep.len()).is_some_and(u8::is_ascii_digit) {
+            p += sep.len();
+        } else {
+            break;
+        }
+    }
+    if !(13..=19).contains(&n) || glued_after(hay, end) {
+        return None;
+    }
+    card(sc, hay, &digits[..n], t.start, end, hint)
 }
 
 /// A card in any grouping a person types ("4007 94402176 1766", "52700321 51903296", "404 417 736
@@ -324,8 +380,14 @@ fn odd_card(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     }
     (0..t.n).rev().find_map(|k| {
         let nd = sums.get(k).copied()?;
-        let whole = layout.get(..k).is_some_and(|rest| rest.iter().all(|&x| x >= 2));
-        if !whole || !(13..=19).contains(&nd) {
+        if !(13..=19).contains(&nd) {
+            return None;
+        }
+        // A digit alone between groups ("6011-0093-8-8172-442") only after a card cue, with dashes
+        // or spaces, never first ("pi is 4.389755403996582" is a decimal).
+        let whole = layout.get(..k).is_some_and(|rest| rest.iter().all(|&x| x >= 2))
+            || matches!(t.sep, Some(b'-' | b' ')) && layout.first().is_some_and(|&g| g >= 2) && context(sc, hay, t.start, t.end, hint).all.contains(Cues::CARD);
+        if !whole {
             return None;
         }
         let end = t.ends.get(k).copied()?;
@@ -418,6 +480,16 @@ fn classify(sc: &Inner, hay: &[u8], t: &Token, hint: &FieldHint) -> Option<Match
     }
     if PHONE_LAYOUTS.contains(&layout) || matches!(layout, [4, 2, 2] | [2, 2, 4] | [5, 4]) {
         return None;
+    }
+    // A capital standing alone before the groups, in a licence shape ("H 531 772 904 118",
+    // "M-412-905-337-812"): a licence cue earlier in the text or the state next to it will do.
+    if hay.get(t.start.wrapping_sub(2)).is_some_and(u8::is_ascii_uppercase) && letter_dl(hay, t, d) {
+        let mut tok = [0u8; 21];
+        tok[0] = hay[t.start - 2];
+        tok[1..=d.len()].copy_from_slice(d);
+        if dl_cue_wide(sc, hay, t.start - 2, t.end, hint, &tok[..=d.len()]) {
+            return Some(Match::new(Kind::Dl, Detector::Dl, t.start - 2, t.end, 0.8));
+        }
     }
     // Everything below needs a cue.
     let ctx = context(sc, hay, t.start, t.end, hint);
@@ -569,6 +641,48 @@ fn letter_dl(hay: &[u8], t: &Token, d: &[u8]) -> bool {
     dl::is_dl(&tok[..=d.len()], None)
 }
 
+/// A licence that starts with digits and holds capitals ("09TRS41882" New Hampshire, "512KL3094"
+/// Iowa, "482Q107736" Missouri, "2290471A" Vermont), read as one token from the digit at `i`.
+fn digit_first_dl(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint) -> Option<Match> {
+    if glued_before(hay, i) || i > 0 && hay[i - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    let mut e = i;
+    while e < hay.len() && (hay[e].is_ascii_digit() || hay[e].is_ascii_uppercase()) && e - i <= 20 {
+        e += 1;
+    }
+    let tok = &hay[i..e];
+    if hay.get(e).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80) || !tok.iter().any(u8::is_ascii_uppercase) {
+        return None;
+    }
+    (dl::is_dl(tok, None) && dl_cue_wide(sc, hay, i, e, hint, tok)).then(|| Match::new(Kind::Dl, Detector::Dl, i, e, 0.85))
+}
+
+/// Evidence for a licence number that holds letters (a shape few other codes share): a licence cue
+/// in its sentence as for any number, or one earlier in the text, up to [`DL_CUE_REACH`] bytes
+/// back across sentences (a caption: "front of my license. Corinne Ashby. the # is hard to read:
+/// WDL…"), or a state named next to it whose shapes it has ("Maryland # M-412-905-337-812"). Not
+/// when a label calls it something else ("order # A1234567").
+fn dl_cue_wide(sc: &Inner, hay: &[u8], s: usize, e: usize, hint: &FieldHint, tok: &[u8]) -> bool {
+    if labelled_other(hay, s) {
+        return false;
+    }
+    let ctx = context(sc, hay, s, e, hint);
+    if ctx.nearest.contains(Cues::NOT_PII) {
+        return false;
+    }
+    if ctx.all.contains(Cues::DL) || hint.carried.contains(Cues::DL) {
+        return true;
+    }
+    let from = floor_char(hay, s.saturating_sub(DL_CUE_REACH));
+    let mut earlier = false;
+    sc.cues.for_each(hay, from, s, |h| earlier |= h.cues.contains(Cues::DL));
+    earlier || state_near(sc, hay, s, e).is_some_and(|st| dl::is_dl_of(tok, st))
+}
+
+/// How far back a licence cue speaks for a number with letters in a licence shape.
+const DL_CUE_REACH: usize = 160;
+
 fn state_near(sc: &Inner, hay: &[u8], start: usize, end: usize) -> Option<dl::StateHint> {
     let from = floor_char(hay, start.saturating_sub(40));
     let to = ceil_char(hay, (end + 24).min(hay.len()));
@@ -616,7 +730,7 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
     let letters = i - s;
     // Washington: "WDL" and nine letters or digits.
     if tok.len() == 12 && tok[..3].eq_ignore_ascii_case(b"WDL") {
-        if context(sc, hay, s, e, hint).all.contains(Cues::DL) || sc.states.hint(&hay[floor_char(hay, s.saturating_sub(40))..s]).is_some() {
+        if dl_cue_wide(sc, hay, s, e, hint, b"W0000000A") || sc.states.hint(&hay[floor_char(hay, s.saturating_sub(40))..s]).is_some() {
             out.push(Match::new(Kind::Dl, Detector::Dl, s, e, 0.85));
         }
         return e;
@@ -651,7 +765,9 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
         let dangling = end == e && hay.get(e) == Some(&b'-');
         // A token with letters fits any state's shape or none (state hints only narrow all-digit
         // numbers), so check the shape before paying for the cue lookup.
-        if !dangling && (6..=20).contains(&n) && dl::is_dl(&up[..n], None) && context(sc, hay, s, end, hint).all.contains(Cues::DL) {
+        let capitals = hay[s..i].iter().all(u8::is_ascii_uppercase);
+        let cued = |up: &[u8]| if capitals { dl_cue_wide(sc, hay, s, end, hint, up) } else { context(sc, hay, s, end, hint).all.contains(Cues::DL) };
+        if !dangling && (6..=20).contains(&n) && dl::is_dl(&up[..n], None) && cued(&up[..n]) {
             out.push(Match::new(Kind::Dl, Detector::Dl, s, end, 0.85));
             return end;
         }
@@ -774,46 +890,63 @@ fn cued_account(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint) -> Option<Ma
     None
 }
 
-/// An IBAN starting at `s`, compact ("GB82WEST12345698765432") or printed in groups of four.
+/// An IBAN starting at `s`: compact ("GB82WEST12345698765432", "ch9309000000312744805") or printed
+/// in groups ("GB82 WEST 1234 …", "ES38-7541-8820-…", a last group of any length). Upper or lower
+/// case, one separator throughout. The country's length ends it, so a signature glued after the
+/// last character ("…440271Sanne de Wit", "…294401r.mcgrath") is not read into it; the check
+/// digits decide.
 fn iban(hay: &[u8], s: usize, first_end: usize) -> Option<(usize, f32)> {
     let tok = &hay[s..first_end];
-    if tok.len() < 4 || !tok[..2].iter().all(u8::is_ascii_uppercase) || !tok[2..4].iter().all(u8::is_ascii_digit) {
+    if tok.len() < 4 || !tok[..2].iter().all(u8::is_ascii_alphabetic) || !tok[2..4].iter().all(u8::is_ascii_digit) {
         return None;
     }
+    // One case for the letters: "GB82West…" is not an IBAN typed by anyone.
+    let upper = tok[..2].iter().all(u8::is_ascii_uppercase);
+    if !upper && !tok[..2].iter().all(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let want = validate::iban_len([tok[0].to_ascii_uppercase(), tok[1].to_ascii_uppercase()])?;
     let mut buf = [0u8; 34];
     let mut n = 0;
-    let mut end = first_end;
-    let mut push = |bytes: &[u8], n: &mut usize| -> bool {
-        if *n + bytes.len() > buf.len() {
-            return false;
+    let mut end = s;
+    let same_case = |c: u8| c.is_ascii_digit() || if upper { c.is_ascii_uppercase() } else { c.is_ascii_lowercase() };
+    // The first group (the letter run and what is glued to it), cut at the country's length.
+    for (k, &c) in tok.iter().enumerate() {
+        if n == want || !same_case(c) {
+            break;
         }
-        buf[*n..*n + bytes.len()].copy_from_slice(bytes);
-        *n += bytes.len();
-        true
-    };
-    if !push(tok, &mut n) {
-        return None;
+        buf[n] = c.to_ascii_uppercase();
+        n += 1;
+        end = s + k + 1;
     }
-    if tok.len() == 4 {
-        // Printed form: groups of 4 upper-case alphanumerics separated by single spaces.
-        while end + 1 < hay.len() && hay[end] == b' ' {
+    if end == first_end && n < want {
+        // Printed form: whole groups of one to four after one separator, the same one throughout
+        // (dashes only in capitals: lower-case hex with dashes is a UUID).
+        let sep = hay.get(end).copied().filter(|b| *b == b' ' || *b == b'-' && upper)?;
+        while n < want && hay.get(end) == Some(&sep) {
             let gs = end + 1;
             let mut ge = gs;
-            while ge < hay.len() && (hay[ge].is_ascii_digit() || hay[ge].is_ascii_uppercase()) {
+            while ge < hay.len() && same_case(hay[ge]) {
                 ge += 1;
             }
-            let glen = ge - gs;
-            if glen == 0 || glen > 4 || ge < hay.len() && hay[ge].is_ascii_alphanumeric() {
-                break;
+            if ge == gs || ge - gs > 4 || n + (ge - gs) > want || hay.get(ge).is_some_and(u8::is_ascii_alphanumeric) {
+                return None;
             }
-            if !push(&hay[gs..ge], &mut n) {
-                break;
+            for &c in &hay[gs..ge] {
+                buf[n] = c.to_ascii_uppercase();
+                n += 1;
             }
             end = ge;
-            if glen < 4 {
-                break;
-            }
         }
+    } else if end < first_end {
+        // Cut at the country's length inside one token: only a signature in letters may follow
+        // ("…440271Sanne"), not more digits.
+        if hay[end..first_end].iter().any(u8::is_ascii_digit) {
+            return None;
+        }
+    }
+    if n != want || hay.get(end).is_some_and(u8::is_ascii_digit) {
+        return None;
     }
     validate::is_iban(&buf[..n]).then_some((end, 0.95))
 }

@@ -342,7 +342,7 @@ fn tokens(text: &str) -> Vec<W> {
             let joined = |i: usize| all.get(k + i).is_some_and(|&(x, _)| !b[all[k + i - 1].1..x].iter().any(|c| matches!(c, b'.' | b'?' | b'!' | b'\n')));
             let step = if w(1).is_some_and(|x| x.eq_ignore_ascii_case("as")) && w(2).is_some_and(|x| x.eq_ignore_ascii_case("in")) && joined(3) {
                 3
-            } else if w(1).is_some_and(|x| ["like", "for", "de", "como"].iter().any(|c| x.eq_ignore_ascii_case(c))) && joined(2) {
+            } else if w(1).is_some_and(|x| ["like", "for", "de", "como", "come"].iter().any(|c| x.eq_ignore_ascii_case(c))) && joined(2) {
                 2
             } else {
                 0
@@ -387,10 +387,27 @@ fn spelled_letters(text: &str, ws: &mut [W]) {
         let after = letterish(next) || next.is_some_and(|x| numeric(x.t));
         // Starting a spelling: another letter, then a number ("i e six six …").
         let starts = letterish(next) && ws.get(i + 2).is_some_and(|x| numeric(x.t));
-        if before && after || starts {
+        // An IBAN's bank code between its check digits and the account ("one five a i b k nine",
+        // "six five i n g b zero"): after a digit, single letters up to the next digit, two at least.
+        let code = i.checked_sub(1).and_then(|p| ws.get(p)).is_some_and(|p| numeric(p.t)) && !w.pause && letter_run(b, ws, i) >= 2;
+        if before && after || starts || code {
             ws[i].t = Tok::Letter(c.to_ascii_uppercase());
         }
     }
+}
+
+/// How many single-letter words run from `ws[i]` without a pause up to a number word (0 when no
+/// number ends them).
+fn letter_run(b: &[u8], ws: &[W], i: usize) -> usize {
+    for (n, w) in ws.iter().skip(i).enumerate() {
+        if numeric(w.t) && n > 0 {
+            return n;
+        }
+        if w.e - w.s != 1 || !b.get(w.s).is_some_and(u8::is_ascii_alphabetic) || n > 0 && w.pause {
+            return 0;
+        }
+    }
+    0
 }
 
 /// True when `cc` (two letters, any case) is a country code of an IBAN.
@@ -550,7 +567,9 @@ fn read_run(text: &str, ws: &[W]) -> Read {
             Tok::Oh => {
                 // Between spelled letters it is the letter ("l o y d" in an IBAN's bank code).
                 let letter = |x: Option<&W>| x.is_some_and(|x| matches!(x.t, Tok::Letter(_)));
-                let o = letter(i.checked_sub(1).and_then(|p| ws.get(p))) && (letter(ws.get(i + 1)) || ws.get(i + 1).is_none_or(|x| !numeric(x.t) && x.t != Tok::Oh));
+                // After three spelled letters it ends a bank code ("r a b o zero three …").
+                let after_code = i >= 3 && (1..=3).all(|k| letter(ws.get(i - k)));
+                let o = letter(i.checked_sub(1).and_then(|p| ws.get(p))) && (letter(ws.get(i + 1)) || after_code || ws.get(i + 1).is_none_or(|x| !numeric(x.t) && x.t != Tok::Oh));
                 out.push(if o { b'O' } else { b'0' }, w.s, w.e);
                 i += 1;
             }

@@ -145,6 +145,11 @@ const IBAN_LEN: &[(&[u8; 2], usize)] = &[
     (b"SM", 27), (b"TN", 24), (b"TR", 26), (b"UA", 29), (b"VG", 24), (b"XK", 20),
 ];
 
+/// The length of an IBAN of the country `cc` (upper case), if the country issues them.
+pub fn iban_len(cc: [u8; 2]) -> Option<usize> {
+    IBAN_LEN.iter().find(|(c, _)| **c == cc).map(|(_, len)| *len)
+}
+
 /// An IBAN (upper-case letters and digits, no separators): registered country length and mod-97 == 1.
 pub fn is_iban(s: &[u8]) -> bool {
     let (Some(country), Some(check), Some(bban)) = (s.get(..2), s.get(2..4), s.get(4..)) else { return false };

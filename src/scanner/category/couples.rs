@@ -13,7 +13,7 @@ use regex::Regex;
 /// finds them with the terms).
 pub(super) const TRIGGERS: &[&str] = &[
     "both", "wife", "wives", "husband", "husbands", "girlfriend", "boyfriend", "married", "dads", "moms", "mums", "mothers",
-    "fathers", "partner", "fiance", "fiancee", "esposo", "esposa", "novio", "novia", "marido", "pareja",
+    "fathers", "partner", "fiance", "fiancee", "fiancé", "fiancée", "spouse", "esposo", "esposa", "novio", "novia", "marido", "pareja",
 ];
 
 /// A man's title or mark ("Mr. Paiva", "Sr. Gómez", "cx (M)") and a woman's ("Mrs Abiodun", "Ms.
@@ -119,17 +119,22 @@ fn own_names(text: &str) -> impl Iterator<Item = &str> {
 fn own_partner(text: &str) -> Option<(bool, usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:my|mi)\s+(?:ex[- ]?)?(husband|boyfriend|esposo|novio|marido|wife|esposa|novia|mujer|partner|pareja)\b(?:,?\s+([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+))?")
+        Regex::new(r"(?i)\b(?:my|mi)\s+(?:ex[- ]?)?(husband|boyfriend|esposo|novio|marido|wife|esposa|novia|mujer|fianc[eé]e|fianc[eé]|partner|pareja|spouse)\b(?:,?\s+((?-i:Mr|Mrs|Ms|Miss)\.?\s+)?([A-ZÁÉÍÓÚÑ][a-záéíóúñü]+))?")
             .expect("static regex builds")
     });
     let c = re.captures(text)?;
     let whole = c.get(0)?;
-    let word = c.get(1)?.as_str().to_ascii_lowercase();
+    let word = c.get(1)?.as_str().to_lowercase();
     let male = match word.as_str() {
-        "husband" | "boyfriend" | "esposo" | "novio" | "marido" => true,
-        "wife" | "esposa" | "novia" | "mujer" => false,
-        // A partner by name: only a name whose sex the list knows.
-        _ => given_name_is_male(c.get(2)?.as_str())?,
+        "husband" | "boyfriend" | "esposo" | "novio" | "marido" | "fiance" | "fiancé" => true,
+        "wife" | "esposa" | "novia" | "mujer" | "fiancee" | "fiancée" => false,
+        // A partner by title ("my spouse Ms. Bea …"), else by name: only a name whose sex the
+        // list knows.
+        _ => match c.get(2).map(|t| t.as_str().trim_end_matches(['.', ' '])) {
+            Some("Mr") => true,
+            Some("Mrs" | "Ms" | "Miss") => false,
+            _ => given_name_is_male(c.get(3)?.as_str())?,
+        },
     };
     Some((male, whole.start(), whole.end()))
 }
@@ -140,11 +145,18 @@ fn own_partner(text: &str) -> Option<(bool, usize, usize)> {
 /// string is about ("calling for my husband", "my wife's account"): the name field may be theirs.
 pub(super) fn partner_of_the_person(text: &str) -> Option<(bool, usize, usize)> {
     static R: OnceLock<Regex> = OnceLock::new();
-    let adding = R.get_or_init(|| Regex::new(r"(?i)\b(?:adding|add|added)\s+(?:(?:his|her)\s+)?(husband|wife)\b").expect("static regex builds"));
+    let adding = R.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:adding|add|added)\s+(?:(?:his|her)\s+)?(?:(husband|wife)\b|(?:spouse|partner)\s+(?-i:(Mr|Mrs|Ms|Miss))\.?\s)").expect("static regex builds")
+    });
     let (male, s, e) = own_partner(text).or_else(|| {
         let c = adding.captures(text)?;
         let whole = c.get(0)?;
-        Some((c.get(1)?.as_str().eq_ignore_ascii_case("husband"), whole.start(), whole.end()))
+        let male = match (c.get(1), c.get(2)) {
+            (Some(w), _) => w.as_str().eq_ignore_ascii_case("husband"),
+            (None, Some(t)) => t.as_str() == "Mr",
+            _ => return None,
+        };
+        Some((male, whole.start(), whole.end()))
     })?;
     // The word before the partner, without a copy of the text.
     let before = text.get(..s).unwrap_or_default().trim_end().rsplit(' ').next().unwrap_or_default();
@@ -217,6 +229,10 @@ fn patterns() -> &'static Regex {
             // "add his husband", "his boyfriend's meds", "her wife": a man's husband, a woman's
             // wife ("her girlfriend" is also said of a friend, so only with "she and" above)
             r"|his\s+(?:ex-?)?(?:husband|boyfriend)|her\s+(?:ex-?)?wife",
+            // "my girlfriend and I … I'm a woman too", "my husband … I'm a guy": the writer's own
+            // sex said beside a partner of that sex (either order, one sentence apart at most)
+            r"|my\s+(?:girlfriend|gf|wife|fianc[eé]e)\b[^.?!]{0,80}[.?!,]?[^.?!]{0,40}\bi'?m\s+(?:a\s+)?(?:woman|girl|female|lady)",
+            r"|my\s+(?:boyfriend|bf|husband|fianc[eé])\b[^.?!]{0,80}[.?!,]?[^.?!]{0,40}\bi'?m\s+(?:a\s+)?(?:man|guy|male|dude)",
             r")\b"
         ))
         .expect("static regex builds")
@@ -269,5 +285,10 @@ mod tests {
         assert!(named_couple("I'm Jordan and my husband is away").is_none(), "a name of either sex");
         assert!(named_couple("this is Derek's wife, my husband asked me to call").is_none(), "a possessive");
         assert!(named_couple("my husband - Derek Smith said to call you about the bill later today").is_none(), "not a sign-off");
+        assert!(same_sex_couple("it's me and my gf on the lease, i'm a woman too").is_some());
+        assert!(same_sex_couple("my husband is on the lease, I'm a woman").is_none());
+        assert!(partner_of_the_person("adding spouse Ms. Ada Lin as joint holder").is_some_and(|(male, _, _)| !male));
+        assert!(partner_of_the_person("add my fiancée Ines to the booking").is_some_and(|(male, _, _)| !male));
+        assert!(partner_of_the_person("my spouse Mr. Otto Lind will call").is_some_and(|(male, _, _)| male));
     }
 }

@@ -376,7 +376,7 @@ pub(super) fn mentions_person(text: &str) -> bool {
 /// Words of a provider's role: a text with one of them and no patient is a provider speaking of
 /// its own numbers ("this is Dr. Okonkwo's office, his NPI is …", "credentialing asked for my NPI").
 const PROVIDER_ROLE: &[&str] = &[
-    "dr", "doctor", "doctor's", "dr's", "prescriber", "prescriber's", "provider", "provider's", "physician", "practitioner",
+    "dra", "doctora", "enfermera", "enfermero", "taxonomy", "remittance", "dr", "doctor", "doctor's", "dr's", "prescriber", "prescriber's", "provider", "provider's", "physician", "practitioner",
     "credentialing", "credentialed", "enrollment", "enrolment", "prescribing", "rendering", "referring", "np", "md", "rn", "dds",
     "lcsw", "nurse", "therapist", "physio", "physiotherapist", "dentist", "chiropractor", "pharmacist", "optometrist",
 ];
@@ -397,7 +397,7 @@ pub(super) fn provider_own(text: &str) -> bool {
         .map(|w| w.to_ascii_lowercase().replace('\u{2019}', "'"))
         .collect();
     // "my NPI is …": only a provider has one.
-    let own_number = words.windows(2).any(|p| matches!(p, [a, b] if a == "my" && matches!(b.as_str(), "npi" | "dea")));
+    let own_number = words.windows(2).any(|p| matches!(p, [a, b] if matches!(a.as_str(), "my" | "mi") && matches!(b.as_str(), "npi" | "dea")));
     let provider = own_number || words.iter().any(|w| any(w, PROVIDER_ROLE));
     // What a provider calls "my" besides the number: its office, its paperwork, its contact.
     let number = |w: &str| {
@@ -405,9 +405,15 @@ pub(super) fn provider_own(text: &str) -> bool {
             w,
             "npi" | "dea" | "number" | "own" | "office" | "practice" | "clinic" | "new" | "email" | "address" | "packet" | "paperwork"
                 | "contract" | "billing" | "license" | "taxonomy" | "group" | "tin" | "info" | "credentialing" | "fax" | "phone"
+                | "mailing" | "order" | "orders" | "forms" | "remittance" | "payee" | "payments"
         )
     };
-    let patient = words.iter().any(|w| any(w, PATIENT_ROLE) || any(w, KIN) || matches!(w.as_str(), "me" | "i'm" | "im" | "mine" | "i've" | "ive"))
+    // "I'm Dr. …", "I'm calling about …": the provider introducing itself, not a patient.
+    let intro = |p: &[String]| matches!(p, [a, b] if matches!(a.as_str(), "i'm" | "im") && (any(b, PROVIDER_ROLE) || matches!(b.as_str(), "calling" | "writing" | "texting" | "with" | "from" | "the" | "following" | "reaching" | "checking")));
+    let introductions = words.windows(2).filter(|p| intro(p)).count();
+    let ims = words.iter().filter(|w| matches!(w.as_str(), "i'm" | "im")).count();
+    let patient = words.iter().any(|w| any(w, PATIENT_ROLE) || any(w, KIN) || matches!(w.as_str(), "me" | "mine" | "i've" | "ive"))
+        || ims > introductions
         || words.windows(2).any(|p| matches!(p, [a, b] if a == "my" && !number(b)))
         || words.last().is_some_and(|w| w == "my");
     provider && !patient
@@ -418,6 +424,12 @@ const ANIMALS: &[&str] = &[
     "dog", "dogs", "dog's", "cat", "cats", "cat's", "puppy", "pup", "kitten", "kitty", "pet", "pets", "pet's", "horse", "parrot",
     "bird", "rabbit", "bunny", "hamster", "canine", "feline", "vet", "vets", "veterinarian", "veterinary",
     "perro", "perra", "perrito", "perrita", "gato", "gata", "gatito", "mascota", "veterinario",
+    "rabbit's", "horse's", "bird's", "puppy's", "kitten's", "bunny's", "pony", "mare", "ferret", "tortoise", "turtle", "gecko",
+    "parakeet", "budgie", "cockatiel", "guinea",
+    // Breeds, and what only an animal has done ("spay surgery", "neutered").
+    "pug", "beagle", "poodle", "terrier", "retriever", "labrador", "husky", "chihuahua", "dachshund", "bulldog", "corgi",
+    "collie", "spaniel", "doodle", "goldendoodle", "labradoodle", "pitbull", "rottweiler", "schnauzer", "pomeranian",
+    "greyhound", "spay", "spayed", "neuter", "neutered",
 ];
 
 /// True when the nearest subject before a term is an animal ("my dog has diabetes", "Biscuit, my
@@ -487,7 +499,8 @@ pub(super) fn writer_implied(text: &str, start: usize, end: usize) -> bool {
     // LIHEAP referral") tells an offer, not a status.
     const SUPPOSE: &[&str] = &[
         "if ", "in general", "just curious", "how does", "how do ", "what happens", "whether", "in case", "someone", "anyone", "people ",
-        "script", "offered", "disclosure", "program", "eligib", "screening", "asked about", "asked if",
+        "script", "offered", "disclosure", "program", "eligib", "screening", "asked about", "asked if", "question about",
+        "questions about", "skipped",
     ];
     static AC: OnceLock<(AhoCorasick, AhoCorasick)> = OnceLock::new();
     let (broadcast, suppose) = AC.get_or_init(|| {
@@ -497,6 +510,24 @@ pub(super) fn writer_implied(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
     let (s, e) = sentence(text, start, end);
     b.get(e) != Some(&b'?') && !suppose.is_match(b.get(s..e).unwrap_or_default()) && !broadcast.is_match(b)
+}
+
+/// True when `text` is a business's broadcast, by the marks marketing texts carry: an opt-out
+/// ("Reply STOP", "unsubscribe"), a call to act ("book a consult", "join our", "register at",
+/// "walk in"), a holiday greeting from a sender ("Ramadan Mubarak!"). A term in one is not said
+/// of a person unless one is named as its subject ("I", "my son").
+pub(super) fn broadcast(text: &str) -> bool {
+    use aho_corasick::AhoCorasick;
+    use std::sync::OnceLock;
+    const MARKS: &[&str] = &[
+        "reply stop", "stop to", "text stop", "msg&data", "msg & data", "data rates", "unsubscribe", "opt out", "opt-out",
+        "% off", "limited time", "book a consult", "book now", "book today", "book your", "schedule yours", "register at",
+        "register now", "register today", "join our", "sign up", "learn more", "walk in", "walk-in", "no appointment needed",
+        "order our", "shop now", "visit us", "mubarak!", "free consult", "call now", "call today", "apply now", "apply today",
+    ];
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| AhoCorasick::builder().ascii_case_insensitive(true).build(MARKS).expect("static markers build"));
+    ac.is_match(text.as_bytes())
 }
 
 /// True when a term is said in an everyday, figurative sense: an object right after it ("bankrupt
@@ -513,7 +544,9 @@ pub(super) fn figurative(text: &str, start: usize, end: usize, mental: bool) -> 
     // A thing that "gives me" a condition ("this bill is giving me a heart attack", "hold music
     // giving me PTSD"), and "addicted to" a product ("addicted to your oat milk lattes").
     let article = usize::from(matches!(word(0), "a" | "an"));
-    let causes = word(article) == "me" && matches!(word(article + 1), "giving" | "gives" | "give" | "gave" | "gonna");
+    let causes = word(article) == "me" && matches!(word(article + 1), "giving" | "gives" | "give" | "gave" | "gonna")
+        // "I'm about to have a stroke reading this": what is about to happen, said of a bill.
+        || word(article) == "have" && word(article + 1) == "to" && word(article + 2) == "about";
     let term = slice(text, start, end).to_ascii_lowercase();
     let product = term.starts_with("addicted") && matches!(if term.ends_with(" to") { first } else { next.get(1).map(String::as_str).unwrap_or("") }, "your" | "this" | "these" | "that" | "those" | "the");
     if causes || product {

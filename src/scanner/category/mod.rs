@@ -373,6 +373,9 @@ fn term<'v>(text: &str, h: &Hit, kind: Kind, rule: &'static str, class: Class, n
                 (Detector::CategoryNegated, 0.5, h.end)
             }
         }
+        // A business's broadcast ("Walk in for your flu shot … Reply STOP"): no person's data
+        // unless a person is its subject.
+        gates::Assertion::Affirmed if v.subject != gates::Subject::Person && gates::broadcast(text) => return None,
         gates::Assertion::Affirmed => {
             // A credit score is about a person only with its value ("my score is 540", "FICO 612",
             // said aloud "five forty").

@@ -36,6 +36,10 @@ const CUES: &[(&str, Cue)] = &[
     ("my name's", Cue::Strong),
     ("my names", Cue::Strong),
     ("name is", Cue::Strong),
+    ("name was", Cue::Strong),
+    // "name terry bell", "the name on everything is dana hill": what follows must pass the strong
+    // test (words that are not everyday English, or a listed first name and surname).
+    ("name", Cue::Strong),
     ("name's", Cue::Strong),
     ("name:", Cue::Strong),
     ("full name", Cue::Strong),
@@ -118,6 +122,15 @@ const CUES: &[(&str, Cue)] = &[
     ("मेरा नाम", Cue::Strong),
     ("שמי", Cue::Strong),
     ("כאן", Cue::Weak),
+    // "I am" in scripts without case: the two words after it are a name only when they end the
+    // clause (Hebrew) or are followed by "am" (Hindi "मैं … हूँ"); a Han run of two to four.
+    ("אני", Cue::Weak),
+    ("我是", Cue::Weak),
+    ("고객 ", Cue::Weak),
+    ("ชื่อ", Cue::Strong),
+    ("ดิฉัน", Cue::Weak),
+    ("मैं", Cue::Weak),
+    ("sent by", Cue::Strong),
     ("أنا", Cue::Weak),
     ("mr", Cue::Title),
     ("mr.", Cue::Title),
@@ -166,6 +179,9 @@ const CUES: &[(&str, Cue)] = &[
     ("speaking with", Cue::Weak),
     ("speaking to", Cue::Weak),
     ("spoke with", Cue::Weak),
+    ("spoke w/", Cue::Weak),
+    ("talked w/", Cue::Weak),
+    ("spoke w", Cue::Weak),
     ("spoke to", Cue::Weak),
     ("talking to", Cue::Weak),
     ("talked to", Cue::Weak),
@@ -194,6 +210,8 @@ const CUES: &[(&str, Cue)] = &[
     ("speaking", Cue::After),
     ("here", Cue::After),
     ("calling", Cue::After),
+    ("writing", Cue::After),
+    ("texting", Cue::After),
 ];
 
 /// Greetings that may stand before a name followed by an `After` cue ("hi, ana lima here").
@@ -230,7 +248,8 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
     for m in sc.name_cues.ac.find_iter(hay) {
         let (s, e) = (m.start(), m.end());
         let byte = |i: Option<usize>| i.and_then(|i| hay.get(i)).copied();
-        let before_ok = byte(s.checked_sub(1)).is_none_or(|c| !is_word_byte(c));
+        // A cue may be glued to a number before it ("…1196Sent by: …"), not to letters.
+        let before_ok = byte(s.checked_sub(1)).is_none_or(|c| !is_word_byte(c) || c.is_ascii_digit());
         let after_ok = byte(Some(e)).is_none_or(|c| !is_word_byte(c)) || byte(e.checked_sub(1)).is_some_and(|c| !is_word_byte(c));
         // Non-ASCII cues (Han, Hangul) are not separated from the name by spaces.
         let caseless = byte(Some(s)).is_some_and(|c| c >= 0x80) && !hay.get(s..e).unwrap_or_default().contains(&b' ');
@@ -238,6 +257,12 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
             continue;
         }
         let Some(&(_, cue)) = CUES.get(m.pattern().as_usize()) else { continue };
+        // "name on everything is …", "name on my file was …": the bare cue reads past its object.
+        let bare_name = hay.get(s..e).is_some_and(|c| c.eq_ignore_ascii_case(b"name"));
+        if bare_name && !bare_name_opens(text, s) {
+            continue;
+        }
+        let e = if bare_name { past_object(text, e).unwrap_or(e) } else { e };
         let found = if cue == Cue::After { before(sc, text, s) } else { after(sc, text, e, cue) };
         if let Some(found) = found {
             if !out.get(first..).unwrap_or_default().iter().any(|o| o.start < found.end && found.start < o.end) {
@@ -245,6 +270,29 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
             }
         }
     }
+}
+
+/// A bare "name" that opens its clause or follows a possessive ("name terry bell", "his name was
+/// …", "the name on everything is …"): not "first name", "last name", "user name", "company name".
+fn bare_name_opens(text: &str, s: usize) -> bool {
+    let Some(w) = prev_word(text, s) else { return true };
+    let between = text.as_bytes().get(w.end..s).unwrap_or_default();
+    between.iter().any(|c| !matches!(c, b' ' | b'\t')) || w.is_one_of(&["the", "his", "her", "my", "their", "your", "our", "and", "same"])
+}
+
+/// After a bare "name": "on" and up to three words, then "is" or "was": where the name starts.
+fn past_object(text: &str, e: usize) -> Option<usize> {
+    let mut w = next_word(text, e)?;
+    if !w.is_one_of(&["on", "in", "for"]) {
+        return None;
+    }
+    for _ in 0..4 {
+        w = next_word(text, w.end)?;
+        if w.is_one_of(&["is", "was"]) {
+            return Some(w.end);
+        }
+    }
+    None
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -409,8 +457,25 @@ fn caseless(_sc: &Inner, text: &str, w1: Word, cue: Cue) -> Option<Match> {
         return None;
     }
     let w2 = next_word(text, w1.end)?;
+    if cue == Cue::Weak && !clause_ends(text, &w2) {
+        return None;
+    }
     (w2.is_caseless() && w1.chars() >= 2 && w2.chars() >= 2 && negative::class(&w1) & negative::class::PARTICLE == 0)
         .then(|| Match::new(Kind::Name, Detector::NameCue, w1.start, w2.end, 0.8))
+}
+
+/// After a weak cue in a script without case, two words are a name only where the clause ends
+/// after them (punctuation, a line break, the end), or Hindi "am" follows ("मैं राजेश शर्मा हूँ"):
+/// "אני רוצה לבטל" ("I want to cancel") is not one. Thai, written without spaces between words,
+/// puts one after a name.
+fn clause_ends(text: &str, w2: &Word) -> bool {
+    let rest = text.get(w2.end..).unwrap_or_default().trim_start_matches(' ');
+    let thai = w2.first_char() as u32 >= 0x0E00 && (w2.first_char() as u32) <= 0x0E7F;
+    rest.is_empty()
+        || rest.starts_with(['.', ',', ';', ':', '!', '?', '\n', '،', '।', '-'])
+        || rest.starts_with("हूँ")
+        || rest.starts_with("हूं")
+        || thai && text.as_bytes().get(w2.end) == Some(&b' ')
 }
 
 /// "Last name is Achterberg, first name Roos", "first name: Dilnoza, last name: Murtazaeva": both

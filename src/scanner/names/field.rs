@@ -86,9 +86,18 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
         // One run of 2-4 Han, Hangul or kana characters is a full name (family name first, no space).
         let w = first;
         let cjk = is_cjk(w.first_char());
-        return (cjk && (2..=6).contains(&w.chars())).then(|| Match::new(Kind::Name, Detector::NameField, offset, end, 0.85));
+        // Kana alone is how a given name is written ("はなこ"); a full name in kana is longer.
+        let kana = w.text.chars().all(|c| matches!(c as u32, 0x3040..=0x30FF));
+        let min = if kana { 5 } else { 2 };
+        return (cjk && (min..=6).contains(&w.chars())).then(|| Match::new(Kind::Name, Detector::NameField, offset, end, 0.85));
     }
-    if words.iter().any(|w| super::negative::class(w) & super::negative::class::NOT_PERSON != 0) {
+    // A queue, a company, or a place or shop named after a person ("Harriet Tubman Elementary
+    // PTA", "Bella Rose Bridal").
+    let negative = |(k, w): (usize, &Word)| {
+        let c = super::negative::class(w);
+        c & super::negative::class::NOT_PERSON != 0 || k >= 2 && c & super::negative::class::PLACE_OR_ORG_AFTER != 0
+    };
+    if words.iter().enumerate().any(negative) {
         return None;
     }
 
@@ -109,8 +118,11 @@ pub(super) fn name_field(lists: &NameLists, text: &str) -> Option<Match> {
     }
     // Everyday words only ("Billing Support", "Assign to Anyone") are not a name, unless they are a
     // listed first name and surname ("Grace Hill", "Will Chase").
+    // A listed first name with a capitalised surname that is an everyday word ("Bill Cash") is a
+    // name too: the key says so.
     let all_common = words.iter().all(|w| w.chars() == 1 || lists.is_common(w));
-    if all_common && !(lists.is_first(f) && lists.is_last(l)) {
+    let titled = f.is_capitalised() && !f.is_upper() && l.is_capitalised() && !l.is_upper() && words.len() == 2;
+    if all_common && !(lists.is_first(f) && (lists.is_last(l) || titled)) {
         return None;
     }
     matched

@@ -40,7 +40,7 @@ mod spelled;
 pub(crate) mod word;
 
 pub use lists::NameLists;
-use word::{initial_at, is_word_start, next_word, word_at, Word};
+use word::{initial_at, is_word_start, next_word, prev_word, word_at, Word};
 
 /// An unlisted word needs at least this learned score (mean trigram log-likelihood ratio; English
 /// words mostly score below 0, names above) to be taken as a name without a cue: as the surname in
@@ -286,7 +286,7 @@ fn signature(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
         // Initials: "jp", "n." (one or two letters).
         let initials = w1.chars() <= 2 && w1.text.bytes().all(|c| c.is_ascii_lowercase()) && !l.is_common(&w1);
         let after1 = if initials && b.get(w1.end) == Some(&b'.') { w1.end + 1 } else { w1.end };
-        if !(initials || l.is_first(&w1) && w1.text.bytes().all(|c| c.is_ascii_lowercase())) {
+        if !(initials || l.is_first(&w1) && w1.text.bytes().all(|c| c.is_ascii_lowercase())) || w1.is_one_of(cued::FUNCTION_WORDS) {
             continue;
         }
         let Some(w2) = next_word(text, after1) else { continue };
@@ -337,7 +337,7 @@ fn signed_off(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
         let before = body.get(..s1).unwrap_or_default().trim_end();
         let marked = before.is_empty() && start > 0 || ["--", "~", "-", "—", "–"].iter().any(|m| before.ends_with(m)) || before.ends_with(|c: char| c.is_ascii_digit());
         let lower = w1.text.bytes().all(|c| c.is_ascii_lowercase()) && w2.text.bytes().all(|c| c.is_ascii_lowercase() || c == b'-' || c == b'\'');
-        if !marked || !lower || w2.chars() < 3 || l.is_common(&w2) || w2.is_one_of(cued::FUNCTION_WORDS) {
+        if !marked || !lower || w2.chars() < 3 || l.is_common(&w2) || w2.is_one_of(cued::FUNCTION_WORDS) || w1.is_one_of(cued::FUNCTION_WORDS) {
             continue;
         }
         // A sign-off is no given name ("…830xoxo tamsin").
@@ -573,8 +573,22 @@ pub(crate) fn negative_evidence(_sc: &Inner, text: &str, run: &Run) -> bool {
     if joined.and_then(|e| next_word(text, e)).is_some_and(|w| w.is_capitalised() && negative::class(&w) & negative::class::PLACE_OR_ORG_AFTER != 0 || w.is_one_of(&["sons", "daughters", "associates", "partners", "co"])) {
         return true;
     }
+    // "charged twice at Tim Hortons", "meet me at Betty Ford": a place, unless the word before
+    // "at" points at a person ("mad at", "look at").
+    if let Some(at) = prev_word(text, run.first.start).filter(|w| w.is_one_of(&["at"])) {
+        let verb = prev_word(text, at.start);
+        if !verb.is_some_and(|v| v.is_one_of(AT_A_PERSON)) {
+            return true;
+        }
+    }
     run.middle == 0 && negative::not_people(run.first.text, run.last.text)
 }
+
+/// Words before "at" that point at a person rather than a place ("mad at", "look at").
+const AT_A_PERSON: &[&str] = &[
+    "look", "looked", "looking", "mad", "angry", "upset", "yell", "yelled", "yelling", "shout", "shouted", "laugh", "laughed",
+    "stare", "staring", "pointed", "aimed", "directed", "swore", "cursed", "snapped", "lashed", "frustrated", "furious",
+];
 
 #[cfg(test)]
 mod tests;

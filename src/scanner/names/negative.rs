@@ -25,6 +25,11 @@ pub(crate) const PLACE_OR_ORG_AFTER: &[&str] = &[
     "solutions", "enterprises", "industries", "logistics", "trucking", "repair", "services", "supply",
     "foods", "farms", "ranch", "restaurant", "grill", "pizza", "kitchen", "diner", "tavern", "brewery",
     "winery", "state", "univ",
+    // Street abbreviations and shops a person's name is lent to ("Betty Ford Dr.", "Bella Rose
+    // Bridal", "Harriet Tubman Elementary PTA").
+    "dr", "cir", "bridal", "boutique", "florist", "floral", "flowers", "jewelers", "jewelry", "photography", "catering",
+    "cleaners", "tailoring", "barbershop", "nails", "fitness", "gym", "daycare", "childcare", "pta", "pto", "hardware",
+    "furniture", "books", "bookstore", "pets", "grooming", "tutoring", "cafeteria", "chapel", "parish", "ministries",
 ];
 
 /// Two-word brands, institutions and places that are shaped like "First Last" (lower case).

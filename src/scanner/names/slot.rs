@@ -85,6 +85,11 @@ fn closes(b: &[u8], at: usize) -> bool {
     }
 }
 
+/// A full stop right at `at` that ends a sentence: a space and a capital after it.
+fn own_sentence(b: &[u8], at: usize) -> bool {
+    b.get(at) == Some(&b'.') && b.get(at + 1) == Some(&b' ') && b.get(at + 2).is_some_and(u8::is_ascii_uppercase)
+}
+
 /// Bytes after which a part of a message may start: the delimiters and digits (a table: this is
 /// read for every byte of every string the name rules read).
 #[allow(
@@ -168,8 +173,9 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
         while matches!(b.get(s), Some(b' ' | b'-' | b'.' | b'\t')) {
             s += 1;
         }
+        // Letters glued to a number start a part too ("…2135tasha greene", "…0528r.castellanos").
         if !text.is_char_boundary(s)
-            || s > 0 && b.get(s - 1).is_some_and(|c| c.is_ascii_alphanumeric())
+            || s > 0 && b.get(s - 1).is_some_and(u8::is_ascii_alphabetic)
         {
             continue;
         }
@@ -204,13 +210,19 @@ pub(super) fn scan(sc: &Inner, text: &str, out: &mut Vec<Match>, first: usize) {
         let dot = b.get(w1.end) == Some(&b'.');
         let initial = letter && (dot || signed || dashed);
         let gap = if initial && dot { w1.end + 1 } else { w1.end };
-        if b.get(gap) != Some(&b' ') {
+        // "r.mcgrath", "j.kowalski": an initial and a surname joined by the dot, as typed in a
+        // signature or an e-mail address.
+        let joined = letter && dot && b.get(gap).is_some_and(u8::is_ascii_lowercase) && w1.first_char().is_ascii_lowercase();
+        if b.get(gap) != Some(&b' ') && !joined {
             continue;
         }
-        let Some(w2) = word_at(text, gap + 1) else {
+        let Some(w2) = word_at(text, if joined { gap } else { gap + 1 }) else {
             continue;
         };
-        if !closes(b, w2.end)
+        let initial = initial || joined;
+        // A name that is a sentence of its own at the start of a line ("Mark Young. Social …").
+        let line_start = s == 0 || b.get(s - 1) == Some(&b'\n');
+        if !(closes(b, w2.end) || line_start && own_sentence(b, w2.end))
             || out
                 .get(first..)
                 .unwrap_or_default()

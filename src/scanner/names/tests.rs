@@ -164,3 +164,26 @@ fn a_name_given_in_answer() {
     assert!(super::field::answered(lists, "may i have your name", "billing support").is_none());
 }
 t!(slot_after_a_quote_and_a_sign_off, "agent typed back 'thanks fern silver, ssn 781-18-9698 verified' in the chat", ["fern silver"]);
+// A bare "name" cue, not "first name" or "last name".
+t!(bare_name_cue, "name petra lund. ssn", ["petra lund"]);
+t!(name_was_cue, "his name was oskar berg and his ssn", ["oskar berg"]);
+t!(name_on_object_is, "the name on my file is ingrid holm. ssn", ["ingrid holm"]);
+t!(bare_name_after_first, "first name brand new", []);
+t!(writing_after_cue, "hello. ruth olsen writing about my account", ["ruth olsen"]);
+t!(spoke_w_slash, "spoke w/ nina berg re: her account", ["nina berg"]);
+// A name as a sentence of its own at the start of a message.
+t!(own_sentence_at_start, "Rose Hill. Social 123-45-6789", ["Rose Hill"]);
+t!(own_sentence_needs_start, "I love it. Rose Hill. Social", []);
+// Signatures glued to a number; an initial joined to a surname by its dot.
+t!(signature_glued_to_digits, "1234tina garcia", ["tina garcia"]);
+t!(initial_dot_surname, "ok 3782~k.nowak~", ["k.nowak"]);
+// A place after "at", a shop named after a person.
+t!(at_a_place, "charged at Ruby Tuesday and at Amy Wong", []);
+t!(mad_at_a_person, "I was mad at Amy Wong yesterday", ["Amy Wong"]);
+t!(bridal_shop, "Kara Lynn Bridal here: deposit", []);
+// "I am" in scripts without case.
+t!(hebrew_i_am, "שלום, אני דנה לוי. כרטיס", ["דנה לוי"]);
+t!(hebrew_i_want_is_no_name, "אני רוצה לבטל את הכרטיס", []);
+t!(hindi_i_am, "मैं सुनील वर्मा हूँ। SSN", ["सुनील वर्मा"]);
+t!(chinese_i_am, "我是李明，卡号", ["李明"]);
+t!(function_word_is_no_given_name, "pasted 4111111111111111 in lowercase", []);

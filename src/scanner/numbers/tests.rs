@@ -140,3 +140,32 @@ t!(cued_account_spaced_groups, "investment account 8NB 61730 2 please", [(Accoun
 t!(cued_account_letters_first, "account HQ-7710392 for the transfer", [(Account, "HQ-7710392")]);
 t!(cued_account_needs_the_cue_right_before, "account closed; ticket 4QT-55012-8", []);
 t!(cued_account_capitals_only, "account ref ab4417720x and order A7", []);
+// Licences that start with digits, and licence shapes with letters cued from further away.
+t!(dl_digit_first_nh, "my NH licence is 11ABC22334 thanks", [(Dl, "11ABC22334")]);
+t!(dl_digit_first_iowa, "Iowa DL 207MN5518", [(Dl, "207MN5518")]);
+t!(dl_digit_first_vermont, "vermont lic 3318205B", [(Dl, "3318205B")]);
+t!(dl_digit_first_needs_a_cue, "part 207MN5518 shipped", []);
+t!(dl_cue_earlier_sentence, "photo of my license attached. Lena Ortiz. here it is: W123-4567-8901", [(Dl, "W123-4567-8901")]);
+t!(dl_state_named_with_letter, "Maryland # K-318-204-551-903", [(Dl, "K-318-204-551-903")]);
+t!(dl_not_a_hunting_licence, "my hunting license # 30571946 lapsed", []);
+t!(dl_in_case_is_no_label, "in case the scan is blurry, licence number is P 210 448 391 207", [(Dl, "P 210 448 391 207")]);
+t!(dl_order_label_wins, "license renewal fee, order # A12345678", []);
+// IBANs in lower case, with dashes, odd last groups, a name glued after.
+t!(iban_lower_case, "iban gb82west12345698765432 pls", [(Account, "gb82west12345698765432")]);
+t!(iban_dashes, "GB82-WEST-1234-5698-7654-32", [(Account, "GB82-WEST-1234-5698-7654-32")]);
+t!(iban_name_glued_after, "IBAN GB82WEST12345698765432Ada", [(Account, "GB82WEST12345698765432")]);
+t!(iban_longer_number_is_none, "GB82WEST123456987654321", []);
+t!(iban_mixed_case_is_none, "GB82West12345698765432", []);
+// Cards with separators numbers do not otherwise use.
+t!(card_underscores, "card 4111_1111_1111_1111", [(Card, "4111_1111_1111_1111")]);
+t!(card_pipes, "4111 | 1111 | 1111 | 1111 | renew", [(Card, "4111 | 1111 | 1111 | 1111")]);
+t!(card_thousands_commas, "card 4,111,111,111,111,111 (excel)", [(Card, "4,111,111,111,111,111")]);
+t!(card_lone_digit_group_after_cue, "card 4111-1111-1-111-1111", [(Card, "4111-1111-1-111-1111")]);
+t!(card_lone_digit_group_needs_cue, "ref 4111-1111-1-111-1111", []);
+t!(amounts_with_commas_are_not_cards, "totals 1,234,567 and 12,000", []);
+// A number glued to a signature: an initial and dot, or a capitalised word.
+t!(ssn_glued_initial_surname, "ssn 123456780x.moreno", [(Ssn, "123456780")]);
+t!(ssn_glued_capital_word, "ssn 123-45-6789Sent by: me", [(Ssn, "123-45-6789")]);
+t!(iban_not_inside_a_uuid, "id ad00626b-9449-60c6-9072-3d09c8a1b2f4", []);
+t!(iban_group_longer_than_four_is_none, "GB82 WEST 12345 698 7654 32", []);
+t!(card_cue_does_not_make_a_decimal_a_card, "name on the card is on file, pi is 4.389755403996582.", []);

@@ -128,3 +128,15 @@ fn a_number_after_an_aside() {
     assert_eq!(number_after_aside("it's 12 past, so seven four"), None);
     assert_eq!(number_after_aside("no number here"), None);
 }
+#[test]
+fn spelled_bank_codes() {
+    // A bank code after the check digits: "a" and "i" are letters there, and "o" after three
+    // letters is the letter before the account digits.
+    assert_eq!(view("n l nine one a b n a zero four one seven one six four three zero zero"), "NL91ABNA0417164300");
+    assert_eq!(view("i e two nine a i b k nine three one one five two"), "IE29AIBK931152");
+    assert_eq!(view("n l six five i n g b zero zero zero six"), "NL65INGB0006");
+    assert_eq!(view("n l two two r a b o zero three four seven one nine two"), "NL22RABO0347192");
+    assert_eq!(view("i t six zero x come xilofono zero five"), "IT60X05");
+    // Not a code: one letter between digits, or a word after a pause.
+    assert_eq!(view("one two three a four five six seven"), "1234567");
+}
