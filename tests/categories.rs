@@ -256,12 +256,12 @@ fn commands_never_hold_the_category_words_they_point_at() {
 
 /// The category sets of `tests/corpus/unseen/` (labelled with denials as disclosures, the default
 /// policy): each round was scored once before any of its cases was read (first-run figures in the
-/// README), and rounds 1 to 7 were studied after that (of rounds 8 and 9 only the category false
-/// positives were read). Floors just under today's figures per
+/// README), and rounds 1 to 7 were studied after that (of rounds 8 to 10 only the category false
+/// positives of round 9 were read). Floors just under today's figures per
 /// category (precision, recall), so a new miss or false positive fails; every miss is printed.
 #[test]
 fn unseen_category_sets_are_reported_and_above_their_floors() {
-    let floors: [(&str, Floors); 9] = [
+    let floors: [(&str, Floors); 10] = [
         ("round1", [("FIN", 0.995, 0.73), ("MED", 0.899, 0.85), ("PHI", 0.995, 0.781), ("REL", 0.995, 0.888), ("SO", 0.995, 0.675)]),
         ("round2", [("FIN", 0.995, 0.773), ("MED", 0.907, 0.833), ("PHI", 0.947, 0.828), ("REL", 0.995, 0.995), ("SO", 0.995, 0.835)]),
         ("round3", [("FIN", 0.884, 0.627), ("MED", 0.95, 0.835), ("PHI", 0.895, 0.778), ("REL", 0.945, 0.628), ("SO", 0.924, 0.537)]),
@@ -271,32 +271,34 @@ fn unseen_category_sets_are_reported_and_above_their_floors() {
         ("round7", [("FIN", 0.995, 0.551), ("MED", 0.87, 0.773), ("PHI", 0.995, 0.754), ("REL", 0.995, 0.776), ("SO", 0.995, 0.631)]),
         ("round8", [("FIN", 0.955, 0.681), ("MED", 0.881, 0.856), ("PHI", 0.845, 0.602), ("REL", 0.947, 0.662), ("SO", 0.995, 0.762)]),
         ("round9", [("FIN", 0.995, 0.566), ("MED", 0.959, 0.789), ("PHI", 0.947, 0.764), ("REL", 0.995, 0.672), ("SO", 0.995, 0.714)]),
+        ("round10", [("FIN", 0.895, 0.595), ("MED", 0.928, 0.803), ("PHI", 0.904, 0.62), ("REL", 0.995, 0.803), ("SO", 0.995, 0.586)]),
     ];
     unseen_above(&floors, false);
 }
 
 /// The same sets with the learned category scorer on (`evidence` lists `model`). It is trained on
-/// all nine rounds, so these figures include its fit: what it does on a set it was not trained on
+/// all ten rounds, so these figures include its fit: what it does on a set it was not trained on
 /// is measured by `examples/train_category_model.rs --leave-out` (README, "The learned scorer").
-/// Also: on the typed and voice sets, whose labels are about identifiers, it may flag at most 7 of
+/// Also: on the typed and voice sets, whose labels are about identifiers, it may flag at most 8 of
 /// the events with no identifier (a category finding makes a command).
 #[test]
 fn unseen_category_sets_with_the_learned_scorer_are_above_their_floors() {
-    let floors: [(&str, Floors); 9] = [
+    let floors: [(&str, Floors); 10] = [
         ("round1", [("FIN", 0.995, 0.966), ("MED", 0.904, 0.904), ("PHI", 0.995, 0.924), ("REL", 0.995, 0.995), ("SO", 0.995, 0.995)]),
         ("round2", [("FIN", 0.995, 0.995), ("MED", 0.914, 0.914), ("PHI", 0.955, 0.995), ("REL", 0.995, 0.995), ("SO", 0.995, 0.995)]),
-        ("round3", [("FIN", 0.918, 0.942), ("MED", 0.953, 0.915), ("PHI", 0.912, 0.952), ("REL", 0.961, 0.928), ("SO", 0.955, 0.995)]),
-        ("round4", [("FIN", 0.916, 0.967), ("MED", 0.856, 0.881), ("PHI", 0.841, 0.952), ("REL", 0.995, 0.963), ("SO", 0.995, 0.995)]),
+        ("round3", [("FIN", 0.918, 0.942), ("MED", 0.953, 0.915), ("PHI", 0.915, 0.995), ("REL", 0.961, 0.928), ("SO", 0.955, 0.995)]),
+        ("round4", [("FIN", 0.916, 0.967), ("MED", 0.856, 0.881), ("PHI", 0.847, 0.995), ("REL", 0.995, 0.963), ("SO", 0.995, 0.995)]),
         ("round5", [("FIN", 0.995, 0.995), ("MED", 0.901, 0.901), ("PHI", 0.964, 0.995), ("REL", 0.962, 0.901), ("SO", 0.995, 0.995)]),
         ("round6", [("FIN", 0.966, 0.939), ("MED", 0.961, 0.819), ("PHI", 0.958, 0.834), ("REL", 0.964, 0.995), ("SO", 0.995, 0.995)]),
-        ("round7", [("FIN", 0.995, 0.967), ("MED", 0.877, 0.828), ("PHI", 0.995, 0.961), ("REL", 0.995, 0.964), ("SO", 0.995, 0.965)]),
-        ("round8", [("FIN", 0.966, 0.938), ("MED", 0.892, 0.967), ("PHI", 0.88, 0.816), ("REL", 0.961, 0.928), ("SO", 0.995, 0.995)]),
+        ("round7", [("FIN", 0.995, 0.967), ("MED", 0.874, 0.801), ("PHI", 0.995, 0.961), ("REL", 0.995, 0.932), ("SO", 0.995, 0.965)]),
+        ("round8", [("FIN", 0.966, 0.938), ("MED", 0.895, 0.995), ("PHI", 0.88, 0.816), ("REL", 0.961, 0.928), ("SO", 0.995, 0.995)]),
         ("round9", [("FIN", 0.995, 0.938), ("MED", 0.963, 0.877), ("PHI", 0.952, 0.841), ("REL", 0.995, 0.963), ("SO", 0.995, 0.964)]),
+        ("round10", [("FIN", 0.931, 0.973), ("MED", 0.933, 0.88), ("PHI", 0.936, 0.995), ("REL", 0.995, 0.957), ("SO", 0.995, 0.995)]),
     ];
     unseen_above(&floors, true);
     let p = model_processor();
     let mut flagged = Vec::new();
-    for round in 1..=9 {
+    for round in 1..=10 {
         for kind in ["typed", "voice"] {
             for (id, _, input, expect, _) in crate::written::cases_in(&format!("unseen/round{round}/{kind}")) {
                 let by_model = common::commands(&p, &input, 1).iter().any(|c| c.findings.iter().any(|f| f.detector == piiguard::scanner::Detector::CategoryModel));
@@ -307,11 +309,11 @@ fn unseen_category_sets_with_the_learned_scorer_are_above_their_floors() {
         }
     }
     println!("events with no identifier the learned scorer flags: {flagged:?}");
-    // 7 of the 762 such events of rounds 1 to 9 today (5 of 683 before the scorer was trained on
-    // round 9): a health-plan member ID said to a member-ID prompt (PHI by the category labels, so
-    // not an error), an insurance claim note and a claim number under a claim key, a refused SSN, a
-    // claim number said aloud, a work phone said aloud, an expired licence.
-    assert!(flagged.len() <= 7, "{flagged:?}");
+    // 8 of the 842 such events of rounds 1 to 10 today (7 of 762 before the scorer was trained on
+    // round 10): a health-plan member ID said to a member-ID prompt (PHI by the category labels, so
+    // not an error), an insurance claim note, a claim number under a claim key and two said aloud,
+    // a refused SSN, a 401(k) plan ID, an expired licence.
+    assert!(flagged.len() <= 8, "{flagged:?}");
 }
 
 type Floors = [(&'static str, f64, f64); 5];

@@ -166,9 +166,9 @@ fn multilingual_corpus_precision_and_recall() {
 
 /// The sets written for the accuracy work on text nobody here wrote (`tests/corpus/unseen/`, see
 /// its README): each round was scored once, figures only, before any of its cases was read (those
-/// first-run figures are in the README); rounds 1 to 9 were studied after that. The floors sit just
-/// under today's figures, so a new miss or false positive fails, and every miss is printed with its
-/// reason. Measured under the default policy (the learned category scorer off); with it on, see
+/// first-run figures are in the README); rounds 1 to 9 were studied after that, and of round 10 the
+/// typed and voice misses of a few classes. The floors sit just under today's figures, so a new
+/// miss or false positive fails, and every miss is printed with its reason. Measured under the default policy (the learned category scorer off); with it on, see
 /// `tests/categories.rs`.
 #[test]
 fn unseen_typed_and_voice_sets_are_reported_and_above_their_floors() {
@@ -192,6 +192,8 @@ fn unseen_typed_and_voice_sets_are_reported_and_above_their_floors() {
         ("unseen/round8/voice", 0.974, 0.792, 0.995, 0.88),
         ("unseen/round9/typed", 0.964, 0.881, 0.975, 0.95),
         ("unseen/round9/voice", 0.932, 0.784, 0.984, 0.889),
+        ("unseen/round10/typed", 0.905, 0.766, 0.967, 0.874),
+        ("unseen/round10/voice", 0.975, 0.842, 0.995, 0.83),
     ];
     for (set, cp, cr, ap, ar) in floors {
         let m = measure(set, &cases_in(set));

@@ -667,6 +667,11 @@ fn dl_cue_wide(sc: &Inner, hay: &[u8], s: usize, e: usize, hint: &FieldHint, tok
     if labelled_other(hay, s) {
         return false;
     }
+    // The state's code or name right before it ("NJ B1247 31852 07413"), in that state's shape.
+    let before = floor_char(hay, s.saturating_sub(16));
+    if sc.states.hint(&hay[before..s]).is_some_and(|st| dl::is_dl_of(tok, st)) && state_right_before(sc, hay, s) {
+        return true;
+    }
     let ctx = context(sc, hay, s, e, hint);
     if ctx.nearest.contains(Cues::NOT_PII) {
         return false;
@@ -678,6 +683,14 @@ fn dl_cue_wide(sc: &Inner, hay: &[u8], s: usize, e: usize, hint: &FieldHint, tok
     let mut earlier = false;
     sc.cues.for_each(hay, from, s, |h| earlier |= h.cues.contains(Cues::DL));
     earlier || state_near(sc, hay, s, e).is_some_and(|st| dl::is_dl_of(tok, st))
+}
+
+/// True when the word right before `s` (over spaces, a colon or "#") is a state's code in
+/// capitals or the last word of its name.
+fn state_right_before(sc: &Inner, hay: &[u8], s: usize) -> bool {
+    let (ws, we) = word_before(hay, s, b" :#");
+    let w = &hay[ws..we];
+    we > ws && (w.len() == 2 && w.iter().all(u8::is_ascii_uppercase) || w.len() > 3) && sc.states.hint(w).is_some()
 }
 
 /// How far back a licence cue speaks for a number with letters in a licence shape.
@@ -924,7 +937,8 @@ fn iban(hay: &[u8], s: usize, first_end: usize) -> Option<(usize, f32)> {
         // (dashes only in capitals: lower-case hex with dashes is a UUID).
         let sep = hay.get(end).copied().filter(|b| *b == b' ' || *b == b'-' && upper)?;
         while n < want && hay.get(end) == Some(&sep) {
-            let gs = end + 1;
+            // Two spaces between groups are typed too ("NO17  1503  4277  181").
+            let gs = if sep == b' ' && hay.get(end + 1) == Some(&b' ') { end + 2 } else { end + 1 };
             let mut ge = gs;
             while ge < hay.len() && same_case(hay[ge]) {
                 ge += 1;

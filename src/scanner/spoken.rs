@@ -575,9 +575,11 @@ fn read_run(text: &str, ws: &[W]) -> Read {
             }
             Tok::Double | Tok::Triple => {
                 let times = if w.t == Tok::Double { 2 } else { 3 };
-                let d = match ws.get(i + 1).map(|x| x.t) {
-                    Some(Tok::Unit(d)) => Some(d),
-                    Some(Tok::Oh) => Some(0),
+                let d = match ws.get(i + 1).map(|x| (x.t, x.s, x.e)) {
+                    Some((Tok::Unit(d), _, _)) => Some(d),
+                    Some((Tok::Oh, _, _)) => Some(0),
+                    // "double 7", "triple 0": a numeral of one digit.
+                    Some((Tok::Digits, s, e)) if e == s + 1 => text.as_bytes().get(s).map(|c| c - b'0'),
                     _ => None,
                 };
                 match d {

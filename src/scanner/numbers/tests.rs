@@ -169,3 +169,6 @@ t!(ssn_glued_capital_word, "ssn 123-45-6789Sent by: me", [(Ssn, "123-45-6789")])
 t!(iban_not_inside_a_uuid, "id ad00626b-9449-60c6-9072-3d09c8a1b2f4", []);
 t!(iban_group_longer_than_four_is_none, "GB82 WEST 12345 698 7654 32", []);
 t!(card_cue_does_not_make_a_decimal_a_card, "name on the card is on file, pi is 4.389755403996582.", []);
+t!(iban_double_spaces, "account for the refund:  NO93  8601  1117  947", [(Account, "NO93  8601  1117  947")]);
+t!(dl_state_code_right_before, "licence pic for the claim: NJ A1234 56789 01234", [(Dl, "A1234 56789 01234")]);
+t!(dl_state_code_must_be_right_before, "NJ office, claim ref A1234 56789 01234", []);

@@ -129,6 +129,11 @@ fn a_number_after_an_aside() {
     assert_eq!(number_after_aside("no number here"), None);
 }
 #[test]
+fn double_and_triple_before_numerals() {
+    assert_eq!(view("it's a new york license. double 7 2 triple 0 4 1 5."), "it's a new york license. 772000415.");
+}
+
+#[test]
 fn spelled_bank_codes() {
     // A bank code after the check digits: "a" and "i" are letters there, and "o" after three
     // letters is the letter before the account digits.
