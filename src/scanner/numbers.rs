@@ -743,7 +743,7 @@ fn alnum_token(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint, out: &mut Vec
     let letters = i - s;
     // Washington: "WDL" and nine letters or digits.
     if tok.len() == 12 && tok[..3].eq_ignore_ascii_case(b"WDL") {
-        if dl_cue_wide(sc, hay, s, e, hint, b"W0000000A") || sc.states.hint(&hay[floor_char(hay, s.saturating_sub(40))..s]).is_some() {
+        if dl_cue_wide(sc, hay, s, e, hint, tok) || sc.states.hint(&hay[floor_char(hay, s.saturating_sub(40))..s]).is_some() {
             out.push(Match::new(Kind::Dl, Detector::Dl, s, e, 0.85));
         }
         return e;
