@@ -153,6 +153,13 @@ fn cue() -> impl Strategy<Value = String> {
         Just("member id: W283741965 medicare number 1EG4-TE5-MK73"),
         Just("Mr. "),
         Just("ssn "),
+        Just("his name was "),
+        Just("nh license 09TRS41882 NJ A1234 56789 01234"),
+        Just("iban gb82-west-1234-5698-7654-32 NO93  8601  1117  947"),
+        Just("card 4111_1111_1111_1111 at Ruby Tuesday "),
+        Just("אני "),
+        Just("मैं "),
+        Just("ssn 123456780r.castellanos"),
     ]
     .prop_map(str::to_owned)
 }

@@ -121,6 +121,12 @@ fn runs_of_other_scripts_before_every_cue_never_fail_the_scanner() {
         // names in other scripts, dx codes, credit values, cards in threes.
         "tobias r as in robert e i n h a r d t, first name anatoly last name quist, two two nine oh five six six one four no sorry six six one three, iban g b eight eight l o y d zero five",
         "cust veh repo'd, credit is like 620, dx I10, 陈美玲 Σταυρούλα Παπαδάκη, 5351 278 804 419 261 -- r. venkataraman",
+        // Licences that start with digits or follow their state, IBANs in any case and grouping,
+        // cards with odd separators, bare name cues, names glued to numbers, "I am" in scripts
+        // without case, places after "at", spoken bank codes, broadcasts, partners by title.
+        "his name was oskar berg, spoke w/ nina berg, nh license 09TRS41882, NJ A1234 56789 01234, iban gb82-west-1234-5698-7654-32 fr1420041010050500013m02606 NO93  8601  1117  947",
+        "card 4111_1111_1111_1111 and 4111 | 1111 | 1111 | 1111, 6,011,000,990,139,424, אני דנה לוי. मैं सुनील वर्मा हूँ 我是李明 at Ruby Tuesday, ssn 123456780r.castellanos 250-48-1196Sent by: Guillermo Ruiz",
+        "i e two nine a i b k nine three, double 7 2 triple 0 4 1 5, Reply STOP to opt out, adding spouse Ms. Ada Lin, my fiancée Ines, Mark Young. Social 529 74 0831",
     ];
     let p = common::processor();
     let mut lines = 0;

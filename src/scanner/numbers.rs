@@ -644,7 +644,7 @@ fn letter_dl(hay: &[u8], t: &Token, d: &[u8]) -> bool {
 /// A licence that starts with digits and holds capitals ("09TRS41882" New Hampshire, "512KL3094"
 /// Iowa, "482Q107736" Missouri, "2290471A" Vermont), read as one token from the digit at `i`.
 fn digit_first_dl(sc: &Inner, hay: &[u8], i: usize, hint: &FieldHint) -> Option<Match> {
-    if glued_before(hay, i) || i > 0 && hay[i - 1].is_ascii_alphanumeric() {
+    if glued_before(hay, i) {
         return None;
     }
     let mut e = i;
@@ -667,9 +667,9 @@ fn dl_cue_wide(sc: &Inner, hay: &[u8], s: usize, e: usize, hint: &FieldHint, tok
     if labelled_other(hay, s) {
         return false;
     }
-    // The state's code or name right before it ("NJ B1247 31852 07413"), in that state's shape.
-    let before = floor_char(hay, s.saturating_sub(16));
-    if sc.states.hint(&hay[before..s]).is_some_and(|st| dl::is_dl_of(tok, st)) && state_right_before(sc, hay, s) {
+    // The state's code or name right before it ("NJ B1247 31852 07413"), in that state's shape:
+    // the word first, which rules out most numbers, then the states named in the 16 bytes before.
+    if state_right_before(sc, hay, s) && sc.states.hint(&hay[floor_char(hay, s.saturating_sub(16))..s]).is_some_and(|st| dl::is_dl_of(tok, st)) {
         return true;
     }
     let ctx = context(sc, hay, s, e, hint);

@@ -470,7 +470,7 @@ fn caseless(_sc: &Inner, text: &str, w1: Word, cue: Cue) -> Option<Match> {
 /// puts one after a name.
 fn clause_ends(text: &str, w2: &Word) -> bool {
     let rest = text.get(w2.end..).unwrap_or_default().trim_start_matches(' ');
-    let thai = w2.first_char() as u32 >= 0x0E00 && (w2.first_char() as u32) <= 0x0E7F;
+    let thai = matches!(w2.first_char() as u32, 0x0E00..=0x0E7F);
     rest.is_empty()
         || rest.starts_with(['.', ',', ';', ':', '!', '?', '\n', '،', '।', '-'])
         || rest.starts_with("हूँ")
